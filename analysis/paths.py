@@ -1,0 +1,70 @@
+"""Where every file of the project lives. No other module builds paths by hand.
+
+The project root is the folder holding ``pyproject.toml``. ``TWEETERWOOD_HOME``
+overrides it (used by tests that build a project in a temporary folder).
+``TWEETERWOOD_DATA_MIRROR`` names a folder or base URL holding the archives;
+when set, it is tried before the canonical URLs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def project_root() -> Path:
+    """The project folder (``TWEETERWOOD_HOME`` if set)."""
+    home = os.environ.get("TWEETERWOOD_HOME")
+    return Path(home).resolve() if home else PACKAGE_DIR.parent
+
+
+def raw_dir() -> Path:
+    """Downloaded archives, byte-for-byte as published; never modified."""
+    return project_root() / "data" / "raw"
+
+
+def processed_dir() -> Path:
+    """Derived tidy tables (Parquet), rebuilt by ``make processed``."""
+    return project_root() / "data" / "processed"
+
+
+def build_dir() -> Path:
+    """Executed notebooks and other intermediate build products."""
+    return project_root() / "build"
+
+
+def reports_dir() -> Path:
+    """Rendered HTML reports, ``numbers.json`` and the index page."""
+    return project_root() / "reports"
+
+
+def figures_dir() -> Path:
+    """Every figure, as PNG and SVG."""
+    return reports_dir() / "figures"
+
+
+def numbers_path() -> Path:
+    """The JSON file holding every number quoted in prose."""
+    return reports_dir() / "numbers.json"
+
+
+def notebooks_dir() -> Path:
+    return project_root() / "notebooks"
+
+
+def results_dir() -> Path:
+    """Committed results of scripts (calibration, benchmarks)."""
+    return project_root() / "results"
+
+
+def data_mirror() -> str | None:
+    """The mirror (folder or base URL) from ``TWEETERWOOD_DATA_MIRROR``, or None."""
+    mirror = os.environ.get("TWEETERWOOD_DATA_MIRROR", "").strip()
+    return mirror or None
+
+
+def processed_table(name: str) -> Path:
+    """Path of the processed Parquet table ``name``."""
+    return processed_dir() / f"{name}.parquet"
