@@ -1,0 +1,357 @@
+"""Graph measures for the gated-community claims.
+
+Edges are dense integer arrays ``src -> dst`` over nodes ``0..n-1``: ``src``
+follows ``dst``. In-degree = followers, out-degree = accounts followed (friends).
+:func:`index_edges` turns a ``follower, followee`` table of user ids into that form.
+Every function assumes a simple graph (no self-loops, no duplicate edges).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Graph:
+    """A simple directed graph as dense index arrays plus the original user ids."""
+
+    src: np.ndarray
+    dst: np.ndarray
+    ids: np.ndarray  # ids[i] is the user id of node i
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def m(self) -> int:
+        return len(self.src)
+
+    def index_of(self, user_ids) -> np.ndarray:
+        """Node index of each user id (-1 where the id is not in the graph)."""
+        user_ids = np.asarray(user_ids, dtype=np.int64)
+        if self.n == 0:
+            return np.full(len(user_ids), -1, dtype=np.int64)
+        pos = np.clip(np.searchsorted(self.ids, user_ids), 0, self.n - 1)
+        return np.where(self.ids[pos] == user_ids, pos, -1)
+
+
+def index_edges(edges: pd.DataFrame, extra_ids=None) -> Graph:
+    """Dense form of a ``follower, followee`` table (ids sorted; ``extra_ids`` adds isolated nodes)."""
+    follower = edges["follower"].to_numpy(np.int64)
+    followee = edges["followee"].to_numpy(np.int64)
+    pool = [follower, followee] + ([np.asarray(extra_ids, dtype=np.int64)] if extra_ids is not None else [])
+    ids = np.unique(np.concatenate(pool))
+    return Graph(np.searchsorted(ids, follower), np.searchsorted(ids, followee), ids)
+
+
+def in_degree(dst, n: int) -> np.ndarray:
+    """Followers of each node (edges received)."""
+    return np.bincount(np.asarray(dst), minlength=n)
+
+
+def out_degree(src, n: int) -> np.ndarray:
+    """Accounts each node follows (edges sent)."""
+    return np.bincount(np.asarray(src), minlength=n)
+
+
+def _keys(src, dst, n):
+    return np.asarray(src, dtype=np.int64) * n + np.asarray(dst, dtype=np.int64)
+
+
+def reciprocated_mask(src, dst, n: int) -> np.ndarray:
+    """True for each edge ``u -> v`` whose reverse ``v -> u`` is also an edge."""
+    keys = np.sort(_keys(src, dst, n))
+    if len(keys) == 0:
+        return np.zeros(0, dtype=bool)
+    reverse = _keys(dst, src, n)
+    pos = np.clip(np.searchsorted(keys, reverse), 0, len(keys) - 1)
+    return keys[pos] == reverse
+
+
+# ------------------------------------------------------------------ reciprocity
+
+def reciprocity_edges(src, dst, n: int) -> float:
+    """Per edge: share of edges whose reverse exists (networkx ``overall_reciprocity``)."""
+    m = len(src)
+    return float(reciprocated_mask(src, dst, n).sum() / m) if m else float("nan")
+
+
+def reciprocity_pairs(src, dst, n: int) -> float:
+    """Per pair: mutual pairs over connected unordered pairs, ``M / (E - M)`` with M
+    mutual pairs (Kwak et al.'s 22.1% for the 2009 graph is this measure)."""
+    mutual_edges = int(reciprocated_mask(src, dst, n).sum())
+    pairs = len(src) - mutual_edges // 2
+    return mutual_edges / 2 / pairs if pairs else float("nan")
+
+
+def garlaschelli_rho(src, dst, n: int) -> float:
+    """Garlaschelli and Loffredo (2004): ``rho = (r - a) / (1 - a)``, r per-edge
+    reciprocity, a = E / (n (n - 1)) the density. 0 = as random, > 0 reciprocal."""
+    a = len(src) / (n * (n - 1))
+    return (reciprocity_edges(src, dst, n) - a) / (1 - a)
+
+
+def reciprocity_between(src, dst, n: int, classes, a, b) -> tuple[float, int]:
+    """Share of edges from class ``a`` to class ``b`` that are reciprocated, and how many edges."""
+    classes = np.asarray(classes)
+    mask = (classes[src] == a) & (classes[dst] == b)
+    count = int(mask.sum())
+    if not count:
+        return float("nan"), 0
+    return float(reciprocated_mask(src, dst, n)[mask].mean()), count
+
+
+def reciprocity_by_class(src, dst, n: int, classes) -> pd.DataFrame:
+    """Per-edge reciprocity for every ordered class pair: ``source_class, target_class, edges, reciprocated, share``."""
+    classes = np.asarray(classes)
+    recip = reciprocated_mask(src, dst, n)
+    frame = pd.DataFrame({"source_class": classes[src], "target_class": classes[dst], "recip": recip})
+    out = frame.groupby(["source_class", "target_class"], observed=True)["recip"].agg(["size", "sum"])
+    out = out.rename(columns={"size": "edges", "sum": "reciprocated"}).reset_index()
+    out["share"] = out["reciprocated"] / out["edges"]
+    return out
+
+
+# ------------------------------------------------------------------ follow-back
+
+def follow_back(src, dst, n: int, accounts) -> pd.DataFrame:
+    """For each account index: followers (in the graph), how many it follows back, the share.
+
+    ``followed_back`` counts followers ``u`` with ``u -> account`` and ``account -> u``.
+    """
+    accounts = np.asarray(accounts, dtype=np.int64)
+    recip = reciprocated_mask(src, dst, n)
+    followers = np.bincount(dst, minlength=n)
+    back = np.bincount(dst[recip], minlength=n)
+    out = pd.DataFrame({"node": accounts, "followers": followers[accounts], "followed_back": back[accounts]})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share"] = out["followed_back"] / out["followers"]
+    return out
+
+
+def friends_followers_ratio(friends, followers) -> np.ndarray:
+    """``friends / followers`` from profile counts (friends = accounts followed).
+
+    An upper bound on the share of followers followed back, not the same thing:
+    an account may follow people who do not follow it. A ratio near 1 allows full
+    follow-back; a ratio near 0 rules it out.
+    """
+    friends = np.asarray(friends, dtype=float)
+    followers = np.asarray(followers, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(followers > 0, friends / followers, np.nan)
+
+
+# ------------------------------------------------------------------ account classes
+
+def classes_verified(verified) -> np.ndarray:
+    """``"verified"`` / ``"unverified"`` from a boolean array (Twitter's 2009 verified flag)."""
+    return np.where(np.asarray(verified, dtype=bool), "verified", "unverified")
+
+
+def classes_top_k(followers, k: int) -> np.ndarray:
+    """``"elite"`` for the ``k`` accounts with the most followers (ties broken by position), else ``"other"``."""
+    followers = np.asarray(followers)
+    order = np.argsort(-followers, kind="stable")
+    out = np.full(len(followers), "other", dtype=object)
+    out[order[:k]] = "elite"
+    return out.astype(str)
+
+
+def classes_threshold(followers, threshold: float) -> np.ndarray:
+    """``"elite"`` where followers >= threshold, else ``"other"``."""
+    return np.where(np.asarray(followers) >= threshold, "elite", "other")
+
+
+def classes_from_mapping(user_ids, mapping, default: str = "other") -> np.ndarray:
+    """Class per user id from any mapping ``{user_id: class}`` (a dict or a Series); ``default`` elsewhere."""
+    series = pd.Series(mapping) if not isinstance(mapping, pd.Series) else mapping
+    return pd.Series(np.asarray(user_ids)).map(series).fillna(default).astype(str).to_numpy()
+
+
+# ------------------------------------------------------------------ mixing
+
+def mixing_counts(src, dst, classes) -> pd.DataFrame:
+    """Class-by-class edge counts: row = class of the follower, column = class of the followee."""
+    classes = np.asarray(classes)
+    return pd.crosstab(pd.Series(classes[src], name="follower class"),
+                       pd.Series(classes[dst], name="followee class"))
+
+
+def attention_matrix(src, dst, classes) -> pd.DataFrame:
+    """Share of class A's follows that go to class B (rows sum to 1), after Wu, Hofman,
+    Mason and Watts, "Who says what to whom on Twitter", WWW 2011."""
+    counts = mixing_counts(src, dst, classes)
+    return counts.div(counts.sum(axis=1), axis=0)
+
+
+# ------------------------------------------------------------------ elite closure
+
+def elite_closure(src, dst, is_elite) -> float:
+    """Share of the elite's follows that go to other elite accounts."""
+    is_elite = np.asarray(is_elite, dtype=bool)
+    from_elite = is_elite[src]
+    total = int(from_elite.sum())
+    return float((from_elite & is_elite[dst]).sum() / total) if total else float("nan")
+
+
+def elite_edges(src, dst, is_elite) -> int:
+    """Number of follows among elite accounts."""
+    is_elite = np.asarray(is_elite, dtype=bool)
+    return int((is_elite[src] & is_elite[dst]).sum())
+
+
+def top_k_by(values, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest values (ties by position)."""
+    return np.argsort(-np.asarray(values), kind="stable")[:k]
+
+
+def rich_club_directed(src, dst, n: int, ks, rank_by=None) -> np.ndarray:
+    """Directed rich-club coefficient phi(k) = E_k / (k (k - 1)): the density of
+    follows among the top ``k`` nodes by ``rank_by`` (default: in-degree, followers)."""
+    rank_by = in_degree(dst, n) if rank_by is None else np.asarray(rank_by)
+    order = np.argsort(-rank_by, kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    # an edge is inside the top k iff max(rank[u], rank[v]) < k
+    inside_from = np.maximum(rank[src], rank[dst])
+    counts = np.bincount(inside_from, minlength=n).cumsum()
+    ks = np.asarray(ks, dtype=np.int64)
+    return np.array([counts[k - 1] / (k * (k - 1)) if k > 1 else np.nan for k in ks])
+
+
+def rich_club_undirected(src, dst, n: int) -> dict[int, float]:
+    """Undirected rich-club coefficient of the symmetrised graph, by degree ``k``
+    (``phi(k)``: density among nodes of degree > k), as networkx ``rich_club_coefficient``."""
+    u = np.minimum(src, dst)
+    v = np.maximum(src, dst)
+    pairs = np.unique(u.astype(np.int64) * n + v)
+    u, v = pairs // n, pairs % n
+    degree = np.bincount(u, minlength=n) + np.bincount(v, minlength=n)
+    edge_min = np.minimum(degree[u], degree[v])
+    result = {}
+    degree_counts = np.bincount(degree)
+    nodes_above = len(degree) - degree_counts.cumsum()  # nodes with degree > k
+    edges_above = len(edge_min) - np.bincount(edge_min, minlength=len(degree_counts)).cumsum()
+    for k in range(len(degree_counts) - 1):
+        nk = nodes_above[k]
+        if nk > 1:
+            result[k] = 2 * edges_above[k] / (nk * (nk - 1))
+    return result
+
+
+# ------------------------------------------------------------------ clustering and communities
+
+def subgraph(src, dst, members) -> nx.DiGraph:
+    """The networkx digraph induced by the node indices ``members``."""
+    members = np.asarray(members)
+    inside = np.zeros(max(src.max(initial=0), dst.max(initial=0), members.max(initial=0)) + 1, dtype=bool)
+    inside[members] = True
+    mask = inside[src] & inside[dst]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(members.tolist())
+    graph.add_edges_from(zip(src[mask].tolist(), dst[mask].tolist()))
+    return graph
+
+
+def elite_clustering(src, dst, elite) -> dict[str, float]:
+    """Clustering of the elite's induced subgraph: ``transitivity`` (of its undirected
+    version) and ``average_clustering`` (directed, Fagiolo 2007, networkx)."""
+    graph = subgraph(src, dst, elite)
+    return {"transitivity": nx.transitivity(graph.to_undirected()),
+            "average_clustering": nx.average_clustering(graph)}
+
+
+def conductance(src, dst, is_elite) -> dict[str, float]:
+    """How open the elite set is. ``out_leak``: share of the elite's follows that
+    leave it; ``in_leak``: share of follows into it that come from outside."""
+    is_elite = np.asarray(is_elite, dtype=bool)
+    s_in, d_in = is_elite[src], is_elite[dst]
+    out_total, in_total = int(s_in.sum()), int(d_in.sum())
+    return {"out_leak": float((s_in & ~d_in).sum() / out_total) if out_total else float("nan"),
+            "in_leak": float((~s_in & d_in).sum() / in_total) if in_total else float("nan")}
+
+
+def communities(src, dst, n: int, seed: int) -> np.ndarray:
+    """Community id per node: Louvain (igraph ``community_multilevel``) on the
+    undirected version of the graph, with a fixed seed."""
+    import igraph as ig
+    import random
+
+    u = np.minimum(src, dst).astype(np.int64)
+    v = np.maximum(src, dst).astype(np.int64)
+    pairs = np.unique(u * n + v)
+    graph = ig.Graph(n=n, edges=np.column_stack([pairs // n, pairs % n]).tolist(), directed=False)
+    state = random.getstate()
+    ig.set_random_number_generator(random)
+    random.seed(seed)
+    try:
+        membership = graph.community_multilevel().membership
+    finally:
+        random.setstate(state)
+    return np.asarray(membership, dtype=np.int64)
+
+
+def effective_communities(membership, members) -> float:
+    """Effective number of communities the ``members`` fall into: ``exp(entropy)``
+    of their community shares (1 = all in one community)."""
+    labels = np.asarray(membership)[np.asarray(members)]
+    _, counts = np.unique(labels, return_counts=True)
+    p = counts / counts.sum()
+    return float(np.exp(-(p * np.log(p)).sum()))
+
+
+# ------------------------------------------------------------------ concentration
+
+def gini(values) -> float:
+    """Gini coefficient of non-negative values (0 = equal, 1 = one holds all)."""
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    if n == 0 or x.sum() == 0:
+        return float("nan")
+    cum = np.cumsum(x)
+    return float((n + 1 - 2 * (cum / cum[-1]).sum()) / n)
+
+
+def top_share(values, fraction: float = 0.01) -> float:
+    """Share of the total held by the top ``fraction`` of units (at least one unit)."""
+    x = np.sort(np.asarray(values, dtype=float))[::-1]
+    k = max(1, int(np.ceil(fraction * len(x))))
+    return float(x[:k].sum() / x.sum())
+
+
+def ccdf(values) -> tuple[np.ndarray, np.ndarray]:
+    """Complementary CDF: distinct values x and P(X >= x)."""
+    x = np.sort(np.asarray(values))
+    unique, first = np.unique(x, return_index=True)
+    return unique, 1 - first / len(x)
+
+
+def powerlaw_vs_lognormal(values, xmin_range=None) -> dict[str, float]:
+    """Fit a discrete power law (Clauset, Shalizi, Newman 2009) with ``powerlaw``,
+    searching xmin only within ``xmin_range`` (default: 10th to 90th percentile of
+    the positive values, which keeps the search fast), and compare with a lognormal.
+
+    Returns alpha, xmin, n_tail, the normalised log-likelihood ratio R (> 0 favours
+    the power law) and its p-value.
+    """
+    import warnings
+
+    import powerlaw
+
+    x = np.asarray(values, dtype=float)
+    x = x[x > 0]
+    if xmin_range is None:
+        xmin_range = tuple(np.percentile(x, [10, 90]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # powerlaw's deprecation and fit-search chatter
+        fit = powerlaw.Fit(x, discrete=True, xmin=xmin_range, verbose=0)
+        ratio, p = fit.distribution_compare("power_law", "lognormal", normalized_ratio=True)
+    return {"alpha": float(fit.power_law.alpha), "xmin": float(fit.power_law.xmin),
+            "n_tail": int((x >= fit.power_law.xmin).sum()), "loglik_ratio": float(ratio),
+            "p_value": float(p)}

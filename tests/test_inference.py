@@ -1,0 +1,70 @@
+"""Inference API, multiple testing, bootstrap, and the calibration and power of the elite test."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from analysis import calibration, inference
+
+
+def test_ensemble_test_fields():
+    null = np.arange(1, 100, dtype=float)  # mean 50
+    result = inference.ensemble_test("s", 97.5, null, "toy null")
+    assert result.expected == pytest.approx(50.0)
+    assert result.ratio == pytest.approx(97.5 / 50)
+    assert result.p_value == pytest.approx((1 + 2) / 100)  # 98 and 99 are >= 97.5
+    assert result.n_null == 99 and result.null_model == "toy null"
+    low, high = np.percentile(null, [2.5, 97.5])
+    assert result.ci_low == pytest.approx(97.5 / high) and result.ci_high == pytest.approx(97.5 / low)
+    assert result.z == pytest.approx((97.5 - 50) / null.std(ddof=1))
+    assert set(result.as_dict()) >= {"observed", "expected", "ratio", "z", "ci_low", "ci_high", "p_value"}
+
+
+def test_p_value_is_never_zero_and_ties_are_handled():
+    assert inference.ensemble_p_value(1e9, np.zeros(19)) == pytest.approx(1 / 20)
+    assert inference.ensemble_p_value(0.0, np.zeros(19)) == pytest.approx(1.0)
+    rng = np.random.default_rng(0)
+    randomised = [inference.ensemble_p_value(0.0, np.zeros(19), tie_rng=rng) for _ in range(4000)]
+    assert np.mean(np.array(randomised) <= 0.05) == pytest.approx(0.05, abs=0.015)
+    assert inference.ensemble_p_value(-5, np.arange(10), "less") == pytest.approx(1 / 11)
+    with pytest.raises(ValueError):
+        inference.ensemble_p_value(0, [1], "bigger")
+
+
+def test_analytic_test_matches_normal():
+    result = inference.analytic_test("s", 12.0, 10.0, 4.0, "toy")
+    assert result.z == pytest.approx(1.0) and result.p_value == pytest.approx(stats.norm.sf(1.0))
+
+
+def test_benjamini_hochberg_matches_scipy():
+    p = np.array([0.01, 0.04, 0.03, 0.20, 0.005, 0.9])
+    assert np.allclose(inference.benjamini_hochberg(p), stats.false_discovery_control(p, method="bh"))
+
+
+def test_bootstrap_intervals_cover_the_truth():
+    rng = np.random.default_rng(3)
+    x = rng.lognormal(0, 1, 400)
+    estimate, low, high = inference.bootstrap_ci(x, np.median, rng, 1000)
+    assert low < 1.0 < high and low < estimate < high
+    ratio, rlow, rhigh = inference.bootstrap_ratio(x * 3, x, np.median, rng, 1000)
+    assert ratio == pytest.approx(3.0) and rlow < 3.0 < rhigh
+
+
+def test_rank_test_detects_a_shift():
+    rng = np.random.default_rng(1)
+    result = inference.rank_test("friends", rng.lognormal(0, 1, 200), rng.lognormal(1, 1, 200), rng)
+    assert result.p_value < 1e-6 and result.ratio < 1 and result.ci_high < 1
+
+
+def test_elite_test_is_calibrated_on_500_graphs_from_the_null():
+    """Small graphs (60 nodes, about 300 edges, elite = top 8 by followers), 199 null samples."""
+    result = calibration.null_rejection_rate(500, 199, np.random.default_rng(2009), n=60, m=300,
+                                             elite_size=8, switches_per_edge=5)
+    assert 0.03 <= result["rejection_rate"] <= 0.07, result
+
+
+def test_elite_test_has_power_on_planted_gated_graphs():
+    """120 nodes, about 700 edges, elite block of 12 at 3x the density the degrees imply, 99 null samples."""
+    result = calibration.power(100, 99, np.random.default_rng(17), factor=3.0, n=120, m=700,
+                               elite_size=12, switches_per_edge=5)
+    assert result["rejection_rate"] >= 0.90, result

@@ -1,0 +1,113 @@
+"""Measures against networkx and hand-computed values."""
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import measures as ms
+
+
+def _random_graph(seed, n=40, p=0.08):
+    graph = nx.gnp_random_graph(n, p, seed=seed, directed=True)
+    edges = np.array(graph.edges(), dtype=np.int64).reshape(-1, 2)
+    return graph, edges[:, 0], edges[:, 1], n
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_reciprocity_and_degrees_equal_networkx(seed):
+    graph, src, dst, n = _random_graph(seed)
+    assert ms.reciprocity_edges(src, dst, n) == pytest.approx(nx.overall_reciprocity(graph), abs=1e-12)
+    assert ms.in_degree(dst, n).tolist() == [graph.in_degree(i) for i in range(n)]
+    assert ms.out_degree(src, n).tolist() == [graph.out_degree(i) for i in range(n)]
+    undirected_pairs = graph.to_undirected().number_of_edges()
+    mutual_pairs = sum(1 for u, v in graph.edges() if graph.has_edge(v, u)) / 2
+    assert ms.reciprocity_pairs(src, dst, n) == pytest.approx(mutual_pairs / undirected_pairs)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_undirected_rich_club_equals_networkx(seed):
+    graph, src, dst, n = _random_graph(seed, n=60, p=0.1)
+    expected = nx.rich_club_coefficient(graph.to_undirected(), normalized=False)
+    ours = ms.rich_club_undirected(src, dst, n)
+    assert set(ours) == set(expected)
+    for k, value in expected.items():
+        assert ours[k] == pytest.approx(value)
+
+
+def test_hand_example():
+    # 0<->1 mutual, 0->2, 2->3, 3->0
+    src = np.array([0, 1, 0, 2, 3])
+    dst = np.array([1, 0, 2, 3, 0])
+    n = 4
+    assert ms.reciprocity_edges(src, dst, n) == pytest.approx(2 / 5)
+    assert ms.reciprocity_pairs(src, dst, n) == pytest.approx(1 / 4)
+    a = 5 / 12
+    assert ms.garlaschelli_rho(src, dst, n) == pytest.approx((2 / 5 - a) / (1 - a))
+    fb = ms.follow_back(src, dst, n, [0, 2])
+    assert fb["followers"].tolist() == [2, 1] and fb["followed_back"].tolist() == [1, 0]
+    is_elite = np.array([True, True, False, False])
+    assert ms.elite_closure(src, dst, is_elite) == pytest.approx(2 / 3)
+    assert ms.conductance(src, dst, is_elite) == {"out_leak": pytest.approx(1 / 3), "in_leak": pytest.approx(1 / 3)}
+    classes = np.array(["a", "a", "b", "b"])
+    table = ms.reciprocity_by_class(src, dst, n, classes).set_index(["source_class", "target_class"])
+    assert table.loc[("a", "a"), "share"] == 1.0 and table.loc[("a", "b"), "share"] == 0.0
+    assert ms.reciprocity_between(src, dst, n, classes, "a", "a") == (1.0, 2)
+    attention = ms.attention_matrix(src, dst, classes)
+    assert attention.loc["a", "a"] == pytest.approx(2 / 3) and attention.loc["b", "a"] == pytest.approx(1 / 2)
+    assert ms.mixing_counts(src, dst, classes).values.sum() == 5
+
+
+def test_directed_rich_club_is_density_among_top_k():
+    graph, src, dst, n = _random_graph(3, n=50, p=0.15)
+    indeg = ms.in_degree(dst, n)
+    for k in (2, 5, 10, 30):
+        top = ms.top_k_by(indeg, k)
+        sub = graph.subgraph(top.tolist())
+        assert ms.rich_club_directed(src, dst, n, [k])[0] == pytest.approx(sub.number_of_edges() / (k * (k - 1)))
+
+
+def test_clustering_matches_networkx_on_the_subgraph():
+    graph, src, dst, n = _random_graph(4, n=30, p=0.3)
+    elite = np.arange(10)
+    result = ms.elite_clustering(src, dst, elite)
+    sub = graph.subgraph(range(10))
+    assert result["transitivity"] == pytest.approx(nx.transitivity(sub.to_undirected()))
+    assert result["average_clustering"] == pytest.approx(nx.average_clustering(sub))
+
+
+def test_communities_find_two_cliques_and_are_seeded():
+    clique = [(i, j) for i in range(6) for j in range(6) if i != j]
+    edges = np.array(clique + [(i + 6, j + 6) for i, j in clique] + [(0, 6)])
+    membership = ms.communities(edges[:, 0], edges[:, 1], 12, seed=1)
+    assert len(set(membership[:6])) == 1 and len(set(membership[6:])) == 1 and membership[0] != membership[6]
+    assert ms.effective_communities(membership, np.arange(6)) == pytest.approx(1.0)
+    assert ms.effective_communities(membership, np.arange(12)) == pytest.approx(2.0)
+
+
+def test_concentration():
+    assert ms.gini([1, 1, 1, 1]) == pytest.approx(0.0)
+    assert ms.gini([0, 0, 0, 10]) == pytest.approx(0.75)
+    assert ms.top_share(list(range(1, 101)), 0.01) == pytest.approx(100 / 5050)
+    x, p = ms.ccdf([1, 1, 2, 5])
+    assert x.tolist() == [1, 2, 5] and p.tolist() == [1.0, 0.5, 0.25]
+
+
+def test_powerlaw_fit_recovers_exponent():
+    rng = np.random.default_rng(0)
+    sample = np.floor(10 * (1 - rng.random(20000)) ** (-1 / 1.5)).astype(int)  # alpha = 2.5, xmin = 10
+    fit = ms.powerlaw_vs_lognormal(sample, xmin_range=(5, 50))
+    assert 2.3 < fit["alpha"] < 2.7
+
+
+def test_index_edges_and_classes():
+    edges = pd.DataFrame({"follower": [30, 10], "followee": [10, 20]})
+    graph = ms.index_edges(edges, extra_ids=[99])
+    assert graph.ids.tolist() == [10, 20, 30, 99] and graph.src.tolist() == [2, 0] and graph.dst.tolist() == [0, 1]
+    assert graph.index_of([20, 5, 99]).tolist() == [1, -1, 3]
+    assert ms.classes_top_k([5, 9, 1], 1).tolist() == ["other", "elite", "other"]
+    assert ms.classes_threshold([5, 9, 1], 5).tolist() == ["elite", "elite", "other"]
+    assert ms.classes_verified([True, False]).tolist() == ["verified", "unverified"]
+    assert ms.classes_from_mapping([1, 2], {1: "organization"}).tolist() == ["organization", "other"]
+    ratio = ms.friends_followers_ratio([72, 131505], [962000, 141341])
+    assert ratio[0] < 0.001 and 0.9 < ratio[1] < 1
