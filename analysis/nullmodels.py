@@ -95,7 +95,7 @@ def _delete(table, shift, key):
             i = j
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _build_table(keys, bits):
     table = np.zeros(1 << bits, dtype=np.int64)
     shift = 64 - bits
@@ -110,7 +110,7 @@ def _table_bits(n_keys: int) -> int:
 
 # ------------------------------------------------------------------ null 1: in/out degrees
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _rewire_kernel(src, dst, n, table, shift, n_switches, max_attempts, three_share, seed):
     np.random.seed(seed)
     m = len(src)
@@ -186,28 +186,37 @@ def rewire_directed(src, dst, n: int, rng: np.random.Generator,
                     switches_per_edge: float = DEFAULT_SWITCHES_PER_EDGE,
                     three_edge_share: float = DEFAULT_THREE_EDGE_SHARE,
                     max_attempts_per_switch: float = 100.0,
-                    return_stats: bool = False):
+                    return_stats: bool = False, _prepared=None):
     """A random simple digraph with the same in- and out-degree of every node.
 
     Performs ``switches_per_edge * E`` accepted moves (two-edge switches and,
     with probability ``three_edge_share`` per attempt, three-edge rotations).
     Returns new ``(src, dst)`` arrays (the inputs are not modified).
     """
-    src = np.ascontiguousarray(src, dtype=np.int64).copy()
-    dst = np.ascontiguousarray(dst, dtype=np.int64).copy()
-    _check_simple(src, dst, n)
+    if _prepared is None:
+        _prepared = _prepare_directed(src, dst, n)
+    src0, dst0, table0, bits = _prepared
+    src, dst = src0.copy(), dst0.copy()
     m = len(src)
     n_switches = int(round(switches_per_edge * m))
     if m < 2 or n_switches == 0:
         return (src, dst, RewireStats(0, 0)) if return_stats else (src, dst)
-    bits = _table_bits(m)
-    table = _build_table(src * n + dst, bits)
+    table = table0.copy()
     accepted, attempts = _rewire_kernel(src, dst, n, table, 64 - bits, n_switches,
                                         int(max_attempts_per_switch * n_switches),
                                         float(three_edge_share), _seed_from(rng))
     if return_stats:
         return src, dst, RewireStats(int(accepted), int(attempts))
     return src, dst
+
+
+def _prepare_directed(src, dst, n: int):
+    """Checked contiguous copies of the edges and their hash table (reused across an ensemble)."""
+    src = np.ascontiguousarray(src, dtype=np.int64).copy()
+    dst = np.ascontiguousarray(dst, dtype=np.int64).copy()
+    _check_simple(src, dst, n)
+    bits = _table_bits(len(src))
+    return src, dst, _build_table(src * n + dst, bits), bits
 
 
 def rewire_directed_reference(src, dst, n: int, rng: np.random.Generator, n_switches: int,
@@ -247,7 +256,7 @@ def _any_link(table, shift, n, u, v):
     return _contains(table, shift, u * n + v) or _contains(table, shift, v * n + u)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _rewire_reciprocal_kernel(osrc, odst, mu, mv, n, table, shift, n_switches, max_attempts,
                               three_share, seed):
     np.random.seed(seed)
@@ -354,7 +363,7 @@ def rewire_reciprocal(src, dst, n: int, rng: np.random.Generator,
                       switches_per_edge: float = DEFAULT_SWITCHES_PER_EDGE,
                       three_edge_share: float = DEFAULT_THREE_EDGE_SHARE,
                       max_attempts_per_switch: float = 100.0,
-                      return_stats: bool = False):
+                      return_stats: bool = False, _prepared=None):
     """A random simple digraph keeping every node's one-way in- and out-degree and
     its number of mutual (reciprocated) pairs.
 
@@ -363,16 +372,15 @@ def rewire_reciprocal(src, dst, n: int, rng: np.random.Generator,
     self-loop, a duplicate, or a new mutual pair. Returns ``(src, dst)`` with each
     mutual pair as two edges.
     """
-    src = np.ascontiguousarray(src, dtype=np.int64)
-    dst = np.ascontiguousarray(dst, dtype=np.int64)
-    _check_simple(src, dst, n)
-    osrc, odst, mu, mv = (np.ascontiguousarray(x).copy() for x in split_mutual(src, dst, n))
-    m = len(src)
+    if _prepared is None:
+        _prepared = _prepare_reciprocal(src, dst, n)
+    parts, table0, bits = _prepared
+    osrc, odst, mu, mv = (x.copy() for x in parts)
+    m = len(osrc) + 2 * len(mu)
     n_switches = int(round(switches_per_edge * (len(osrc) + len(mu))))
     accepted = attempts = 0
     if m >= 2 and n_switches > 0:
-        bits = _table_bits(m)
-        table = _build_table(src * n + dst, bits)
+        table = table0.copy()
         accepted, attempts = _rewire_reciprocal_kernel(
             osrc, odst, mu, mv, n, table, 64 - bits, n_switches,
             int(max_attempts_per_switch * n_switches), float(three_edge_share), _seed_from(rng))
@@ -383,7 +391,17 @@ def rewire_reciprocal(src, dst, n: int, rng: np.random.Generator,
     return new_src, new_dst
 
 
+def _prepare_reciprocal(src, dst, n: int):
+    src = np.ascontiguousarray(src, dtype=np.int64)
+    dst = np.ascontiguousarray(dst, dtype=np.int64)
+    _check_simple(src, dst, n)
+    parts = tuple(np.ascontiguousarray(x).copy() for x in split_mutual(src, dst, n))
+    bits = _table_bits(len(src))
+    return parts, _build_table(src * n + dst, bits), bits
+
+
 REWIRERS = {"degree": rewire_directed, "reciprocal": rewire_reciprocal}
+PREPARERS = {"degree": _prepare_directed, "reciprocal": _prepare_reciprocal}
 NULL_DESCRIPTIONS = {
     "degree": "directed degree-preserving rewiring (every in- and out-degree kept)",
     "reciprocal": "degree- and reciprocity-preserving rewiring (one-way in/out degrees and mutual degree kept)",
@@ -392,23 +410,45 @@ NULL_DESCRIPTIONS = {
 
 def null_ensemble(src, dst, n: int, statistic, n_samples: int, rng: np.random.Generator,
                   model: str = "degree", switches_per_edge: float = DEFAULT_SWITCHES_PER_EDGE,
-                  progress: bool = False) -> np.ndarray:
+                  progress: bool = False, workers: int = 1) -> np.ndarray:
     """Values of ``statistic(src, dst)`` on ``n_samples`` independent rewirings of the graph.
 
     Each sample is its own chain started from the observed graph
-    (``switches_per_edge * E`` accepted moves). ``statistic`` may return a scalar
-    or a 1-d array; the result has one row per sample.
+    (``switches_per_edge * E`` accepted moves), seeded from ``rng`` before any
+    runs, so the result does not depend on ``workers`` (threads; the compiled
+    kernels release the GIL). ``statistic`` may return a scalar or a 1-d array;
+    the result has one row per sample.
     """
     rewire = REWIRERS[model]
-    iterator = range(n_samples)
+    prepared = PREPARERS[model](src, dst, n)
+    seeds = rng.integers(0, 2**63 - 1, size=n_samples)
+
+    def one(seed):
+        s, d = rewire(src, dst, n, np.random.default_rng(seed), switches_per_edge=switches_per_edge,
+                      _prepared=prepared)
+        return np.asarray(statistic(s, d), dtype=float)
+
+    bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        iterator = tqdm(iterator, desc=f"null ({model})", leave=False)
+        bar = tqdm(total=n_samples, desc=f"null ({model})", leave=False)
     values = []
-    for _ in iterator:
-        s, d = rewire(src, dst, n, rng, switches_per_edge=switches_per_edge)
-        values.append(np.asarray(statistic(s, d), dtype=float))
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for value in pool.map(one, seeds):
+                values.append(value)
+                if bar:
+                    bar.update()
+    else:
+        for seed in seeds:
+            values.append(one(seed))
+            if bar:
+                bar.update()
+    if bar:
+        bar.close()
     return np.array(values)
 
 
