@@ -300,6 +300,7 @@ class EgoTwitter:
     edges: pd.DataFrame
     nodes: pd.DataFrame
     circles: pd.DataFrame
+    members: pd.DataFrame  # ego, member: the accounts of each ego network (from .feat)
     self_loops_dropped: int
     egos: int
 
@@ -322,7 +323,7 @@ def read_ego_twitter(path: str | Path) -> EgoTwitter:
     (edge endpoints, egos, feat nodes), with ``is_ego``.
     """
     path = Path(path)
-    edge_blocks, ego_ids, circle_rows = [], [], []
+    edge_blocks, ego_ids, circle_rows, member_blocks = [], [], [], []
     try:
         with tarfile.open(path, mode="r:*") as archive:
             for member in archive:
@@ -346,6 +347,7 @@ def read_ego_twitter(path: str | Path) -> EgoTwitter:
                     block[:, 0] = ego
                     block[:, 1] = nodes
                     edge_blocks.append(block)
+                    member_blocks.append(block)
                 else:
                     for line in data.decode("utf-8").splitlines():
                         fields = line.split("\t")
@@ -366,7 +368,9 @@ def read_ego_twitter(path: str | Path) -> EgoTwitter:
     nodes = pd.DataFrame({"user_id": node_ids, "is_ego": np.isin(node_ids, egos)})
     circles = pd.DataFrame(circle_rows, columns=["ego", "circle", "member"]).astype(
         {"ego": "int64", "circle": "string", "member": "int64"})
-    return EgoTwitter(edges=edges, nodes=nodes, circles=circles,
+    members = pd.DataFrame(np.concatenate(member_blocks) if member_blocks else np.empty((0, 2), np.int64),
+                           columns=["ego", "member"])
+    return EgoTwitter(edges=edges, nodes=nodes, circles=circles, members=members,
                       self_loops_dropped=int(loops.sum()), egos=len(egos))
 
 

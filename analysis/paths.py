@@ -31,13 +31,16 @@ def processed_dir() -> Path:
 
 
 def build_dir() -> Path:
-    """Executed notebooks and other intermediate build products."""
-    return project_root() / "build"
+    """Executed notebooks and per-notebook number files (``TWEETERWOOD_BUILD`` overrides)."""
+    override = os.environ.get("TWEETERWOOD_BUILD")
+    return Path(override).resolve() if override else project_root() / "build"
 
 
 def reports_dir() -> Path:
-    """Rendered HTML reports, ``numbers.json`` and the index page."""
-    return project_root() / "reports"
+    """Rendered HTML reports, figures, ``numbers.json`` and the index page
+    (``TWEETERWOOD_REPORTS`` overrides; the tests write there)."""
+    override = os.environ.get("TWEETERWOOD_REPORTS")
+    return Path(override).resolve() if override else project_root() / "reports"
 
 
 def figures_dir() -> Path:
@@ -48,6 +51,11 @@ def figures_dir() -> Path:
 def numbers_path() -> Path:
     """The JSON file holding every number quoted in prose."""
     return reports_dir() / "numbers.json"
+
+
+def numbers_fragments_dir() -> Path:
+    """One JSON file of numbers per notebook, merged into ``numbers.json``."""
+    return build_dir() / "numbers"
 
 
 def notebooks_dir() -> Path:

@@ -7,6 +7,7 @@ Tables (a row of an edge table means *follower follows followee*):
 - ``ego_twitter_edges``: distinct follows of the SNAP ego-Twitter union, no self-loops.
 - ``ego_twitter_nodes``: ``user_id``, ``is_ego``.
 - ``ego_twitter_circles``: ``ego``, ``circle``, ``member``.
+- ``ego_twitter_members``: ``ego``, ``member``: the accounts of each ego network.
 - ``konect_icwsm2010_edges``: the KONECT 2009 who-follows-whom graph.
 
 ``manifest.json`` records row counts, ego-Twitter self-loops dropped and the
@@ -83,6 +84,7 @@ def build_processed(raw: Path | None = None, out: Path | None = None, log=print)
     save("ego_twitter_edges", ego.edges)
     save("ego_twitter_nodes", ego.nodes)
     save("ego_twitter_circles", ego.circles)
+    save("ego_twitter_members", ego.members)
     manifest["ego_twitter"] = {"self_loops_dropped": ego.self_loops_dropped, "egos": ego.egos}
     save("konect_icwsm2010_edges", loading.read_konect(raw / get("download.tsv.munmun_twitter_social.tar.bz2").name))
     manifest["seconds"] = round(time.perf_counter() - start, 1)

@@ -1,0 +1,166 @@
+"""One plotting style for every figure; each saved as PNG and SVG in ``reports/figures/``.
+
+Colour-blind-safe palette (Okabe-Ito), readable labels with units, log scales
+where the data span decades. Functions take data and return the figure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from . import paths
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+NULL_COLOUR = "#999999"
+
+
+def use_style() -> None:
+    """Apply the project's style (call once per notebook)."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=OKABE_ITO, font_scale=1.05)
+    plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 150, "savefig.bbox": "tight",
+                         "axes.titleweight": "bold", "svg.hashsalt": "tweeterwood",
+                         "svg.fonttype": "none"})
+
+
+def save(fig, name: str, folder: Path | None = None) -> list[Path]:
+    """Write ``fig`` as ``<name>.png`` and ``<name>.svg``; returns the paths."""
+    folder = Path(folder or paths.figures_dir())
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for ext in ("png", "svg"):
+        path = folder / f"{name}.{ext}"
+        fig.savefig(path, metadata={"Date": None} if ext == "svg" else {"Software": None})
+        out.append(path)
+    return out
+
+
+def scatter_followers_following(accounts: pd.DataFrame, hue: str, highlight=(), ax=None):
+    """Followers against accounts followed (log-log), coloured by a class column."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 5.5))
+    data = accounts.assign(friends_plot=accounts["friends"].clip(lower=0.8))
+    sns.scatterplot(data=data, x="followers", y="friends_plot", hue=hue, s=10, alpha=0.6,
+                    linewidth=0, ax=ax, palette=OKABE_ITO[: data[hue].nunique()])
+    ax.set(xscale="log", yscale="log", xlabel="followers (accounts, July 2009)",
+           ylabel="following (accounts, July 2009; 0 shown at 0.8)")
+    lims = [data["followers"].min(), data["followers"].max()]
+    ax.plot(lims, lims, color=NULL_COLOUR, lw=1, ls="--", label="following = followers")
+    for name in highlight:
+        row = data[data["screen_name"] == name]
+        if len(row):
+            ax.annotate("@" + name, (row["followers"].iloc[0], row["friends_plot"].iloc[0]),
+                        fontsize=8, xytext=(4, 4), textcoords="offset points")
+    ax.legend(title=hue, loc="lower left", fontsize=8)
+    return fig
+
+
+def ratio_by_class(accounts: pd.DataFrame, column: str, ratio: str = "ratio", ax=None):
+    """Distribution of the friends/followers ratio by class (log scale)."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 4))
+    data = accounts[accounts[ratio] > 0]
+    sns.boxplot(data=data, x=ratio, y=column, ax=ax, showfliers=False, width=0.5,
+                palette=OKABE_ITO[: data[column].nunique()], hue=column, legend=False)
+    ax.set(xscale="log", xlabel="following / followers (log scale)", ylabel="")
+    return fig
+
+
+def null_histogram(null_values, observed: float, xlabel: str, title: str = "", ax=None):
+    """Histogram of a statistic under the null with the observed value marked."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6, 3.5))
+    ax.hist(np.asarray(null_values, dtype=float), bins=20, color=NULL_COLOUR, label="null samples")
+    ax.axvline(observed, color=OKABE_ITO[3], lw=2, label="observed")
+    ax.set(xlabel=xlabel, ylabel="null samples (count)", title=title)
+    ax.legend()
+    return fig
+
+
+def ccdf_plot(series: dict, xlabel: str, ax=None):
+    """Complementary CDFs, log-log: ``series`` maps a label to ``(x, P(X >= x))``."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6, 4.5))
+    for (label, (x, p)), colour in zip(series.items(), OKABE_ITO):
+        keep = x > 0
+        ax.step(x[keep], p[keep], where="post", label=label, color=colour)
+    ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel="P(X ≥ x)")
+    ax.legend()
+    return fig
+
+
+def rich_club_plot(ks, rho, band_low, band_high, ax=None):
+    """Normalised directed rich-club rho(k) with the null's 95% band (rho = 1 is the null)."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6.5, 4))
+    ax.fill_between(ks, band_low, band_high, color=NULL_COLOUR, alpha=0.4, label="null 95% band")
+    ax.plot(ks, rho, marker="o", color=OKABE_ITO[0], label="observed ρ(k)")
+    ax.axhline(1.0, color="black", lw=0.8, ls="--")
+    ax.set(xscale="log", xlabel="k (top accounts by followers in the graph)",
+           ylabel="ρ(k) = φ(k) / null mean φ(k)")
+    ax.legend()
+    return fig
+
+
+def mixing_heatmap(matrix: pd.DataFrame, title: str, fmt: str = ".2f", ax=None):
+    """Class-by-class heatmap (rows: follower class, columns: followee class)."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(5.5, 4.5))
+    sns.heatmap(matrix, annot=True, fmt=fmt, cmap="viridis", cbar_kws={"label": "share of the row's follows"}, ax=ax)
+    ax.set(title=title, xlabel="followee class", ylabel="follower class")
+    return fig
+
+
+def reciprocity_bars(table: pd.DataFrame, ax=None):
+    """Observed against null reciprocity per class pair, with the null's 95% interval."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 4))
+    labels = table["pair"].tolist()
+    y = np.arange(len(labels))
+    ax.errorbar(table["expected"], y, xerr=[table["expected"] - table["null_low"], table["null_high"] - table["expected"]],
+                fmt="s", color=NULL_COLOUR, label="null mean and 95% range", capsize=3)
+    ax.scatter(table["observed"], y, color=OKABE_ITO[3], zorder=3, label="observed")
+    ax.set_yticks(y, labels)
+    ax.set(xlabel="share of follows that are reciprocated", xlim=(0, 1))
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def elite_network(graph: nx.DiGraph, sizes: dict, colours: dict, labels: dict, title: str, seed: int, ax=None):
+    """Drawing of the elite subgraph: node area by followers, colour by class or community."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(8, 8))
+    position = nx.spring_layout(graph.to_undirected(), seed=seed, k=0.6)
+    max_size = max(sizes.values()) if sizes else 1
+    nx.draw_networkx_edges(graph, position, ax=ax, alpha=0.15, arrows=False, width=0.5)
+    nx.draw_networkx_nodes(graph, position, ax=ax, node_size=[20 + 600 * sizes[v] / max_size for v in graph],
+                           node_color=[colours[v] for v in graph], linewidths=0.3, edgecolors="white")
+    nx.draw_networkx_labels(graph, position, labels=labels, font_size=7, ax=ax)
+    ax.set_title(title)
+    ax.axis("off")
+    return fig
+
+
+def sweep_plot(frame: pd.DataFrame, x: str, y: str, low: str, high: str, xlabel: str, ylabel: str, ax=None):
+    """Effect against a swept parameter with its 95% interval; y = 1 is the null."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6.5, 4))
+    ax.errorbar(frame[x], frame[y], yerr=[frame[y] - frame[low], frame[high] - frame[y]], fmt="o-",
+                color=OKABE_ITO[0], capsize=3)
+    ax.axhline(1.0, color="black", lw=0.8, ls="--")
+    ax.set(xscale="log", xlabel=xlabel, ylabel=ylabel)
+    return fig
+
+
+def verdict_figure(table: pd.DataFrame, ax=None):
+    """Effects (observed / expected) with 95% intervals, one row a claim, log scale."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 4))
+    table = table.iloc[::-1]
+    y = np.arange(len(table))
+    colours = table["verdict"].map({"supported": OKABE_ITO[2], "not supported": OKABE_ITO[3]}).fillna(NULL_COLOUR)
+    ratio = table["effect"].astype(float)
+    low = table["effect_low"].astype(float)
+    high = table["effect_high"].astype(float)
+    ax.errorbar(ratio, y, xerr=[np.clip(ratio - low, 0, None), np.clip(high - ratio, 0, None)], fmt="none",
+                ecolor="black", capsize=3)
+    ax.scatter(ratio, y, c=list(colours), s=60, zorder=3)
+    ax.axvline(1.0, color="black", ls="--", lw=0.8)
+    ax.set_yticks(y, table["id"] + ": " + table["short"])
+    ax.set(xscale="log", xlabel="effect: observed / expected under the null (log scale)")
+    return fig

@@ -1,0 +1,117 @@
+"""Numbers quoted in prose: each notebook records what it computed; ``make`` merges.
+
+A notebook calls :func:`record` with dotted keys (``"kwak2009.verified"``); the
+values go to ``build/numbers/<notebook>.json``. :func:`merge` nests every
+fragment into ``reports/numbers.json`` (dotted names become nested objects).
+Claim rows (``claims``) are written by the verdict notebook as a list.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from . import paths
+
+
+def _plain(value):
+    """JSON-safe, deterministic value: numpy scalars to Python, NaN to None, floats rounded to 12 significant digits."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer, int)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        value = float(value)
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return float(f"{value:.12g}")
+    return value
+
+
+class Recorder:
+    """Collects the numbers of one notebook and writes them to its fragment file."""
+
+    def __init__(self, notebook: str, folder: Path | None = None):
+        self.notebook = notebook
+        self.path = Path(folder or paths.numbers_fragments_dir()) / f"{notebook}.json"
+        self.values: dict = {}
+
+    def record(self, key: str, value):
+        """Store ``value`` under the dotted ``key``; returns the value for use in prose."""
+        self.values[key] = _plain(value)
+        self.save()
+        return value
+
+    def record_many(self, prefix: str, mapping: dict):
+        for key, value in mapping.items():
+            self.record(f"{prefix}.{key}", value)
+        return mapping
+
+    def save(self) -> Path:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.values, indent=1, sort_keys=True) + "\n")
+        tmp.replace(self.path)
+        return self.path
+
+
+def read_fragment(notebook: str, folder: Path | None = None) -> dict:
+    path = Path(folder or paths.numbers_fragments_dir()) / f"{notebook}.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} missing: run notebook {notebook} first")
+    return json.loads(path.read_text())
+
+
+def nest(flat: dict) -> dict:
+    """``{"a.b": 1}`` to ``{"a": {"b": 1}}``; a clash between a value and a group is an error."""
+    tree: dict = {}
+    for key in sorted(flat):
+        node = tree
+        parts = key.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"key {key!r} clashes with a value at {part!r}")
+        if parts[-1] in node and isinstance(node[parts[-1]], dict):
+            raise ValueError(f"key {key!r} clashes with a group")
+        node[parts[-1]] = flat[key]
+    return tree
+
+
+def merge(folder: Path | None = None, target: Path | None = None) -> dict:
+    """Merge every fragment into ``numbers.json`` (keys sorted; later notebooks may not redefine a key)."""
+    folder = Path(folder or paths.numbers_fragments_dir())
+    target = Path(target or paths.numbers_path())
+    flat: dict = {}
+    for fragment in sorted(folder.glob("*.json")):
+        for key, value in json.loads(fragment.read_text()).items():
+            if key in flat and flat[key] != value:
+                raise ValueError(f"{fragment.name} redefines {key!r}")
+            flat[key] = value
+    tree = nest(flat)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(tree, indent=2, sort_keys=True) + "\n")
+    tmp.replace(target)
+    return tree
+
+
+def load_numbers(path: Path | None = None) -> dict:
+    return json.loads(Path(path or paths.numbers_path()).read_text())
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["merge"]:
+        tree = merge()
+        print(f"wrote {paths.numbers_path()} ({len(tree)} top-level keys)")
+    else:
+        raise SystemExit("usage: python -m analysis.results merge")
