@@ -56,10 +56,14 @@ $(MANIFEST): $(RAW_FILES) analysis/loading.py analysis/processed.py analysis/reg
 
 build/%.ipynb: notebooks/%.ipynb $(PACKAGE) $(MANIFEST) | $(STAMP)
 	@mkdir -p build reports/figures build/numbers
-	$(BIN)/papermill --kernel $(KERNEL) --progress-bar -p seed $(SEED) -p quick $(QUICK) $< $@.tmp && mv $@.tmp $@
+	$(BIN)/papermill --kernel $(KERNEL) --progress-bar -p seed $(SEED) -p quick $(QUICK) $< $@.tmp.ipynb
+	mv $@.tmp.ipynb $@
 
 reports/%.html: build/%.ipynb | $(STAMP)
 	$(BIN)/jupyter nbconvert --to html --no-input --output-dir reports $< --log-level WARN
+
+# the verdict collects the numbers of the notebooks before it
+build/06-verdict.ipynb: $(filter-out build/06-verdict.ipynb build/00-data.ipynb,$(EXECUTED))
 
 $(NUMBERS): $(EXECUTED) | $(STAMP)
 	$(PY) -m analysis.results merge

@@ -88,6 +88,33 @@ class LabelledGraph:
         return np.flatnonzero(self.is_elite)
 
 
+GRAPH_DATASETS = {
+    "ego_twitter": {"table": "ego_twitter_edges", "profiles": True,
+                    "label": "SNAP ego-Twitter (about 2012), accounts labelled by their 2009 profiles"},
+    "konect_icwsm2010": {"table": "konect_icwsm2010_edges", "profiles": False,
+                         "label": "KONECT Twitter ICWSM (about 2009), anonymised ids"},
+}
+
+
+def resolve_dataset(dataset: str) -> tuple[str, str]:
+    """The graph dataset to use and a note. ``kwak2009-full`` (the complete 2009 graph)
+    is registered but its out-of-core pipeline is not built: fall back to ego-Twitter."""
+    if dataset in GRAPH_DATASETS:
+        return dataset, GRAPH_DATASETS[dataset]["label"]
+    if dataset == "kwak2009-full":
+        return "ego_twitter", ("The complete July 2009 graph is not available here: `make data-full` registers it "
+                               "(26 GB, four gzip parts) but its out-of-core pipeline is not built yet. "
+                               "Falling back to ego-Twitter.")
+    raise ValueError(f"unknown dataset {dataset!r}: use one of {sorted(GRAPH_DATASETS)} or kwak2009-full")
+
+
+def load_labelled_graph(dataset: str, elite: str, accounts: pd.DataFrame) -> LabelledGraph:
+    """The graph of ``dataset`` with classes; datasets without profiles need ``elite = top:K``."""
+    spec = GRAPH_DATASETS[dataset]
+    graph = graph_from_table(spec["table"])
+    return label_graph(dataset, graph, accounts if spec["profiles"] else None, elite)
+
+
 def graph_from_table(table: str) -> measures.Graph:
     """The dense graph of a processed edge table (ego-Twitter keeps its isolated nodes)."""
     edges = load_table(table)
@@ -469,3 +496,30 @@ def claim_row(claim_id: str, short: str, result: inference.TestResult, data: str
             "ci_high": result.ci_high, "p_value": result.p_value, "n_null": result.n_null,
             "direction": result.alternative, "null_model": result.null_model, "data": data,
             "caveats": caveats}
+
+
+CLAIM_SOURCES = {"C1": "02-broadcasters", "C2": "03-follow-back", "C3": "02-broadcasters",
+                 "C4": "04-gated-community", "C5": "03-follow-back", "C6": "01-claims-and-race",
+                 "C7": "02-broadcasters"}
+CLAIM_TEXT = {
+    "C1": "Celebrities follow few people (Kutcher: about 962,000 followers, following 72).",
+    "C2": "Celebrities do not follow regular people and do not follow back their fans.",
+    "C3": "Brands follow back (Starbucks: 141,341 followers, following 131,505).",
+    "C4": "Celebrities follow other celebrities: a closed, gated community.",
+    "C5": "Inside it they follow each other back.",
+    "C6": "The race: @aplusk reached a million followers before @cnnbrk.",
+    "C7": "Attention is concentrated: we are nothing but an audience.",
+}
+
+
+def verdict_table(fragments: dict) -> pd.DataFrame:
+    """One row a claim from the notebooks' ``claim.Cn`` entries: BH-adjusted p-values
+    across the seven claims (the family) and the verdict of :func:`verdict`."""
+    rows = [dict(fragments[CLAIM_SOURCES[c]][f"claim.{c}"], claim=CLAIM_TEXT[c], notebook=CLAIM_SOURCES[c])
+            for c in sorted(CLAIM_SOURCES)]
+    table = pd.DataFrame(rows)
+    table["p_value_raw"] = table["p_value"]
+    table["p_value"] = inference.benjamini_hochberg(table["p_value_raw"].astype(float))
+    table["verdict"] = [verdict(p, e, d) for p, e, d in zip(table["p_value"], table["effect"], table["direction"])]
+    table["effect_low"], table["effect_high"] = table["ci_low"], table["ci_high"]
+    return table

@@ -28,16 +28,17 @@ def use_style() -> None:
                          "svg.fonttype": "none"})
 
 
-def save(fig, name: str, folder: Path | None = None) -> list[Path]:
-    """Write ``fig`` as ``<name>.png`` and ``<name>.svg``; returns the paths."""
+def figure_paths(name: str, folder: Path | None = None) -> list[Path]:
+    """Where :func:`save` writes figure ``name``."""
     folder = Path(folder or paths.figures_dir())
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for ext in ("png", "svg"):
-        path = folder / f"{name}.{ext}"
-        fig.savefig(path, metadata={"Date": None} if ext == "svg" else {"Software": None})
-        out.append(path)
-    return out
+    return [folder / f"{name}.png", folder / f"{name}.svg"]
+
+
+def save(fig, name: str, folder: Path | None = None) -> None:
+    """Write ``fig`` as ``<name>.png`` and ``<name>.svg`` (see :func:`figure_paths`)."""
+    for path in figure_paths(name, folder):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, metadata={"Date": None} if path.suffix == ".svg" else {"Software": None})
 
 
 def scatter_followers_following(accounts: pd.DataFrame, hue: str, highlight=(), ax=None):

@@ -1,0 +1,134 @@
+"""Every notebook runs cleanly in quick mode, writes its figures and its numbers;
+notebooks are committed without outputs and define no analysis functions."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import claims, paths, report_site, results
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+REQUIRED_KEYS = [
+    "kwak2009.accounts", "kwak2009.verified", "kwak2009.median_friends_verified",
+    "kwak2009.median_friends_unverified", "kwak2009.median_followers_verified",
+    "kwak2009.median_followers_unverified", "ego_twitter.nodes", "ego_twitter.edges",
+    "ego_twitter.self_loops_dropped", "ego_twitter.reciprocity_edges", "ego_twitter.reciprocity_pairs",
+    "konect_icwsm2010.nodes", "konect_icwsm2010.edges", "konect_icwsm2010.reciprocity_edges",
+]
+CLAIM_FIELDS = {"id", "statistic", "observed", "expected", "ci_low", "ci_high", "p_value", "verdict",
+                "null_model", "data"}
+
+
+def _code(notebook: Path) -> str:
+    nb = nbformat.read(notebook, as_version=4)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def _saved_figures(notebook: Path) -> list[str]:
+    return re.findall(r'figures\.save\(\s*\w+,\s*"([^"]+)"', _code(notebook))
+
+
+def test_there_is_a_notebook_for_each_question():
+    names = [n.stem for n in NOTEBOOKS]
+    assert names == ["00-data", "01-claims-and-race", "02-broadcasters", "03-follow-back",
+                     "04-gated-community", "05-robustness", "06-verdict"]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_notebook_has_no_outputs_and_a_parameters_cell(notebook):
+    nb = nbformat.read(notebook, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), "notebook committed with outputs"
+    assert "parameters" in code[0].metadata.get("tags", []), "first code cell must be the papermill parameters"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_define_no_functions_or_classes(notebook):
+    tree = ast.parse(_code(notebook))
+    defined = [n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))
+               and hasattr(n, "name")]
+    lambdas = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)]
+    assert not defined, f"analysis logic belongs in analysis/: {defined}"
+    assert len(lambdas) <= 1  # a formatting lambda for a table is the most allowed
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory, processed):
+    """Run every notebook in quick mode into a temporary build and reports folder."""
+    import os
+
+    import papermill
+
+    base = tmp_path_factory.mktemp("run")
+    env = {"TWEETERWOOD_BUILD": str(base / "build"), "TWEETERWOOD_REPORTS": str(base / "reports")}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        for notebook in NOTEBOOKS:
+            papermill.execute_notebook(str(notebook), str(base / "build" / notebook.name),
+                                       parameters={"quick": 1, "seed": 7}, kernel_name="python3",
+                                       progress_bar=False, cwd=str(ROOT / "notebooks"))
+        numbers = results.merge()
+        report_site.build_index(paths.reports_dir())
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return base, numbers
+
+
+def _get(tree: dict, dotted: str):
+    for part in dotted.split("."):
+        tree = tree[part]
+    return tree
+
+
+@pytest.mark.notebooks
+def test_numbers_json_has_the_required_keys(executed):
+    base, numbers = executed
+    on_disk = json.loads((base / "reports" / "numbers.json").read_text())
+    assert on_disk == numbers
+    for key in REQUIRED_KEYS:
+        assert _get(numbers, key) is not None, key
+    assert numbers["kwak2009"]["accounts"] == 6499 and numbers["kwak2009"]["verified"] == 221
+    assert numbers["ego_twitter"]["edges"] == 1_768_135 and numbers["ego_twitter"]["self_loops_dropped"] == 14
+    ids = [c["id"] for c in numbers["claims"]]
+    assert ids == [f"C{i}" for i in range(1, 8)]
+    for claim in numbers["claims"]:
+        assert CLAIM_FIELDS <= set(claim), claim["id"]
+        assert claim["verdict"] in {"supported", "not supported", "inconclusive"}
+        assert 0 < claim["p_value"] <= 1
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_notebook_ran_and_wrote_its_figures(executed, notebook):
+    base, _ = executed
+    ran = nbformat.read(base / "build" / notebook.name, as_version=4)
+    errors = [o for c in ran.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
+    for name in _saved_figures(notebook):
+        for ext in ("png", "svg"):
+            path = base / "reports" / "figures" / f"{name}.{ext}"
+            assert path.exists() and path.stat().st_size > 1000, path
+    assert (base / "build" / "numbers" / f"{notebook.stem}.json").exists()
+
+
+@pytest.mark.notebooks
+def test_index_page_has_one_verdict_row_per_claim(executed):
+    base, _ = executed
+    page = (base / "reports" / "index.html").read_text()
+    body = page.split('<tbody>')[1].split('</tbody>')[0]
+    assert body.count("<tr>") == len(claims.CLAIM_SOURCES)
+    assert "cdn" not in page.lower()

@@ -1,0 +1,44 @@
+import json
+
+import numpy as np
+import pytest
+
+from analysis import claims, results
+
+
+def test_recorder_writes_plain_json_and_merge_nests(tmp_path):
+    rec = results.Recorder("01-x", folder=tmp_path / "numbers")
+    assert rec.record("a.b", np.int64(3)) == 3
+    rec.record("a.c", np.float64(0.1234567890123456))
+    rec.record("d", float("nan"))
+    rec.record("e", {"x": np.array([1, 2])})
+    other = results.Recorder("02-y", folder=tmp_path / "numbers")
+    other.record("a.f", True)
+    tree = results.merge(tmp_path / "numbers", tmp_path / "numbers.json")
+    assert tree == {"a": {"b": 3, "c": 0.123456789012, "f": True}, "d": None, "e": {"x": [1, 2]}}
+    assert json.loads((tmp_path / "numbers.json").read_text()) == tree
+
+
+def test_merge_refuses_conflicting_keys(tmp_path):
+    results.Recorder("01", folder=tmp_path).record("k", 1)
+    results.Recorder("02", folder=tmp_path).record("k", 2)
+    with pytest.raises(ValueError, match="redefines"):
+        results.merge(tmp_path, tmp_path / "out.json")
+    with pytest.raises(ValueError, match="clashes"):
+        results.nest({"a": 1, "a.b": 2})
+
+
+def test_verdict_rule():
+    assert claims.verdict(0.01, 2.0, "greater") == "supported"
+    assert claims.verdict(0.01, 0.5, "less") == "supported"
+    assert claims.verdict(0.2, 2.0, "greater") == "inconclusive"
+    assert claims.verdict(0.9, 0.5, "greater") == "not supported"
+    assert claims.verdict(float("nan"), 0.5, "greater") == "inconclusive"
+
+
+def test_uniform_top_k_share_matches_brute_force():
+    rng = np.random.default_rng(0)
+    n, m, k = 20000, 200000, 20
+    brute = [np.sort(np.bincount(rng.integers(0, n, m), minlength=n))[-k:].sum() / m for _ in range(300)]
+    fast = claims.uniform_top_k_share(n, m, k, rng, 3000)
+    assert abs(np.mean(brute) - fast.mean()) < 4 * np.std(brute) / np.sqrt(300)
