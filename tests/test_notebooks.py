@@ -69,6 +69,7 @@ def executed(tmp_path_factory, processed):
     import papermill
 
     base = tmp_path_factory.mktemp("run")
+    (base / "build").mkdir()
     env = {"TWEETERWOOD_BUILD": str(base / "build"), "TWEETERWOOD_REPORTS": str(base / "reports")}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
