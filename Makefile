@@ -25,7 +25,7 @@ SEED      ?= 20090417
 QUICK     ?= 0
 
 .DEFAULT_GOAL := all
-.PHONY: all help venv data data-full processed reports lab test bench clean distclean
+.PHONY: all help venv data data-full fullgraph processed reports lab test bench bench-fullgraph clean distclean
 
 all: $(INDEX) ## Build everything: environment, data, tables, notebooks, reports, figures, numbers.json
 
@@ -46,8 +46,15 @@ data: $(RAW_FILES) ## Fetch and verify the archived data (from TWEETERWOOD_DATA_
 $(RAW_FILES): | $(STAMP)
 	$(PY) -m analysis.fetch $(notdir $@)
 
-data-full: $(STAMP) ## Fetch the complete 2009 Kwak graph (26 GB; not part of `make`)
-	@echo "The full-graph pipeline is not built yet (see issue: the complete July 2009 graph)." >&2; exit 1
+data-full: $(STAMP) ## Fetch and verify the complete 2009 Kwak graph (four gzip parts, 26 GB; resumable)
+	$(PY) -m analysis.fullgraph download
+
+fullgraph: data-full $(MANIFEST) ## Run the out-of-core pipeline on the complete 2009 graph (DuckDB)
+	$(PY) -m analysis.fullgraph run
+
+bench-fullgraph: $(STAMP) ## Scale benchmark of the full-graph pipeline on synthetic archives
+	@mkdir -p build
+	$(PY) scripts/bench_fullgraph.py
 
 processed: $(MANIFEST) ## Build the tidy Parquet tables in data/processed/
 

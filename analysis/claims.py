@@ -97,19 +97,30 @@ GRAPH_DATASETS = {
 
 
 def resolve_dataset(dataset: str) -> tuple[str, str]:
-    """The graph dataset to use and a note. ``kwak2009-full`` (the complete 2009 graph)
-    is registered but its out-of-core pipeline is not built: fall back to ego-Twitter."""
+    """The graph dataset to use and a note. ``kwak2009-full`` is the celebrity slice of
+    the complete 2009 graph (:mod:`analysis.fullgraph`) when its pipeline has run;
+    otherwise the note says how to get it and ego-Twitter is used instead."""
+    from . import fullgraph
+
     if dataset in GRAPH_DATASETS:
         return dataset, GRAPH_DATASETS[dataset]["label"]
     if dataset == "kwak2009-full":
-        return "ego_twitter", ("The complete July 2009 graph is not available here: `make data-full` registers it "
-                               "(26 GB, four gzip parts) but its out-of-core pipeline is not built yet. "
+        if fullgraph.is_available():
+            return dataset, ("The celebrity slice of the complete July 2009 graph (Kwak et al.): every follow made by "
+                             "the 6,499 profiled accounts and every follow they receive from accounts they follow.")
+        return "ego_twitter", ("The complete July 2009 graph is not on this machine: `make data-full` downloads it "
+                               "(four gzip parts, 26 GB) and `make fullgraph` builds its tables (DuckDB, out of core). "
                                "Falling back to ego-Twitter.")
     raise ValueError(f"unknown dataset {dataset!r}: use one of {sorted(GRAPH_DATASETS)} or kwak2009-full")
 
 
 def load_labelled_graph(dataset: str, elite: str, accounts: pd.DataFrame) -> LabelledGraph:
     """The graph of ``dataset`` with classes; datasets without profiles need ``elite = top:K``."""
+    if dataset == "kwak2009-full":
+        from . import fullgraph
+
+        edges = pd.read_parquet(fullgraph.output_dir() / "celebrity_slice.parquet").drop_duplicates()
+        return label_graph(dataset, measures.index_edges(edges), accounts, elite)
     spec = GRAPH_DATASETS[dataset]
     graph = graph_from_table(spec["table"])
     return label_graph(dataset, graph, accounts if spec["profiles"] else None, elite)

@@ -355,3 +355,11 @@ def powerlaw_vs_lognormal(values, xmin_range=None) -> dict[str, float]:
     return {"alpha": float(fit.power_law.alpha), "xmin": float(fit.power_law.xmin),
             "n_tail": int((x >= fit.power_law.xmin).sum()), "loglik_ratio": float(ratio),
             "p_value": float(p)}
+
+
+def followed_back_by_none(src, dst, n: int) -> float:
+    """Share of accounts that follow someone and are followed back by none of them
+    (Kwak et al.'s 67.6% for the 2009 graph)."""
+    following = np.bincount(src, minlength=n) > 0
+    back = np.bincount(np.asarray(src)[reciprocated_mask(src, dst, n)], minlength=n) > 0
+    return float((following & ~back).sum() / following.sum()) if following.any() else float("nan")

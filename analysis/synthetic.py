@@ -71,3 +71,41 @@ def reciprocal_graph(rng: np.random.Generator, n: int, m_one_way: int, m_mutual:
             edges.append((u, v))
     array = np.array(edges, dtype=np.int64).reshape(-1, 2)
     return array[:, 0].copy(), array[:, 1].copy()
+
+
+def kwak_like_graph(rng: np.random.Generator, n: int, m: float, elite_size: int, factor: float = 3.0,
+                    reciprocity: float = 0.3):
+    """A planted-elite graph (see :func:`planted_elite_graph`) where each one-way follow
+    is returned with probability ``reciprocity``; returns ``(src, dst, elite)``."""
+    src, dst, elite = planted_elite_graph(rng, n=n, m=m, elite_size=elite_size, factor=factor)
+    back = rng.random(len(src)) < reciprocity
+    pairs = np.concatenate([np.column_stack([src, dst]), np.column_stack([dst[back], src[back]])])
+    pairs = np.unique(pairs, axis=0)
+    return pairs[:, 0].copy(), pairs[:, 1].copy(), elite
+
+
+def write_kwak_archive(folder, follower, followee, rng: np.random.Generator, n_parts: int = 4,
+                       id_offset: int = 1_000_000) -> tuple[list, str, int]:
+    """Write edges in the exact ``twitter_rv.net`` format: ``USER<TAB>FOLLOWER`` lines
+    (the second id follows the first), shuffled, split into ``n_parts`` gzip parts
+    ``twitter_rv.net.00.gz`` ...; also ``twitter_rv.net.md5``. Ids are shifted by
+    ``id_offset``. Returns the part paths, the MD5 and the size of the stream."""
+    import gzip
+    import hashlib
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    order = rng.permutation(len(follower))
+    lines = np.char.add(np.char.add((np.asarray(followee)[order] + id_offset).astype(str), "\t"),
+                        (np.asarray(follower)[order] + id_offset).astype(str))
+    text = ("\n".join(lines.tolist()) + "\n").encode()
+    cuts = [0] + [text.index(b"\n", len(text) * i // n_parts) + 1 for i in range(1, n_parts)] + [len(text)]
+    parts = []
+    for i in range(n_parts):
+        part = folder / f"twitter_rv.net.{i:02d}.gz"
+        part.write_bytes(gzip.compress(text[cuts[i]:cuts[i + 1]], compresslevel=1))
+        parts.append(part)
+    md5 = hashlib.md5(text).hexdigest()
+    (folder / "twitter_rv.net.md5").write_text(f"{md5}  twitter_rv.net\n")
+    return parts, md5, len(text)
