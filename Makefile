@@ -25,7 +25,7 @@ SEED      ?= 20090417
 QUICK     ?= 0
 
 .DEFAULT_GOAL := all
-.PHONY: all help venv data data-full fullgraph processed reports lab test bench bench-fullgraph clean distclean
+.PHONY: all help venv data data-full fullgraph processed reports lab test bench bench-fullgraph serve clean distclean
 
 all: $(INDEX) ## Build everything: environment, data, tables, notebooks, reports, figures, numbers.json
 
@@ -66,8 +66,8 @@ build/%.ipynb: notebooks/%.ipynb $(PACKAGE) $(MANIFEST) | $(STAMP)
 	$(BIN)/papermill --kernel $(KERNEL) --progress-bar -p seed $(SEED) -p quick $(QUICK) $< $@.tmp.ipynb
 	mv $@.tmp.ipynb $@
 
-reports/%.html: build/%.ipynb | $(STAMP)
-	$(BIN)/jupyter nbconvert --to html --no-input --output-dir reports $< --log-level WARN
+reports/%.html: build/%.ipynb analysis/report_site.py | $(STAMP)
+	$(PY) -m analysis.report_site render $<
 
 # the verdict collects the numbers of the notebooks before it
 build/06-verdict.ipynb: $(filter-out build/06-verdict.ipynb build/00-data.ipynb,$(EXECUTED))
@@ -80,8 +80,11 @@ $(INDEX): $(REPORTS) $(NUMBERS) analysis/report_site.py | $(STAMP)
 
 reports: $(INDEX) ## Execute the notebooks and render reports/ (same as `make`)
 
+serve: $(INDEX) ## Serve reports/ on http://127.0.0.1:8000 (static, local only)
+	$(PY) -m http.server --bind 127.0.0.1 --directory reports 8000
+
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --allow-root notebooks/
 
 test: $(STAMP) $(MANIFEST) ## Run the whole test suite (executes every notebook in quick mode)
 	$(BIN)/pytest

@@ -17,4 +17,10 @@ Direction convention, everywhere: an edge row ``(follower, followee)`` means
 *follower follows followee*.
 """
 
+import warnings
+
 __version__ = "0.1.0"
+
+# tqdm.auto (used by dependencies for progress bars) warns in kernels without
+# ipywidgets; the text bars it falls back to are fine in notebooks and reports.
+warnings.filterwarnings("ignore", message="IProgress not found")

@@ -149,6 +149,16 @@ def sweep_plot(frame: pd.DataFrame, x: str, y: str, low: str, high: str, xlabel:
     return fig
 
 
+def dataset_sizes(frame: pd.DataFrame, ax=None):
+    """Accounts and follows of each dataset (log scale): ``frame`` has columns dataset, accounts, follows."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 3.5))
+    long = frame.melt(id_vars="dataset", value_vars=["accounts", "follows"], var_name="what", value_name="count")
+    sns.barplot(data=long, y="dataset", x="count", hue="what", ax=ax, palette=OKABE_ITO[:2])
+    ax.set(xscale="log", xlabel="count (log scale)", ylabel="")
+    ax.legend(title="")
+    return fig
+
+
 def verdict_figure(table: pd.DataFrame, ax=None):
     """Effects (observed / expected) with 95% intervals, one row a claim, log scale."""
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 4))

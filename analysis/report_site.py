@@ -40,6 +40,65 @@ NOTEBOOK_TITLES = {
 }
 
 
+REMOTE_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>', re.IGNORECASE)
+REMOTE_LINK = re.compile(r'<link[^>]*\shref="https?://[^"]*"[^>]*>', re.IGNORECASE)
+IMG_WITHOUT_ALT = re.compile(r'<img(?![^>]*\salt=)|<img alt="No description has been provided for this image"', re.IGNORECASE)
+FAVICON = '<link rel="icon" href="data:,">'  # no favicon request, so no 404 in the console
+NAV_STYLE = ("<style>.tw-nav{font-family:system-ui,sans-serif;padding:.6em 1em;border-bottom:1px solid #ddd;"
+             "display:flex;gap:1.5em}.tw-nav a{text-decoration:none}</style>")
+
+
+def report_order(reports: Path) -> list[str]:
+    """Report names in notebook order (from ``notebooks/``, so links exist before rendering ends)."""
+    return [p.stem for p in sorted(paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))]
+
+
+def navigation(name: str, order: list[str]) -> str:
+    """Links to the index and to the previous and next reports."""
+    links = ['<a href="index.html">&#8962; index</a>']
+    i = order.index(name) if name in order else -1
+    if i > 0:
+        links.append(f'<a href="{order[i - 1]}.html">&#8592; {html.escape(order[i - 1])}</a>')
+    if 0 <= i < len(order) - 1:
+        links.append(f'<a href="{order[i + 1]}.html">{html.escape(order[i + 1])} &#8594;</a>')
+    return f'{NAV_STYLE}<nav class="tw-nav">{" ".join(links)}</nav>'
+
+
+def make_offline(page: str, name: str) -> str:
+    """Remove scripts and stylesheets fetched from the network (require.js and MathJax
+    from a CDN: the reports need neither), and give every image alt text."""
+    page = REMOTE_SCRIPT.sub("", page)
+    page = REMOTE_LINK.sub("", page)
+    counter = iter(range(1, 10_000))
+    title = NOTEBOOK_TITLES.get(name, name)
+    return IMG_WITHOUT_ALT.sub(lambda _: f'<img alt="Figure {next(counter)} of report {html.escape(name)}: {html.escape(title)}"', page)
+
+
+def render(executed: Path, reports: Path | None = None) -> Path:
+    """Render an executed notebook to ``reports/<name>.html``: code hidden, figures
+    embedded, no network dependencies, navigation to the index and neighbours."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    executed = Path(executed)
+    reports = Path(reports or paths.reports_dir())
+    name = executed.stem
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    body = make_offline(body, name).replace("<head>", "<head>" + FAVICON, 1)
+    body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + navigation(name, report_order(reports)), body, count=1)
+    body = body.replace("</body>", navigation(name, report_order(reports)) + "</body>", 1)
+    reports.mkdir(parents=True, exist_ok=True)
+    target = reports / f"{name}.html"
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
 def _fmt(value) -> str:
     if value is None:
         return "n/a"
@@ -62,6 +121,27 @@ def verdict_rows(claims: list[dict]) -> str:
     return "\n".join(rows)
 
 
+CLAIMS_OF = {"01-claims-and-race": ["C6"], "02-broadcasters": ["C1", "C3", "C7"], "03-follow-back": ["C2", "C5"],
+             "04-gated-community": ["C4"]}
+
+
+def finding(name: str, numbers: dict) -> str:
+    """A one-line finding for a report's card, from ``numbers.json``."""
+    claims = {c["id"]: c for c in numbers.get("claims", [])}
+    if name in CLAIMS_OF:
+        return "; ".join(f"{c} {claims[c]['short']}: {claims[c]['verdict']} (effect {claims[c]['effect']:.3g})"
+                         for c in CLAIMS_OF[name] if c in claims)
+    if name == "00-data" and "kwak2009" in numbers:
+        return (f"{numbers['kwak2009']['accounts']:,} profiles, {numbers['ego_twitter']['edges']:,} ego-Twitter and "
+                f"{numbers['konect_icwsm2010']['edges']:,} KONECT follows, checked against the published figures")
+    if name == "05-robustness" and "robustness" in numbers:
+        effects = numbers["robustness"]["elite_sweep"]["effect"]
+        return f"elite closure effect {min(effects):.2f} to {max(effects):.2f} across {len(effects)} elite definitions"
+    if name == "06-verdict" and "verdict" in numbers:
+        return ", ".join(f"{count} {verdict}" for verdict, count in sorted(numbers["verdict"]["counts"].items()))
+    return ""
+
+
 def thumbnail(name: str, figures: Path) -> str | None:
     found = sorted(figures.glob(f"{name[:2]}-*.png"))
     return f"figures/{found[0].name}" if found else None
@@ -78,10 +158,11 @@ def build_index(reports: Path | None = None, numbers: Path | None = None) -> Pat
         thumb = thumbnail(name, reports / "figures")
         image = (f'<img src="{thumb}" alt="First figure of {html.escape(name)}">' if thumb else "")
         cards.append(f'<div class="card"><a href="{report.name}">{image}<br><b>{html.escape(name)}</b></a>'
-                     f"<br>{html.escape(NOTEBOOK_TITLES.get(name, name))}</div>")
+                     f"<br>{html.escape(NOTEBOOK_TITLES.get(name, name))}"
+                     f'<br><small>{html.escape(finding(name, numbers))}</small></div>')
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(TITLE)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>
+<meta name="viewport" content="width=device-width, initial-scale=1">{FAVICON}<style>{STYLE}</style></head>
 <body>
 <h1>{html.escape(TITLE)}</h1>
 <p>{html.escape(INTRO)}</p>
@@ -103,5 +184,17 @@ def build_index(reports: Path | None = None, numbers: Path | None = None) -> Pat
     return target
 
 
+def main(argv=None) -> int:
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "render":
+        for notebook in args[1:]:
+            print(f"wrote {render(Path(notebook))}")
+    else:
+        print(f"wrote {build_index()}")
+    return 0
+
+
 if __name__ == "__main__":
-    print(f"wrote {build_index()}")
+    raise SystemExit(main())

@@ -7,10 +7,14 @@ never a skip.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
-from analysis import paths
+from analysis import paths, report_site, results
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 
 REQUIRE_DATA = bool(os.environ.get("TWEETERWOOD_REQUIRE_DATA") or os.environ.get("CI"))
 
@@ -37,3 +41,33 @@ def mirror():
     if not folder or not os.path.isdir(folder):
         _missing_data("TWEETERWOOD_DATA_MIRROR is not set to a folder")
     return folder
+
+
+@pytest.fixture(scope="session")
+def executed(tmp_path_factory, processed):
+    """Run every notebook in quick mode into a temporary build and reports folder."""
+    import papermill
+
+    base = tmp_path_factory.mktemp("run")
+    (base / "build").mkdir()
+    env = {"TWEETERWOOD_BUILD": str(base / "build"), "TWEETERWOOD_REPORTS": str(base / "reports")}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        for notebook in NOTEBOOKS:
+            papermill.execute_notebook(str(notebook), str(base / "build" / notebook.name),
+                                       parameters={"quick": 1, "seed": 7}, kernel_name="python3",
+                                       progress_bar=False, cwd=str(ROOT / "notebooks"))
+        numbers = results.merge()
+        for notebook in NOTEBOOKS:
+            report_site.render(base / "build" / notebook.name, paths.reports_dir())
+        report_site.build_index(paths.reports_dir())
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return base, numbers
+
+

@@ -11,10 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import claims, paths, report_site, results
+from analysis import claims
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+from conftest import NOTEBOOKS
 REQUIRED_KEYS = [
     "kwak2009.accounts", "kwak2009.verified", "kwak2009.median_friends_verified",
     "kwak2009.median_friends_unverified", "kwak2009.median_followers_verified",
@@ -59,34 +58,6 @@ def test_notebooks_define_no_functions_or_classes(notebook):
     lambdas = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)]
     assert not defined, f"analysis logic belongs in analysis/: {defined}"
     assert len(lambdas) <= 1  # a formatting lambda for a table is the most allowed
-
-
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory, processed):
-    """Run every notebook in quick mode into a temporary build and reports folder."""
-    import os
-
-    import papermill
-
-    base = tmp_path_factory.mktemp("run")
-    (base / "build").mkdir()
-    env = {"TWEETERWOOD_BUILD": str(base / "build"), "TWEETERWOOD_REPORTS": str(base / "reports")}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        for notebook in NOTEBOOKS:
-            papermill.execute_notebook(str(notebook), str(base / "build" / notebook.name),
-                                       parameters={"quick": 1, "seed": 7}, kernel_name="python3",
-                                       progress_bar=False, cwd=str(ROOT / "notebooks"))
-        numbers = results.merge()
-        report_site.build_index(paths.reports_dir())
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    return base, numbers
 
 
 def _get(tree: dict, dotted: str):
