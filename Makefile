@@ -27,7 +27,12 @@ QUICK     ?= 0
 .DEFAULT_GOAL := all
 .PHONY: all help venv data data-full fullgraph processed reports lab test bench bench-fullgraph serve clean distclean
 
-all: $(INDEX) ## Build everything: environment, data, tables, notebooks, reports, figures, numbers.json
+ifdef DATASET
+all: $(MANIFEST)
+	$(PY) -m analysis run $(DATASET)
+else
+all: $(INDEX) ## Build everything (DATASET=my.toml: the analysis of your own graph, in reports/<name>/)
+endif
 
 help: ## List the targets with a one-line description
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'

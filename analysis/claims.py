@@ -82,28 +82,32 @@ class LabelledGraph:
     graph: measures.Graph
     classes: np.ndarray
     is_elite: np.ndarray
+    elite_rule: str = ""
 
     @property
     def elite(self) -> np.ndarray:
         return np.flatnonzero(self.is_elite)
 
 
-GRAPH_DATASETS = {
-    "ego_twitter": {"table": "ego_twitter_edges", "profiles": True,
-                    "label": "SNAP ego-Twitter (about 2012), accounts labelled by their 2009 profiles"},
-    "konect_icwsm2010": {"table": "konect_icwsm2010_edges", "profiles": False,
-                         "label": "KONECT Twitter ICWSM (about 2009), anonymised ids"},
-}
+GRAPH_DATASETS = ("ego_twitter", "konect_icwsm2010")  # registered, each with a descriptor in analysis/descriptors/
+
+
+def is_descriptor(dataset: str) -> bool:
+    return str(dataset).endswith(".toml")
 
 
 def resolve_dataset(dataset: str) -> tuple[str, str]:
-    """The graph dataset to use and a note. ``kwak2009-full`` is the celebrity slice of
-    the complete 2009 graph (:mod:`analysis.fullgraph`) when its pipeline has run;
+    """The graph dataset to use and a note. A path ending in ``.toml`` is a user's
+    descriptor (:mod:`analysis.descriptor`). ``kwak2009-full`` is the celebrity slice
+    of the complete 2009 graph (:mod:`analysis.fullgraph`) when its pipeline has run;
     otherwise the note says how to get it and ego-Twitter is used instead."""
-    from . import fullgraph
+    from . import descriptor, fullgraph
 
+    if is_descriptor(dataset):
+        desc = descriptor.read_descriptor(dataset)
+        return str(desc.source), f"{desc.title or desc.name} (descriptor {desc.source.name}; elite {desc.elite}). {desc.citation}"
     if dataset in GRAPH_DATASETS:
-        return dataset, GRAPH_DATASETS[dataset]["label"]
+        return dataset, descriptor.read_descriptor(descriptor.registered(dataset)).title
     if dataset == "kwak2009-full":
         if fullgraph.is_available():
             return dataset, ("The celebrity slice of the complete July 2009 graph (Kwak et al.): every follow made by "
@@ -111,26 +115,33 @@ def resolve_dataset(dataset: str) -> tuple[str, str]:
         return "ego_twitter", ("The complete July 2009 graph is not on this machine: `make data-full` downloads it "
                                "(four gzip parts, 26 GB) and `make fullgraph` builds its tables (DuckDB, out of core). "
                                "Falling back to ego-Twitter.")
-    raise ValueError(f"unknown dataset {dataset!r}: use one of {sorted(GRAPH_DATASETS)} or kwak2009-full")
+    raise ValueError(f"unknown dataset {dataset!r}: use one of {list(GRAPH_DATASETS)}, kwak2009-full or a descriptor .toml")
 
 
 def load_labelled_graph(dataset: str, elite: str, accounts: pd.DataFrame) -> LabelledGraph:
-    """The graph of ``dataset`` with classes; datasets without profiles need ``elite = top:K``."""
+    """The labelled graph of ``dataset`` (as returned by :func:`resolve_dataset`).
+
+    A user's descriptor brings its own elite. Registered datasets read their edges
+    through their descriptors; on ego-Twitter ``elite`` is any profile-based
+    definition (:func:`elite_ids`), on KONECT (anonymised ids) it must be ``top:K``."""
+    from . import descriptor
+
+    if is_descriptor(dataset):
+        return descriptor.load_graph(descriptor.read_descriptor(dataset))
     if dataset == "kwak2009-full":
         from . import fullgraph
 
         edges = pd.read_parquet(fullgraph.output_dir() / "celebrity_slice.parquet").drop_duplicates()
         return label_graph(dataset, measures.index_edges(edges), accounts, elite)
-    spec = GRAPH_DATASETS[dataset]
-    graph = graph_from_table(spec["table"])
-    return label_graph(dataset, graph, accounts if spec["profiles"] else None, elite)
+    desc = descriptor.read_descriptor(descriptor.registered(dataset))
+    edges, _ = descriptor.load_edges(desc)
+    graph = measures.index_edges(edges)
+    return label_graph(dataset, graph, accounts if desc.has_profiles else None, elite)
 
 
 def graph_from_table(table: str) -> measures.Graph:
-    """The dense graph of a processed edge table (ego-Twitter keeps its isolated nodes)."""
-    edges = load_table(table)
-    extra = load_table("ego_twitter_nodes")["user_id"] if table == "ego_twitter_edges" else None
-    return measures.index_edges(edges, extra_ids=extra)
+    """The dense graph of a processed edge table."""
+    return measures.index_edges(load_table(table))
 
 
 def label_graph(name: str, graph: measures.Graph, accounts: pd.DataFrame | None, elite: str) -> LabelledGraph:
@@ -152,7 +163,7 @@ def label_graph(name: str, graph: measures.Graph, accounts: pd.DataFrame | None,
     classes[is_elite] = "celebrity"
     if not is_elite.any():
         raise ValueError(f"the elite {elite!r} has no account in {name}")
-    return LabelledGraph(name, graph, classes.astype(str), is_elite)
+    return LabelledGraph(name, graph, classes.astype(str), is_elite, elite)
 
 
 def graph_summary(graph: measures.Graph) -> dict:
@@ -524,10 +535,14 @@ CLAIM_TEXT = {
 
 
 def verdict_table(fragments: dict) -> pd.DataFrame:
-    """One row a claim from the notebooks' ``claim.Cn`` entries: BH-adjusted p-values
-    across the seven claims (the family) and the verdict of :func:`verdict`."""
+    """One row a claim from the notebooks' ``claim.Cn`` entries (claims whose notebook
+    did not run are left out): BH-adjusted p-values across the claims present (the
+    family) and the verdict of :func:`verdict`."""
     rows = [dict(fragments[CLAIM_SOURCES[c]][f"claim.{c}"], claim=CLAIM_TEXT[c], notebook=CLAIM_SOURCES[c])
-            for c in sorted(CLAIM_SOURCES)]
+            for c in sorted(CLAIM_SOURCES)
+            if CLAIM_SOURCES[c] in fragments and f"claim.{c}" in fragments[CLAIM_SOURCES[c]]]
+    if not rows:
+        raise ValueError("no claim results found: run the claim notebooks first")
     table = pd.DataFrame(rows)
     table["p_value_raw"] = table["p_value"]
     table["p_value"] = inference.benjamini_hochberg(table["p_value_raw"].astype(float))

@@ -147,8 +147,10 @@ def thumbnail(name: str, figures: Path) -> str | None:
     return f"figures/{found[0].name}" if found else None
 
 
-def build_index(reports: Path | None = None, numbers: Path | None = None) -> Path:
-    """Write ``index.html`` in ``reports`` from ``numbers.json`` and the rendered reports."""
+def build_index(reports: Path | None = None, numbers: Path | None = None, skipped: dict | None = None,
+                title_suffix: str = "") -> Path:
+    """Write ``index.html`` in ``reports`` from ``numbers.json`` and the rendered reports;
+    ``skipped`` maps notebooks that did not run to the reason, shown as a note."""
     reports = Path(reports or paths.reports_dir())
     numbers = json.loads(Path(numbers or reports / "numbers.json").read_text())
     claims = numbers.get("claims", [])
@@ -160,11 +162,15 @@ def build_index(reports: Path | None = None, numbers: Path | None = None) -> Pat
         cards.append(f'<div class="card"><a href="{report.name}">{image}<br><b>{html.escape(name)}</b></a>'
                      f"<br>{html.escape(NOTEBOOK_TITLES.get(name, name))}"
                      f'<br><small>{html.escape(finding(name, numbers))}</small></div>')
+    for name, reason in sorted((skipped or {}).items()):
+        cards.append(f'<div class="card skipped"><b>{html.escape(name)}</b><br>'
+                     f"{html.escape(NOTEBOOK_TITLES.get(name, name))}<br><small>{html.escape(reason)}</small></div>")
+    title = TITLE + (f" ({title_suffix.strip()})" if title_suffix.strip() else "")
     page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(TITLE)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">{FAVICON}<style>{STYLE}</style></head>
 <body>
-<h1>{html.escape(TITLE)}</h1>
+<h1>{html.escape(title)}</h1>
 <p>{html.escape(INTRO)}</p>
 <h2>Verdicts</h2>
 <table id="verdicts"><thead><tr><th>claim</th><th>what the post says</th><th>verdict</th>

@@ -49,6 +49,10 @@ class Recorder:
         self.save()
         return value
 
+    def prose(self) -> dict:
+        """The recorded values for use in prose (see :func:`prose`)."""
+        return prose(self.values)
+
     def record_many(self, prefix: str, mapping: dict):
         for key, value in mapping.items():
             self.record(f"{prefix}.{key}", value)
@@ -115,3 +119,55 @@ if __name__ == "__main__":
         print(f"wrote {paths.numbers_path()} ({len(tree)} top-level keys)")
     else:
         raise SystemExit("usage: python -m analysis.results merge")
+
+
+class Num:
+    """A recorded number for prose: formats like a float, and as ``n/a`` when the
+    value is missing (NaN and infinite values are recorded as null), also after
+    arithmetic."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return "n/a" if self.value is None else format(self.value, spec)
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+    __repr__ = __str__
+
+    def _op(self, other, fn):
+        other = other.value if isinstance(other, Num) else other
+        return Num(None if self.value is None or other is None else fn(self.value, other))
+
+    def __mul__(self, o): return self._op(o, lambda a, b: a * b)
+    def __rmul__(self, o): return self._op(o, lambda a, b: b * a)
+    def __add__(self, o): return self._op(o, lambda a, b: a + b)
+    def __radd__(self, o): return self._op(o, lambda a, b: b + a)
+    def __sub__(self, o): return self._op(o, lambda a, b: a - b)
+    def __rsub__(self, o): return self._op(o, lambda a, b: b - a)
+    def __truediv__(self, o): return self._op(o, lambda a, b: a / b)
+    def __rtruediv__(self, o): return self._op(o, lambda a, b: b / a)
+
+    def _cmp(self, other, fn) -> bool:
+        other = other.value if isinstance(other, Num) else other
+        return self.value is not None and other is not None and fn(self.value, other)
+
+    def __lt__(self, o): return self._cmp(o, lambda a, b: a < b)
+    def __le__(self, o): return self._cmp(o, lambda a, b: a <= b)
+    def __gt__(self, o): return self._cmp(o, lambda a, b: a > b)
+    def __ge__(self, o): return self._cmp(o, lambda a, b: a >= b)
+
+
+def prose(value):
+    """Recorded values wrapped for f-strings: numbers become :class:`Num`, containers are wrapped inside."""
+    if isinstance(value, dict):
+        return {k: prose(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [prose(v) for v in value]
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return Num(value)
+    return value

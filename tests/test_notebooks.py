@@ -104,3 +104,4 @@ def test_index_page_has_one_verdict_row_per_claim(executed):
     body = page.split('<tbody>')[1].split('</tbody>')[0]
     assert body.count("<tr>") == len(claims.CLAIM_SOURCES)
     assert "cdn" not in page.lower()
+

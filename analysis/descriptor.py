@@ -1,0 +1,232 @@
+"""Bring your own follower graph: a TOML descriptor names the files and the elite.
+
+Example (paths are relative to the descriptor; ``{processed}`` is ``data/processed``)::
+
+    name = "my-graph"
+    title = "Who follows whom on my server, 2024"
+    citation = "..."
+
+    [edges]                    # required
+    file = "edges.csv"         # .csv, .tsv, .txt (whitespace), optionally .gz or .bz2; or .parquet
+    header = true              # text files: does the first line name the columns? (default: yes
+                               # when the columns are given by name, no when by 0-based index)
+    follower = "source"        # the column that follows (a name, or a 0-based index without header)
+    followee = "target"        # the column that is followed
+
+    [accounts]                 # optional
+    file = "accounts.csv"
+    id = "id"
+    followers = "followers"    # optional: follower counts (profile data)
+    following = "following"    # optional: following counts
+    class = "kind"             # optional: a class label per account
+
+    [elite]                    # exactly one of
+    label = "celebrity"        # accounts whose class equals this value (needs accounts.class)
+    # top = 100                # the K accounts with most followers (accounts.followers, else in-degree)
+    # threshold = 10000        # accounts with at least N followers (same source)
+
+Direction convention: a row means *follower follows followee*. Classes of graph
+nodes: *celebrity* (the elite), *popular* (other accounts of the accounts file
+when it gives follower counts, i.e. profiles of notable accounts), *regular*
+(the rest).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import measures, paths
+
+REGISTERED_DIR = Path(__file__).with_name("descriptors")
+
+
+class DescriptorError(ValueError):
+    """A descriptor or one of its files is unusable (the message names the field, file or line)."""
+
+
+@dataclass
+class Descriptor:
+    name: str
+    source: Path
+    edges: dict
+    accounts: dict | None
+    elite: dict
+    title: str = ""
+    citation: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def resolve(self, value: str) -> Path:
+        path = Path(str(value).replace("{processed}", str(paths.processed_dir())))
+        return path if path.is_absolute() else (self.source.parent / path).resolve()
+
+    @property
+    def has_profiles(self) -> bool:
+        return self.accounts is not None and "followers" in self.accounts and "following" in self.accounts
+
+
+def registered(name: str) -> Path:
+    """The descriptor file of a registered dataset."""
+    path = REGISTERED_DIR / f"{name}.toml"
+    if not path.exists():
+        raise DescriptorError(f"no registered descriptor {name!r}; known: {sorted(p.stem for p in REGISTERED_DIR.glob('*.toml'))}")
+    return path
+
+
+def read_descriptor(path: str | Path) -> Descriptor:
+    """Parse and check a descriptor (fields only; files are checked when loaded)."""
+    path = Path(path).resolve()
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DescriptorError(f"descriptor {path} does not exist") from None
+    except tomllib.TOMLDecodeError as error:
+        raise DescriptorError(f"{path.name}: not valid TOML ({error})") from error
+    name = table.get("name") or path.stem
+    edges = table.get("edges")
+    if not isinstance(edges, dict):
+        raise DescriptorError(f"{path.name}: missing [edges] table")
+    for key in ("file", "follower", "followee"):
+        if key not in edges:
+            raise DescriptorError(f"{path.name}: edges.{key} is required")
+    accounts = table.get("accounts")
+    if accounts is not None and ("file" not in accounts or "id" not in accounts):
+        raise DescriptorError(f"{path.name}: accounts.file and accounts.id are required when [accounts] is given")
+    elite = table.get("elite", {})
+    kinds = [k for k in ("label", "top", "threshold") if k in elite]
+    if len(kinds) != 1:
+        raise DescriptorError(f"{path.name}: [elite] needs exactly one of label, top, threshold (got {kinds or 'none'})")
+    if "label" in elite and (accounts is None or "class" not in accounts):
+        raise DescriptorError(f"{path.name}: elite.label needs accounts.class")
+    unknown = set(table) - {"name", "title", "citation", "edges", "accounts", "elite"}
+    if unknown:
+        raise DescriptorError(f"{path.name}: unknown fields {sorted(unknown)}")
+    return Descriptor(name=str(name), source=path, edges=edges, accounts=accounts, elite=elite,
+                      title=table.get("title", ""), citation=table.get("citation", ""))
+
+
+def _read_table(path: Path, header: bool, separator: str | None, field_name: str) -> pd.DataFrame:
+    if not path.exists():
+        raise DescriptorError(f"{field_name}: file {path} does not exist")
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    stem = path.name.removesuffix(".gz").removesuffix(".bz2")
+    if separator is None:
+        separator = "," if stem.endswith(".csv") else "\t" if stem.endswith(".tsv") else r"\s+"
+    try:
+        return pd.read_csv(path, sep=separator, header=0 if header else None, dtype=str, comment="%",
+                           skip_blank_lines=True, engine="python" if separator == r"\s+" else "c")
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+    except (pd.errors.ParserError, EOFError, OSError) as error:
+        raise DescriptorError(f"{path.name}: cannot be read as a table ({error})") from error
+
+
+def _column(table: pd.DataFrame, key, field_name: str, path: Path) -> pd.Series:
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit() and key not in table.columns):
+        key = int(key)
+        if key >= table.shape[1]:
+            raise DescriptorError(f"{field_name}: column {key} does not exist in {path.name} ({table.shape[1]} columns)")
+        return table.iloc[:, key]
+    if key not in table.columns:
+        raise DescriptorError(f"{field_name}: column {key!r} not in {path.name} (columns: {', '.join(map(str, table.columns))})")
+    return table[key]
+
+
+def _integers(values: pd.Series, field_name: str, path: Path, header: bool) -> np.ndarray:
+    if pd.api.types.is_integer_dtype(values):
+        return values.to_numpy(np.int64)
+    text = values.astype(str).str.strip()
+    bad = ~text.str.fullmatch(r"\d+")
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        line = row + 1 + (1 if header else 0)
+        raise DescriptorError(f"{path.name}: line {line}: {field_name} {text.iloc[row]!r} is not an integer id")
+    return text.astype(np.int64).to_numpy()
+
+
+def load_edges(desc: Descriptor) -> tuple[pd.DataFrame, int]:
+    """The distinct ``follower, followee`` edges (self-loops dropped) and the self-loop count."""
+    spec = desc.edges
+    path = desc.resolve(spec["file"])
+    header = bool(spec.get("header", isinstance(spec["follower"], str)))
+    table = _read_table(path, header, spec.get("separator"), "edges.file")
+    if table.empty:
+        raise DescriptorError(f"{path.name}: the edge file is empty")
+    follower = _integers(_column(table, spec["follower"], "edges.follower", path), "follower", path, header)
+    followee = _integers(_column(table, spec["followee"], "edges.followee", path), "followee", path, header)
+    edges = pd.DataFrame({"follower": follower, "followee": followee}).drop_duplicates()
+    loops = edges["follower"] == edges["followee"]
+    edges = edges[~loops].reset_index(drop=True)
+    if edges.empty:
+        raise DescriptorError(f"{path.name}: the graph has no edges (after removing self-loops)")
+    return edges, int(loops.sum())
+
+
+def load_accounts(desc: Descriptor) -> pd.DataFrame | None:
+    """Accounts with ``user_id`` and, when declared, ``followers``, ``following``, ``class``."""
+    if desc.accounts is None:
+        return None
+    spec = desc.accounts
+    path = desc.resolve(spec["file"])
+    header = bool(spec.get("header", isinstance(spec["id"], str)))
+    table = _read_table(path, header, spec.get("separator"), "accounts.file")
+    if table.empty:
+        raise DescriptorError(f"{path.name}: the accounts file is empty")
+    out = pd.DataFrame({"user_id": _integers(_column(table, spec["id"], "accounts.id", path), "id", path, header)})
+    for key in ("followers", "following"):
+        if key in spec:
+            out[key] = _integers(_column(table, spec[key], f"accounts.{key}", path), key, path, header)
+    if "class" in spec:
+        out["class"] = _column(table, spec["class"], "accounts.class", path).astype(str).to_numpy()
+    if out["user_id"].duplicated().any():
+        raise DescriptorError(f"{path.name}: duplicate account ids")
+    return out
+
+
+def elite_mask(desc: Descriptor, graph: measures.Graph, accounts: pd.DataFrame | None) -> np.ndarray:
+    """Which graph nodes are the elite; refuses an empty elite or one that is everybody."""
+    elite = desc.elite
+    mask = np.zeros(graph.n, dtype=bool)
+    if "label" in elite:
+        chosen = accounts.loc[accounts["class"] == str(elite["label"]), "user_id"]
+        nodes = graph.index_of(chosen.to_numpy())
+        mask[nodes[nodes >= 0]] = True
+    else:
+        if accounts is not None and "followers" in accounts:
+            followers = np.zeros(graph.n)
+            nodes = graph.index_of(accounts["user_id"].to_numpy())
+            followers[nodes[nodes >= 0]] = accounts["followers"].to_numpy()[nodes >= 0]
+        else:
+            followers = measures.in_degree(graph.dst, graph.n)
+        if "top" in elite:
+            mask[measures.top_k_by(followers, int(elite["top"]))] = True
+        else:
+            mask = followers >= float(elite["threshold"])
+    if not mask.any():
+        raise DescriptorError(f"{desc.source.name}: the elite {elite} selects no account of the graph")
+    if mask.all():
+        raise DescriptorError(f"{desc.source.name}: the elite {elite} selects every account of the graph")
+    return mask
+
+
+def load_graph(desc: Descriptor):
+    """The labelled graph of a descriptor (see :class:`analysis.claims.LabelledGraph`)."""
+    from .claims import LabelledGraph
+
+    edges, _ = load_edges(desc)
+    accounts = load_accounts(desc)
+    graph = measures.index_edges(edges)
+    classes = np.full(graph.n, "regular", dtype=object)
+    if accounts is not None and "followers" in accounts:
+        # profiled accounts (the file gives follower counts) that are not the elite
+        nodes = graph.index_of(accounts["user_id"].to_numpy())
+        classes[nodes[nodes >= 0]] = "popular"
+    mask = elite_mask(desc, graph, accounts)
+    classes[mask] = "celebrity"
+    rule = ", ".join(f"{k}:{v}" for k, v in desc.elite.items())
+    return LabelledGraph(desc.name, graph, classes.astype(str), mask, rule)

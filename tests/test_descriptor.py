@@ -1,0 +1,182 @@
+"""Bring your own graph: descriptors, their errors, and full runs on three graphs."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import claims, descriptor, synthetic
+from analysis.__main__ import run_descriptor
+from analysis.descriptor import DescriptorError
+
+
+def _write(folder, name, text):
+    path = folder / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+@pytest.fixture
+def graph_files(tmp_path):
+    _write(tmp_path, "edges.csv", "source,target\n1,2\n2,1\n3,1\n4,1\n1,3\n3,3\n")
+    _write(tmp_path, "accounts.csv", "id,followers,following,kind\n1,500,2,star\n2,40,1,fan\n3,30,2,fan\n4,1,1,fan\n")
+    return tmp_path
+
+
+DESCRIPTOR = """
+    name = "toy"
+    citation = "made up"
+    [edges]
+    file = "edges.csv"
+    header = true
+    follower = "source"
+    followee = "target"
+    [accounts]
+    file = "accounts.csv"
+    id = "id"
+    followers = "followers"
+    following = "following"
+    class = "kind"
+    [elite]
+    label = "star"
+"""
+
+
+def test_descriptor_loads_edges_accounts_and_classes(graph_files):
+    desc = descriptor.read_descriptor(_write(graph_files, "toy.toml", DESCRIPTOR))
+    edges, loops = descriptor.load_edges(desc)
+    assert loops == 1 and len(edges) == 5
+    lg = descriptor.load_graph(desc)
+    assert lg.graph.ids.tolist() == [1, 2, 3, 4]
+    assert lg.classes.tolist() == ["celebrity", "popular", "popular", "popular"]
+    assert lg.elite_rule == "label:star"
+
+
+def test_whitespace_file_with_column_indices_and_reversed_direction(tmp_path):
+    _write(tmp_path, "e.txt", "% user follower\n10 20\n10 30\n20 10\n")
+    desc = descriptor.read_descriptor(_write(tmp_path, "d.toml", """
+        [edges]
+        file = "e.txt"
+        header = false
+        follower = 1
+        followee = 0
+        [elite]
+        top = 1
+    """))
+    edges, _ = descriptor.load_edges(desc)
+    assert sorted(map(tuple, edges.values.tolist())) == [(10, 20), (20, 10), (30, 10)]
+    lg = descriptor.load_graph(desc)
+    assert lg.graph.ids[lg.is_elite].tolist() == [10]
+
+
+@pytest.mark.parametrize("change, message", [
+    (("follower = \"source\"", "follower = \"src\""), "edges.follower: column 'src' not in edges.csv"),
+    (("followee = \"target\"", "followee = 7"), "edges.followee: column 7 does not exist"),
+    (("label = \"star\"", "label = \"nobody\""), "selects no account"),
+    (("label = \"star\"", "threshold = 0"), "selects every account"),
+    (("label = \"star\"", "top = 1\nlabel = \"star\""), "exactly one of"),
+    (("file = \"edges.csv\"", "file = \"missing.csv\""), "edges.file: file .*missing.csv does not exist"),
+    (("citation = \"made up\"", "colour = \"blue\""), "unknown fields"),
+])
+def test_bad_descriptors_name_the_field(graph_files, change, message):
+    text = DESCRIPTOR.replace(*change)
+    with pytest.raises(DescriptorError, match=message):
+        descriptor.load_graph(descriptor.read_descriptor(_write(graph_files, "bad.toml", text)))
+
+
+def test_bad_files_name_the_file_and_line(graph_files):
+    _write(graph_files, "edges.csv", "source,target\n1,2\n2,x\n")
+    with pytest.raises(DescriptorError, match=r"edges.csv: line 3: followee 'x' is not an integer"):
+        descriptor.load_graph(descriptor.read_descriptor(_write(graph_files, "toy.toml", DESCRIPTOR)))
+    _write(graph_files, "edges.csv", "source,target\n1,1\n")
+    with pytest.raises(DescriptorError, match="no edges"):
+        descriptor.load_graph(descriptor.read_descriptor(_write(graph_files, "toy.toml", DESCRIPTOR)))
+    _write(graph_files, "edges.csv", "")
+    with pytest.raises(DescriptorError, match="empty"):
+        descriptor.load_graph(descriptor.read_descriptor(_write(graph_files, "toy.toml", DESCRIPTOR)))
+
+
+def test_registered_archives_have_descriptors(processed):
+    for name in claims.GRAPH_DATASETS:
+        desc = descriptor.read_descriptor(descriptor.registered(name))
+        assert desc.name == name and desc.citation
+
+
+@pytest.mark.notebooks
+def test_planted_elite_is_found_by_the_verdict(tmp_path, processed, monkeypatch):
+    monkeypatch.setenv("TWEETERWOOD_BUILD", str(tmp_path / "build"))
+    monkeypatch.setenv("TWEETERWOOD_REPORTS", str(tmp_path / "reports"))
+    rng = np.random.default_rng(3)
+    src, dst, elite = synthetic.planted_elite_graph(rng, n=300, m=2500, elite_size=20, factor=3.0)
+    pd.DataFrame({"who": src + 100, "whom": dst + 100}).to_csv(tmp_path / "follows.csv.gz", index=False)
+    classes = np.where(np.isin(np.arange(300), elite), "vip", "member")
+    pd.DataFrame({"id": np.arange(300) + 100, "group": classes}).to_csv(tmp_path / "people.csv", index=False)
+    path = _write(tmp_path, "planted.toml", """
+        name = "planted"
+        title = "A planted gated community"
+        citation = "synthetic"
+        [edges]
+        file = "follows.csv.gz"
+        follower = "who"
+        followee = "whom"
+        [accounts]
+        file = "people.csv"
+        id = "id"
+        class = "group"
+        [elite]
+        label = "vip"
+    """)
+    reports = run_descriptor(path, quick=False, seed=1, log=lambda *_: None,
+                             parameters={"n_null": 99, "switches_per_edge": 5.0, "n_null_communities": 3,
+                                         "workers": 1})
+    numbers = json.loads((reports / "numbers.json").read_text())
+    verdicts = {c["id"]: c["verdict"] for c in numbers["claims"]}
+    assert set(verdicts) == {"C2", "C4", "C5"}
+    assert verdicts["C4"] == "supported"
+    index = (reports / "index.html").read_text()
+    assert "02-broadcasters" in index and "skipped" in index
+    assert not (tmp_path / "reports" / "index.html").exists()  # the default reports are untouched
+
+
+@pytest.mark.notebooks
+def test_konect_described_only_by_a_descriptor_runs(tmp_path, processed, monkeypatch):
+    monkeypatch.setenv("TWEETERWOOD_BUILD", str(tmp_path / "build"))
+    monkeypatch.setenv("TWEETERWOOD_REPORTS", str(tmp_path / "reports"))
+    path = _write(tmp_path, "konect.toml", """
+        name = "konect-by-descriptor"
+        [edges]
+        file = "{processed}/konect_icwsm2010_edges.parquet"
+        follower = "follower"
+        followee = "followee"
+        [elite]
+        top = 100
+    """)
+    reports = run_descriptor(path, quick=True, seed=1, log=lambda *_: None)
+    numbers = json.loads((reports / "numbers.json").read_text())
+    assert numbers["C4"]["elite_size"] == 100
+    assert (reports / "04-gated-community.html").exists() and (reports / "06-verdict.html").exists()
+
+
+@pytest.mark.notebooks
+def test_ego_twitter_descriptor_matches_the_default_run(executed, tmp_path, monkeypatch):
+    """03 run through the registered descriptor (elite: verified, as its [elite] says)
+    with the session's seed gives the default run's numbers, value for value."""
+    import papermill
+
+    base, _ = executed
+    monkeypatch.setenv("TWEETERWOOD_BUILD", str(tmp_path / "build"))
+    monkeypatch.setenv("TWEETERWOOD_REPORTS", str(tmp_path / "reports"))
+    (tmp_path / "build").mkdir()
+    notebook = descriptor.paths.notebooks_dir() / "03-follow-back.ipynb"
+    papermill.execute_notebook(str(notebook), str(tmp_path / "build" / notebook.name),
+                               parameters={"quick": 1, "seed": 7, "dataset": str(descriptor.registered("ego_twitter"))},
+                               kernel_name="python3", progress_bar=False, cwd=str(notebook.parent))
+    default = json.loads((base / "build" / "numbers" / "03-follow-back.json").read_text())
+    via_descriptor = json.loads((tmp_path / "build" / "numbers" / "03-follow-back.json").read_text())
+    numeric = [k for k in default if k.startswith(("follow_back.", "C2.test", "C5.test", "C2.class_sizes"))]
+    assert len(numeric) > 10
+    assert {k: via_descriptor[k] for k in numeric} == {k: default[k] for k in numeric}
