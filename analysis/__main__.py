@@ -51,7 +51,9 @@ def run_descriptor(path: str | Path, quick: bool = False, seed: int = 20090417, 
                 log(f"{notebook.stem}: {skipped[notebook.stem]}")
                 continue
             log(f"{notebook.stem}: running on {desc.name}")
+            declared = papermill.inspect_notebook(str(notebook))
             params = {"dataset": str(desc.source), "seed": seed, "quick": int(quick), **(parameters or {})}
+            params = {k: v for k, v in params.items() if k in declared}
             executed = build / notebook.name
             papermill.execute_notebook(str(notebook), str(executed), parameters=params, progress_bar=False,
                                        cwd=str(notebook.parent), kernel_name="python3")

@@ -129,14 +129,15 @@ def finding(name: str, numbers: dict) -> str:
     """A one-line finding for a report's card, from ``numbers.json``."""
     claims = {c["id"]: c for c in numbers.get("claims", [])}
     if name in CLAIMS_OF:
-        return "; ".join(f"{c} {claims[c]['short']}: {claims[c]['verdict']} (effect {claims[c]['effect']:.3g})"
+        return "; ".join(f"{c} {claims[c]['short']}: {claims[c]['verdict']} (effect {_fmt(claims[c]['effect'])})"
                          for c in CLAIMS_OF[name] if c in claims)
     if name == "00-data" and "kwak2009" in numbers:
         return (f"{numbers['kwak2009']['accounts']:,} profiles, {numbers['ego_twitter']['edges']:,} ego-Twitter and "
                 f"{numbers['konect_icwsm2010']['edges']:,} KONECT follows, checked against the published figures")
     if name == "05-robustness" and "robustness" in numbers:
-        effects = numbers["robustness"]["elite_sweep"]["effect"]
-        return f"elite closure effect {min(effects):.2f} to {max(effects):.2f} across {len(effects)} elite definitions"
+        effects = [e for e in numbers["robustness"]["elite_sweep"]["effect"] if e is not None]
+        if effects:
+            return f"elite closure effect {min(effects):.2f} to {max(effects):.2f} across {len(effects)} elite definitions"
     if name == "06-verdict" and "verdict" in numbers:
         return ", ".join(f"{count} {verdict}" for verdict, count in sorted(numbers["verdict"]["counts"].items()))
     return ""

@@ -180,3 +180,13 @@ def test_ego_twitter_descriptor_matches_the_default_run(executed, tmp_path, monk
     numeric = [k for k in default if k.startswith(("follow_back.", "C2.test", "C5.test", "C2.class_sizes"))]
     assert len(numeric) > 10
     assert {k: via_descriptor[k] for k in numeric} == {k: default[k] for k in numeric}
+
+
+def test_command_line_reports_a_bad_descriptor_and_exits_2(graph_files, capsys):
+    from analysis.__main__ import main
+
+    path = _write(graph_files, "bad.toml", DESCRIPTOR.replace('follower = "source"', 'follower = "nope"'))
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(path)])
+    assert exit_.value.code == 2
+    assert "edges.follower: column 'nope'" in capsys.readouterr().err
