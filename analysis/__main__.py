@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import ast
-import os
 from pathlib import Path
 
-from . import descriptor, paths, report_site, results
+from . import descriptor, paths, runner
 
 # notebook: what it needs beyond a follower graph (None: runs on any descriptor)
 APPLIES = {
@@ -29,43 +28,20 @@ APPLIES = {
 def run_descriptor(path: str | Path, quick: bool = False, seed: int = 20090417, parameters: dict | None = None,
                    log=print) -> Path:
     """Run the applicable notebooks on a descriptor's graph; returns its reports folder."""
-    import papermill
-
     desc = descriptor.read_descriptor(path)
     # check the files now, so a bad descriptor fails before any notebook starts
     descriptor.load_graph(desc)
-    build = paths.build_dir() / desc.name
+    notebooks, skipped = [], {}
+    for notebook in sorted(paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb")):
+        if APPLIES.get(notebook.stem) is None:
+            notebooks.append(notebook)
+        else:
+            skipped[notebook.stem] = f"skipped: needs {APPLIES[notebook.stem]}, which {desc.source.name} does not provide"
+            log(f"{notebook.stem}: {skipped[notebook.stem]}")
     reports = paths.reports_dir() / desc.name
-    (build / "numbers").mkdir(parents=True, exist_ok=True)
-    reports.mkdir(parents=True, exist_ok=True)
-    for stale in (build / "numbers").glob("*.json"):
-        stale.unlink()
-    old = {k: os.environ.get(k) for k in ("TWEETERWOOD_BUILD", "TWEETERWOOD_REPORTS")}
-    os.environ["TWEETERWOOD_BUILD"], os.environ["TWEETERWOOD_REPORTS"] = str(build), str(reports)
-    skipped = {}
-    try:
-        notebooks = sorted(paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
-        for notebook in notebooks:
-            if APPLIES.get(notebook.stem) is not None:
-                skipped[notebook.stem] = f"skipped: needs {APPLIES[notebook.stem]}, which {desc.source.name} does not provide"
-                log(f"{notebook.stem}: {skipped[notebook.stem]}")
-                continue
-            log(f"{notebook.stem}: running on {desc.name}")
-            declared = papermill.inspect_notebook(str(notebook))
-            params = {"dataset": str(desc.source), "seed": seed, "quick": int(quick), **(parameters or {})}
-            params = {k: v for k, v in params.items() if k in declared}
-            executed = build / notebook.name
-            papermill.execute_notebook(str(notebook), str(executed), parameters=params, progress_bar=False,
-                                       cwd=str(notebook.parent), kernel_name="python3")
-            report_site.render(executed, reports)
-        results.merge(build / "numbers", reports / "numbers.json")
-        report_site.build_index(reports, skipped=skipped, title_suffix=f" {desc.title or desc.name}")
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    parameters = {"dataset": str(desc.source), "seed": seed, "quick": int(quick), **(parameters or {})}
+    runner.run_notebooks(notebooks, paths.build_dir() / desc.name, reports, parameters, skipped=skipped,
+                         title_suffix=desc.title or desc.name, log=log)
     return reports
 
 

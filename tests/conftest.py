@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths, report_site, results
+from analysis import paths, runner
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -45,29 +45,8 @@ def mirror():
 
 @pytest.fixture(scope="session")
 def executed(tmp_path_factory, processed):
-    """Run every notebook in quick mode into a temporary build and reports folder."""
-    import papermill
-
+    """Every notebook run in quick mode into a temporary build and reports folder."""
     base = tmp_path_factory.mktemp("run")
-    (base / "build").mkdir()
-    env = {"TWEETERWOOD_BUILD": str(base / "build"), "TWEETERWOOD_REPORTS": str(base / "reports")}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        for notebook in NOTEBOOKS:
-            papermill.execute_notebook(str(notebook), str(base / "build" / notebook.name),
-                                       parameters={"quick": 1, "seed": 7}, kernel_name="python3",
-                                       progress_bar=False, cwd=str(ROOT / "notebooks"))
-        numbers = results.merge()
-        for notebook in NOTEBOOKS:
-            report_site.render(base / "build" / notebook.name, paths.reports_dir())
-        report_site.build_index(paths.reports_dir())
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    numbers = runner.run_notebooks(NOTEBOOKS, base / "build", base / "reports", {"quick": 1, "seed": 7},
+                                   log=lambda *_: None)
     return base, numbers
-
-

@@ -143,3 +143,62 @@ def test_notebooks_fall_back_without_the_archive():
         pytest.skip("the archive is present")
     dataset, note = claims.resolve_dataset("kwak2009-full")
     assert dataset == "ego_twitter" and "make data-full" in note
+
+
+class _RangeHandler:
+    """A loopback HTTP server that honours Range requests and can cut a transfer short."""
+
+    def __init__(self, files: dict[str, bytes]):
+        import http.server
+        import threading
+
+        outer = self
+        self.files, self.cut_once = files, set()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                data = outer.files[self.path.lstrip("/")]
+                start = 0
+                if "Range" in self.headers:
+                    start = int(self.headers["Range"].split("=")[1].split("-")[0])
+                body = data[start:]
+                self.send_response(206 if start else 200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.path in outer.cut_once:
+                    outer.cut_once.discard(self.path)
+                    self.wfile.write(body[: len(body) // 3])
+                    self.wfile.flush()
+                    self.connection.shutdown(2)
+                    return
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_download_parts_resumes_an_interrupted_transfer(archive, tmp_path):
+    files = {p.name: p.read_bytes() for p in archive["parts"]}
+    server = _RangeHandler(files)
+    try:
+        urls = [server.base + name for name in fullgraph.PART_NAMES]
+        server.cut_once.add("/" + fullgraph.PART_NAMES[1])
+        raw = tmp_path / "raw"
+        with pytest.raises(Exception):
+            fullgraph.download_parts(raw, urls, progress=False, chunk=1024)
+        partial = raw / (fullgraph.PART_NAMES[1] + ".part")
+        assert partial.exists() and 0 < partial.stat().st_size < len(files[fullgraph.PART_NAMES[1]])
+        assert not (raw / fullgraph.PART_NAMES[1]).exists()
+        parts = fullgraph.download_parts(raw, urls, progress=False)  # resumes with a Range request
+        assert [p.read_bytes() for p in parts] == [files[n] for n in fullgraph.PART_NAMES]
+        assert fullgraph.verify_parts(parts, archive["md5"], archive["size"]) == archive["md5"]
+    finally:
+        server.close()
