@@ -494,6 +494,26 @@ def ego_subsample(graph: measures.Graph, members: pd.DataFrame, fraction: float,
     return measures.Graph(graph.src[mask], graph.dst[mask], graph.ids)
 
 
+def sampling_experiment(graph: measures.Graph, members: pd.DataFrame, is_elite, fractions, repeats: int,
+                        rng) -> pd.DataFrame:
+    """Elite follows and reciprocity seen through random shares of the ego networks.
+
+    For each fraction (``repeats`` subsets, one at fraction 1): edges kept, elite
+    follows observed, their configuration-model expectation
+    (:func:`nullmodels.configuration_elite_edges`), the ratio, and per-edge reciprocity."""
+    rows = []
+    for fraction in fractions:
+        for repeat in range(repeats if fraction < 1 else 1):
+            sub = ego_subsample(graph, members, fraction, rng)
+            expected, _ = nullmodels.configuration_elite_edges(measures.in_degree(sub.dst, sub.n),
+                                                               measures.out_degree(sub.src, sub.n), is_elite)
+            observed = measures.elite_edges(sub.src, sub.dst, is_elite)
+            rows.append({"fraction": fraction, "repeat": repeat, "edges": sub.m, "elite_edges": observed,
+                         "configuration_expected": expected, "effect": observed / expected if expected else np.nan,
+                         "reciprocity_edges": measures.reciprocity_edges(sub.src, sub.dst, sub.n)})
+    return pd.DataFrame(rows)
+
+
 # ------------------------------------------------------------------ verdicts
 
 def verdict(p_adjusted: float, effect: float, direction: str, alpha: float = inference.ALPHA) -> str:

@@ -139,6 +139,27 @@ def elite_network(graph: nx.DiGraph, sizes: dict, colours: dict, labels: dict, t
     return fig
 
 
+def elite_drawings(lg, membership, sizes, names, hand_labels, seed: int, n_named: int = 15, n_communities: int = 6):
+    """Two drawings of the elite subgraph side by side: coloured by community (the
+    ``n_communities`` largest; the rest grey) and by hand label. ``sizes``, ``names``
+    and ``hand_labels`` are aligned with ``lg.elite``; the ``n_named`` largest are labelled."""
+    from .measures import subgraph
+
+    elite = lg.elite.tolist()
+    graph = subgraph(lg.graph.src, lg.graph.dst, lg.elite)
+    size_of = dict(zip(elite, np.asarray(sizes, dtype=float)))
+    named = set(np.array(elite)[np.argsort(-np.asarray(sizes, dtype=float))[:n_named]].tolist())
+    labels = {v: n for v, n in zip(elite, names) if v in named}
+    rank = {c: i for i, c in enumerate(pd.Series(np.asarray(membership)[lg.elite]).value_counts().index)}
+    by_community = {v: OKABE_ITO[rank[membership[v]]] if rank[membership[v]] < n_communities else "#cccccc" for v in elite}
+    label_colour = {"personal": OKABE_ITO[0], "organization": OKABE_ITO[1]}
+    by_label = {v: label_colour.get(h, "#bbbbbb") for v, h in zip(elite, hand_labels)}
+    fig, axes = plt.subplots(1, 2, figsize=(15, 7.5))
+    elite_network(graph, size_of, by_community, labels, f"Coloured by Louvain community ({n_communities} largest)", seed, ax=axes[0])
+    elite_network(graph, size_of, by_label, labels, "Coloured by hand label (blue personal, orange organization)", seed, ax=axes[1])
+    return fig
+
+
 def sweep_plot(frame: pd.DataFrame, x: str, y: str, low: str, high: str, xlabel: str, ylabel: str, ax=None):
     """Effect against a swept parameter with its 95% interval; y = 1 is the null."""
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6.5, 4))
