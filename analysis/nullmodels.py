@@ -18,9 +18,16 @@ Switching moves, neither creating self-loops nor duplicate edges:
   Erdos et al. 2013); the rotation applied to the triangle's edges reverses it, so
   with both moves the chain reaches every simple digraph with the degrees.
 
-The compiled kernels (numba) keep the edge set in an open-addressing hash table;
-:func:`rewire_directed_reference` is the plain-Python version the tests compare
-against. Randomness is passed in as a ``numpy.random.Generator``; the same
+The compiled kernels (numba, building blocks in :mod:`analysis.kernels`) keep the
+edge set in an open-addressing hash table and run as a software pipeline: each
+proposal (move type and edge indices) is drawn from the random stream
+``2 * LOOK_AHEAD`` steps before it is applied, its edges are prefetched then, and
+its table slots ``LOOK_AHEAD`` steps before. Proposals do not depend on the
+graph, and each is checked against the graph as it is when applied, so this is
+the same chain as drawing and applying one move at a time:
+:func:`rewire_directed_reference` does exactly that in plain Python, and the
+tests require both to return the same graph. Randomness is passed in as a
+``numpy.random.Generator`` (it seeds the kernel's xoshiro256** stream); the same
 generator state gives the same graph.
 """
 
@@ -31,130 +38,124 @@ from dataclasses import dataclass
 import numba as nb
 import numpy as np
 
-GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+from . import kernels
+
 DEFAULT_SWITCHES_PER_EDGE = 10
 DEFAULT_THREE_EDGE_SHARE = 0.1
-
-
-# ------------------------------------------------------------------ hash set of edge keys
-
-@nb.njit(cache=True, inline="always")
-def _home(key, shift):
-    return np.int64((np.uint64(key) * GOLDEN) >> np.uint64(shift))
-
-
-@nb.njit(cache=True)
-def _contains(table, shift, key):
-    mask = len(table) - 1
-    i = _home(key, shift)
-    stored = key + 1
-    while table[i] != 0:
-        if table[i] == stored:
-            return True
-        i = (i + 1) & mask
-    return False
-
-
-@nb.njit(cache=True)
-def _insert(table, shift, key):
-    mask = len(table) - 1
-    i = _home(key, shift)
-    stored = key + 1
-    while table[i] != 0:
-        if table[i] == stored:
-            return False
-        i = (i + 1) & mask
-    table[i] = stored
-    return True
-
-
-@nb.njit(cache=True)
-def _delete(table, shift, key):
-    """Remove ``key`` with backward-shift deletion (no tombstones)."""
-    mask = len(table) - 1
-    i = _home(key, shift)
-    stored = key + 1
-    while table[i] != stored:
-        if table[i] == 0:
-            return False
-        i = (i + 1) & mask
-    table[i] = 0
-    j = i
-    while True:
-        j = (j + 1) & mask
-        if table[j] == 0:
-            return True
-        home = _home(table[j] - 1, shift)
-        if i <= j:
-            stays = i < home <= j
-        else:
-            stays = home > i or home <= j
-        if not stays:
-            table[i] = table[j]
-            table[j] = 0
-            i = j
-
-
-@nb.njit(cache=True, nogil=True)
-def _build_table(keys, bits):
-    table = np.zeros(1 << bits, dtype=np.int64)
-    shift = 64 - bits
-    for key in keys:
-        _insert(table, shift, key)
-    return table
-
-
-def _table_bits(n_keys: int) -> int:
-    return max(4, int(np.ceil(np.log2(max(n_keys, 1) * 2.5))))
+LOOK_AHEAD = 8  # proposals between prefetching a move's table slots and applying it
 
 
 # ------------------------------------------------------------------ null 1: in/out degrees
 
+@nb.njit(cache=True, inline="always")
+def _draw_directed(state, m, three_share, edges, kinds, first, second, third, slot):
+    """Draw proposal ``slot``: a three-edge rotation with probability ``three_share``,
+    else a two-edge switch, on uniformly drawn edge indices; prefetch those edges."""
+    if three_share > 0.0 and kernels.uniform(state) < three_share:
+        kinds[slot] = 3
+        third[slot] = kernels.below(state, m)
+        kernels.prefetch(edges, third[slot])
+    else:
+        kinds[slot] = 2
+    first[slot] = kernels.below(state, m)
+    second[slot] = kernels.below(state, m)
+    kernels.prefetch(edges, first[slot])
+    kernels.prefetch(edges, second[slot])
+
+
+@nb.njit(cache=True, inline="always")
+def _look_ahead_directed(edges, table, shift, kind, i, j, k):
+    """Prefetch the table slots a proposal will read and write."""
+    a, b = kernels.key_src(edges[i]), kernels.key_dst(edges[i])
+    c, d = kernels.key_src(edges[j]), kernels.key_dst(edges[j])
+    kernels.prefetch_key(table, shift, edges[i])
+    kernels.prefetch_key(table, shift, edges[j])
+    if kind == 2:
+        kernels.prefetch_key(table, shift, kernels.edge_key(a, d))
+        kernels.prefetch_key(table, shift, kernels.edge_key(c, b))
+    else:
+        e, f = kernels.key_src(edges[k]), kernels.key_dst(edges[k])
+        kernels.prefetch_key(table, shift, edges[k])
+        kernels.prefetch_key(table, shift, kernels.edge_key(a, d))
+        kernels.prefetch_key(table, shift, kernels.edge_key(c, f))
+        kernels.prefetch_key(table, shift, kernels.edge_key(e, b))
+
+
+@nb.njit(cache=True, inline="always")
+def _switch_directed(edges, table, shift, kind, i, j, k):
+    """Apply one proposal if it keeps the graph simple; 1 if accepted, else 0.
+
+    Two-edge switch ``(a,b),(c,d) -> (a,d),(c,b)``; three-edge rotation
+    ``(a,b),(c,d),(e,f) -> (a,d),(c,f),(e,b)``. Sources stay in their slots.
+    """
+    a, b = kernels.key_src(edges[i]), kernels.key_dst(edges[i])
+    c, d = kernels.key_src(edges[j]), kernels.key_dst(edges[j])
+    if kind == 2:
+        if a == c or b == d or a == d or c == b:
+            return 0
+        # new and old keys differ here, so insert-or-refuse needs no separate lookup
+        k1, k2 = kernels.edge_key(a, d), kernels.edge_key(c, b)
+        if not kernels.insert(table, shift, k1):
+            return 0
+        if not kernels.insert(table, shift, k2):
+            kernels.delete(table, shift, k1)
+            return 0
+        kernels.delete(table, shift, edges[i])
+        kernels.delete(table, shift, edges[j])
+        edges[i], edges[j] = k1, k2
+        return 1
+    if i == j or j == k or i == k:
+        return 0
+    e, f = kernels.key_src(edges[k]), kernels.key_dst(edges[k])
+    if a == d or c == f or e == b:
+        return 0
+    k1, k2, k3 = kernels.edge_key(a, d), kernels.edge_key(c, f), kernels.edge_key(e, b)
+    if k1 == k2 or k2 == k3 or k1 == k3:
+        return 0
+    if (kernels.contains(table, shift, k1) or kernels.contains(table, shift, k2)
+            or kernels.contains(table, shift, k3)):
+        return 0
+    kernels.delete(table, shift, edges[i])
+    kernels.delete(table, shift, edges[j])
+    kernels.delete(table, shift, edges[k])
+    kernels.insert(table, shift, k1)
+    kernels.insert(table, shift, k2)
+    kernels.insert(table, shift, k3)
+    edges[i], edges[j], edges[k] = k1, k2, k3
+    return 1
+
+
 @nb.njit(cache=True, nogil=True)
-def _rewire_kernel(src, dst, n, table, shift, n_switches, max_attempts, three_share, seed):
-    np.random.seed(seed)
-    m = len(src)
+def _rewire_kernel(edges, table, shift, n_switches, max_attempts, three_share, seed):
+    """Run the degree-preserving chain on packed ``edges`` in place.
+
+    Software pipeline over a ring of ``2 * LOOK_AHEAD`` proposals: a proposal's
+    edges are prefetched when it is drawn, its table slots ``LOOK_AHEAD`` steps
+    before it is applied.
+    """
+    state = kernels.rng_state(seed)
+    m = len(edges)
+    ring = 2 * LOOK_AHEAD
+    kinds = np.zeros(ring, np.int64)
+    first = np.zeros(ring, np.int64)
+    second = np.zeros(ring, np.int64)
+    third = np.zeros(ring, np.int64)
+    for slot in range(ring):
+        _draw_directed(state, m, three_share, edges, kinds, first, second, third, slot)
     accepted = 0
     attempts = 0
+    pos = 0
     while accepted < n_switches and attempts < max_attempts:
+        ahead = pos + LOOK_AHEAD
+        if ahead >= ring:
+            ahead -= ring
+        _look_ahead_directed(edges, table, shift, kinds[ahead], first[ahead], second[ahead], third[ahead])
         attempts += 1
-        if three_share > 0.0 and np.random.random() < three_share:
-            i = np.random.randint(m)
-            j = np.random.randint(m)
-            k = np.random.randint(m)
-            if i == j or j == k or i == k:
-                continue
-            a, b, c, d, e, f = src[i], dst[i], src[j], dst[j], src[k], dst[k]
-            if a == d or c == f or e == b:
-                continue
-            k1, k2, k3 = a * n + d, c * n + f, e * n + b
-            if k1 == k2 or k2 == k3 or k1 == k3:
-                continue
-            if _contains(table, shift, k1) or _contains(table, shift, k2) or _contains(table, shift, k3):
-                continue
-            _delete(table, shift, a * n + b)
-            _delete(table, shift, c * n + d)
-            _delete(table, shift, e * n + f)
-            _insert(table, shift, k1)
-            _insert(table, shift, k2)
-            _insert(table, shift, k3)
-            dst[i], dst[j], dst[k] = d, f, b
-            accepted += 1
-        else:
-            i = np.random.randint(m)
-            j = np.random.randint(m)
-            a, b, c, d = src[i], dst[i], src[j], dst[j]
-            if a == c or b == d or a == d or c == b:
-                continue
-            k1, k2 = a * n + d, c * n + b
-            if _contains(table, shift, k1) or _contains(table, shift, k2):
-                continue
-            _delete(table, shift, a * n + b)
-            _delete(table, shift, c * n + d)
-            _insert(table, shift, k1)
-            _insert(table, shift, k2)
-            dst[i], dst[j] = d, b
-            accepted += 1
+        accepted += _switch_directed(edges, table, shift, kinds[pos], first[pos], second[pos], third[pos])
+        _draw_directed(state, m, three_share, edges, kinds, first, second, third, pos)
+        pos += 1
+        if pos == ring:
+            pos = 0
     return accepted, attempts
 
 
@@ -167,17 +168,19 @@ class RewireStats:
 
 
 def _seed_from(rng: np.random.Generator) -> int:
-    return int(rng.integers(0, 2**31 - 1))
+    return int(rng.integers(0, 2**63 - 1))
 
 
 def _check_simple(src: np.ndarray, dst: np.ndarray, n: int) -> None:
     if len(src) != len(dst):
         raise ValueError("src and dst differ in length")
+    if n > kernels.MAX_NODES:
+        raise ValueError(f"at most {kernels.MAX_NODES} nodes are supported")
     if len(src) and (src.min() < 0 or dst.min() < 0 or src.max() >= n or dst.max() >= n):
         raise ValueError("node indices must lie in 0..n-1")
     if np.any(src == dst):
         raise ValueError("the graph has self-loops; drop them first")
-    keys = src.astype(np.int64) * n + dst
+    keys = kernels.pack_edges(src, dst)
     if len(np.unique(keys)) != len(keys):
         raise ValueError("the graph has duplicate edges; make them distinct first")
 
@@ -191,55 +194,66 @@ def rewire_directed(src, dst, n: int, rng: np.random.Generator,
 
     Performs ``switches_per_edge * E`` accepted moves (two-edge switches and,
     with probability ``three_edge_share`` per attempt, three-edge rotations).
-    Returns new ``(src, dst)`` arrays (the inputs are not modified).
+    Returns new ``(src, dst)`` arrays (the inputs are not modified); edge ``i``
+    keeps its follower ``src[i]``.
     """
     if _prepared is None:
         _prepared = _prepare_directed(src, dst, n)
-    src0, dst0, table0, bits = _prepared
-    src, dst = src0.copy(), dst0.copy()
-    m = len(src)
+    edges0, table0, bits = _prepared
+    edges = edges0.copy()
+    m = len(edges)
     n_switches = int(round(switches_per_edge * m))
-    if m < 2 or n_switches == 0:
-        return (src, dst, RewireStats(0, 0)) if return_stats else (src, dst)
-    table = table0.copy()
-    accepted, attempts = _rewire_kernel(src, dst, n, table, 64 - bits, n_switches,
-                                        int(max_attempts_per_switch * n_switches),
-                                        float(three_edge_share), _seed_from(rng))
+    accepted = attempts = 0
+    if m >= 2 and n_switches > 0:
+        accepted, attempts = _rewire_kernel(edges, table0.copy(), 64 - bits, n_switches,
+                                            int(max_attempts_per_switch * n_switches),
+                                            float(three_edge_share), _seed_from(rng))
+    new_src, new_dst = kernels.unpack_edges(edges)
     if return_stats:
-        return src, dst, RewireStats(int(accepted), int(attempts))
-    return src, dst
+        return new_src, new_dst, RewireStats(int(accepted), int(attempts))
+    return new_src, new_dst
 
 
 def _prepare_directed(src, dst, n: int):
-    """Checked contiguous copies of the edges and their hash table (reused across an ensemble)."""
-    src = np.ascontiguousarray(src, dtype=np.int64).copy()
-    dst = np.ascontiguousarray(dst, dtype=np.int64).copy()
+    """Checked packed edges and their hash table (reused across an ensemble)."""
+    src = np.ascontiguousarray(src, dtype=np.int64)
+    dst = np.ascontiguousarray(dst, dtype=np.int64)
     _check_simple(src, dst, n)
-    bits = _table_bits(len(src))
-    return src, dst, _build_table(src * n + dst, bits), bits
+    edges = kernels.pack_edges(src, dst)
+    bits = kernels.table_bits(len(edges))
+    return edges, kernels.build_table(edges, bits), bits
 
 
 def rewire_directed_reference(src, dst, n: int, rng: np.random.Generator, n_switches: int,
-                              three_edge_share: float = DEFAULT_THREE_EDGE_SHARE):
-    """Plain-Python reference of :func:`rewire_directed` (same moves, a Python set)."""
+                              three_edge_share: float = DEFAULT_THREE_EDGE_SHARE,
+                              max_attempts: int | None = None):
+    """Plain-Python reference of :func:`rewire_directed`: the same moves, drawn from
+    the same random stream one at a time, on a Python set of ``(src, dst)`` pairs.
+
+    For the same generator state it returns the same graph as the compiled
+    kernel, which draws proposals ahead and prefetches their memory.
+    """
+    draws = kernels.ReferenceRandom(_seed_from(rng))
     src, dst = list(map(int, src)), list(map(int, dst))
     edges = set(zip(src, dst))
-    m, accepted = len(src), 0
-    while accepted < n_switches:
-        if rng.random() < three_edge_share:
-            i, j, k = (int(x) for x in rng.integers(0, m, 3))
-            if len({i, j, k}) < 3:
-                continue
-            (a, b), (c, d), (e, f) = (src[i], dst[i]), (src[j], dst[j]), (src[k], dst[k])
+    m, accepted, attempts = len(src), 0, 0
+    max_attempts = 100 * n_switches if max_attempts is None else max_attempts
+    while m >= 2 and accepted < n_switches and attempts < max_attempts:
+        attempts += 1
+        rotation = three_edge_share > 0 and draws.uniform() < three_edge_share
+        k = draws.below(m) if rotation else -1
+        i, j = draws.below(m), draws.below(m)
+        (a, b), (c, d) = (src[i], dst[i]), (src[j], dst[j])
+        if rotation:
+            e, f = src[k], dst[k]
             new = [(a, d), (c, f), (e, b)]
-            if a == d or c == f or e == b or len(set(new)) < 3 or any(x in edges for x in new):
+            if (len({i, j, k}) < 3 or a == d or c == f or e == b or len(set(new)) < 3
+                    or any(x in edges for x in new)):
                 continue
             edges -= {(a, b), (c, d), (e, f)}
             edges |= set(new)
             dst[i], dst[j], dst[k] = d, f, b
         else:
-            i, j = (int(x) for x in rng.integers(0, m, 2))
-            (a, b), (c, d) = (src[i], dst[i]), (src[j], dst[j])
             if a == c or b == d or a == d or c == b or (a, d) in edges or (c, b) in edges:
                 continue
             edges -= {(a, b), (c, d)}
@@ -251,97 +265,171 @@ def rewire_directed_reference(src, dst, n: int, rng: np.random.Generator, n_swit
 
 # ------------------------------------------------------------------ null 2: also reciprocated degrees
 
-@nb.njit(cache=True)
-def _any_link(table, shift, n, u, v):
-    return _contains(table, shift, u * n + v) or _contains(table, shift, v * n + u)
+VOID, MUTUAL, ONE_WAY_SWITCH, ONE_WAY_ROTATION = 0, 1, 2, 3
+
+
+@nb.njit(cache=True, inline="always")
+def _any_link(table, shift, u, v):
+    return (kernels.contains(table, shift, kernels.edge_key(u, v))
+            or kernels.contains(table, shift, kernels.edge_key(v, u)))
+
+
+@nb.njit(cache=True, inline="always")
+def _prefetch_pair(table, shift, u, v):
+    kernels.prefetch_key(table, shift, kernels.edge_key(u, v))
+    kernels.prefetch_key(table, shift, kernels.edge_key(v, u))
+
+
+@nb.njit(cache=True, inline="always")
+def _draw_reciprocal(state, one, mutual, three_share, kinds, first, second, third, flips, slot):
+    """Draw proposal ``slot``: a mutual-pair switch with probability
+    ``n_mutual / (n_one_way + n_mutual)``, else a one-way switch or rotation."""
+    n_one, n_mut = len(one), len(mutual)
+    if kernels.uniform(state) * (n_one + n_mut) < n_mut:
+        kinds[slot] = MUTUAL if n_mut >= 2 else VOID
+        first[slot] = kernels.below(state, n_mut)
+        second[slot] = kernels.below(state, n_mut)
+        flips[slot] = kernels.uniform(state) >= 0.5
+        kernels.prefetch(mutual, first[slot])
+        kernels.prefetch(mutual, second[slot])
+        return
+    if three_share > 0.0 and kernels.uniform(state) < three_share:
+        kinds[slot] = ONE_WAY_ROTATION if n_one >= 3 else VOID
+        third[slot] = kernels.below(state, n_one)
+        kernels.prefetch(one, third[slot])
+    else:
+        kinds[slot] = ONE_WAY_SWITCH if n_one >= 2 else VOID
+    first[slot] = kernels.below(state, n_one)
+    second[slot] = kernels.below(state, n_one)
+    kernels.prefetch(one, first[slot])
+    kernels.prefetch(one, second[slot])
+
+
+@nb.njit(cache=True, inline="always")
+def _look_ahead_reciprocal(one, mutual, table, shift, kind, i, j, k, flip):
+    if kind == VOID:
+        return
+    edges = mutual if kind == MUTUAL else one
+    a, b = kernels.key_src(edges[i]), kernels.key_dst(edges[i])
+    c, d = kernels.key_src(edges[j]), kernels.key_dst(edges[j])
+    if kind == MUTUAL:
+        if flip:
+            c, d = d, c
+        _prefetch_pair(table, shift, a, b)
+        _prefetch_pair(table, shift, c, d)
+        _prefetch_pair(table, shift, a, d)
+        _prefetch_pair(table, shift, c, b)
+    elif kind == ONE_WAY_SWITCH:
+        kernels.prefetch_key(table, shift, edges[i])
+        kernels.prefetch_key(table, shift, edges[j])
+        _prefetch_pair(table, shift, a, d)
+        _prefetch_pair(table, shift, c, b)
+    else:
+        e, f = kernels.key_src(edges[k]), kernels.key_dst(edges[k])
+        kernels.prefetch_key(table, shift, edges[i])
+        kernels.prefetch_key(table, shift, edges[j])
+        kernels.prefetch_key(table, shift, edges[k])
+        _prefetch_pair(table, shift, a, d)
+        _prefetch_pair(table, shift, c, f)
+        _prefetch_pair(table, shift, e, b)
+
+
+@nb.njit(cache=True, inline="always")
+def _switch_reciprocal(one, mutual, table, shift, kind, i, j, k, flip):
+    """Apply one proposal if it keeps the graph simple and creates no new mutual
+    pair; 1 if accepted, else 0.
+
+    Mutual pairs ``{a,b},{c,d} -> {a,d},{c,b}`` (``{c,d}`` taken in a random
+    orientation); one-way edges as in the degree null.
+    """
+    if kind == VOID:
+        return 0
+    if kind == MUTUAL:
+        a, b = kernels.key_src(mutual[i]), kernels.key_dst(mutual[i])
+        c, d = kernels.key_src(mutual[j]), kernels.key_dst(mutual[j])
+        if flip:
+            c, d = d, c
+        if i == j or a == d or c == b or a == c or b == d:
+            return 0
+        if _any_link(table, shift, a, d) or _any_link(table, shift, c, b):
+            return 0
+        kernels.delete(table, shift, kernels.edge_key(a, b))
+        kernels.delete(table, shift, kernels.edge_key(b, a))
+        kernels.delete(table, shift, kernels.edge_key(c, d))
+        kernels.delete(table, shift, kernels.edge_key(d, c))
+        kernels.insert(table, shift, kernels.edge_key(a, d))
+        kernels.insert(table, shift, kernels.edge_key(d, a))
+        kernels.insert(table, shift, kernels.edge_key(c, b))
+        kernels.insert(table, shift, kernels.edge_key(b, c))
+        mutual[i] = kernels.edge_key(a, d)
+        mutual[j] = kernels.edge_key(c, b)
+        return 1
+    a, b = kernels.key_src(one[i]), kernels.key_dst(one[i])
+    c, d = kernels.key_src(one[j]), kernels.key_dst(one[j])
+    if kind == ONE_WAY_SWITCH:
+        if a == c or b == d or a == d or c == b:
+            return 0
+        if _any_link(table, shift, a, d) or _any_link(table, shift, c, b):
+            return 0
+        k1, k2 = kernels.edge_key(a, d), kernels.edge_key(c, b)
+        kernels.delete(table, shift, one[i])
+        kernels.delete(table, shift, one[j])
+        kernels.insert(table, shift, k1)
+        kernels.insert(table, shift, k2)
+        one[i], one[j] = k1, k2
+        return 1
+    if i == j or j == k or i == k:
+        return 0
+    e, f = kernels.key_src(one[k]), kernels.key_dst(one[k])
+    if a == d or c == f or e == b:
+        return 0
+    # two new edges that coincide, or that would form a new mutual pair
+    if (a == c and d == f) or (c == e and f == b) or (a == e and d == b):
+        return 0
+    if (a == f and d == c) or (c == b and f == e) or (a == b and d == e):
+        return 0
+    if _any_link(table, shift, a, d) or _any_link(table, shift, c, f) or _any_link(table, shift, e, b):
+        return 0
+    k1, k2, k3 = kernels.edge_key(a, d), kernels.edge_key(c, f), kernels.edge_key(e, b)
+    kernels.delete(table, shift, one[i])
+    kernels.delete(table, shift, one[j])
+    kernels.delete(table, shift, one[k])
+    kernels.insert(table, shift, k1)
+    kernels.insert(table, shift, k2)
+    kernels.insert(table, shift, k3)
+    one[i], one[j], one[k] = k1, k2, k3
+    return 1
 
 
 @nb.njit(cache=True, nogil=True)
-def _rewire_reciprocal_kernel(osrc, odst, mu, mv, n, table, shift, n_switches, max_attempts,
-                              three_share, seed):
-    np.random.seed(seed)
-    n_one = len(osrc)
-    n_mut = len(mu)
-    total = n_one + n_mut
+def _rewire_reciprocal_kernel(one, mutual, table, shift, n_switches, max_attempts, three_share, seed):
+    """Run the reciprocity-preserving chain on packed one-way edges and mutual
+    pairs in place (same pipeline as :func:`_rewire_kernel`)."""
+    state = kernels.rng_state(seed)
+    ring = 2 * LOOK_AHEAD
+    kinds = np.zeros(ring, np.int64)
+    first = np.zeros(ring, np.int64)
+    second = np.zeros(ring, np.int64)
+    third = np.zeros(ring, np.int64)
+    flips = np.zeros(ring, np.bool_)
+    for slot in range(ring):
+        _draw_reciprocal(state, one, mutual, three_share, kinds, first, second, third, flips, slot)
     accepted = 0
     attempts = 0
+    pos = 0
     while accepted < n_switches and attempts < max_attempts:
+        ahead = pos + LOOK_AHEAD
+        if ahead >= ring:
+            ahead -= ring
+        _look_ahead_reciprocal(one, mutual, table, shift, kinds[ahead], first[ahead], second[ahead],
+                               third[ahead], flips[ahead])
         attempts += 1
-        if np.random.random() * total < n_mut:
-            # mutual pairs, switched as undirected edges
-            if n_mut < 2:
-                continue
-            i = np.random.randint(n_mut)
-            j = np.random.randint(n_mut)
-            if i == j:
-                continue
-            a, b = mu[i], mv[i]
-            if np.random.random() < 0.5:
-                c, d = mu[j], mv[j]
-                flipped = False
-            else:
-                c, d = mv[j], mu[j]
-                flipped = True
-            if a == d or c == b or a == c or b == d:
-                continue
-            if _any_link(table, shift, n, a, d) or _any_link(table, shift, n, c, b):
-                continue
-            _delete(table, shift, a * n + b)
-            _delete(table, shift, b * n + a)
-            _delete(table, shift, c * n + d)
-            _delete(table, shift, d * n + c)
-            _insert(table, shift, a * n + d)
-            _insert(table, shift, d * n + a)
-            _insert(table, shift, c * n + b)
-            _insert(table, shift, b * n + c)
-            mv[i] = d
-            if flipped:
-                mu[j] = b
-            else:
-                mv[j] = b
-            accepted += 1
-        elif three_share > 0.0 and np.random.random() < three_share:
-            if n_one < 3:
-                continue
-            i = np.random.randint(n_one)
-            j = np.random.randint(n_one)
-            k = np.random.randint(n_one)
-            if i == j or j == k or i == k:
-                continue
-            a, b, c, d, e, f = osrc[i], odst[i], osrc[j], odst[j], osrc[k], odst[k]
-            if a == d or c == f or e == b:
-                continue
-            if (a == c and d == f) or (c == e and f == b) or (a == e and d == b):
-                continue
-            if (a == f and d == c) or (c == b and f == e) or (a == b and d == e):
-                continue
-            if (_any_link(table, shift, n, a, d) or _any_link(table, shift, n, c, f)
-                    or _any_link(table, shift, n, e, b)):
-                continue
-            _delete(table, shift, a * n + b)
-            _delete(table, shift, c * n + d)
-            _delete(table, shift, e * n + f)
-            _insert(table, shift, a * n + d)
-            _insert(table, shift, c * n + f)
-            _insert(table, shift, e * n + b)
-            odst[i], odst[j], odst[k] = d, f, b
-            accepted += 1
-        else:
-            if n_one < 2:
-                continue
-            i = np.random.randint(n_one)
-            j = np.random.randint(n_one)
-            a, b, c, d = osrc[i], odst[i], osrc[j], odst[j]
-            if a == c or b == d or a == d or c == b:
-                continue
-            if _any_link(table, shift, n, a, d) or _any_link(table, shift, n, c, b):
-                continue
-            _delete(table, shift, a * n + b)
-            _delete(table, shift, c * n + d)
-            _insert(table, shift, a * n + d)
-            _insert(table, shift, c * n + b)
-            odst[i], odst[j] = d, b
-            accepted += 1
+        accepted += _switch_reciprocal(one, mutual, table, shift, kinds[pos], first[pos], second[pos],
+                                       third[pos], flips[pos])
+        _draw_reciprocal(state, one, mutual, three_share, kinds, first, second, third, flips, pos)
+        pos += 1
+        if pos == ring:
+            pos = 0
     return accepted, attempts
 
 
@@ -374,16 +462,16 @@ def rewire_reciprocal(src, dst, n: int, rng: np.random.Generator,
     """
     if _prepared is None:
         _prepared = _prepare_reciprocal(src, dst, n)
-    parts, table0, bits = _prepared
-    osrc, odst, mu, mv = (x.copy() for x in parts)
-    m = len(osrc) + 2 * len(mu)
-    n_switches = int(round(switches_per_edge * (len(osrc) + len(mu))))
+    one0, mutual0, table0, bits = _prepared
+    one, mutual = one0.copy(), mutual0.copy()
+    n_switches = int(round(switches_per_edge * (len(one) + len(mutual))))
     accepted = attempts = 0
-    if m >= 2 and n_switches > 0:
-        table = table0.copy()
+    if len(one) + 2 * len(mutual) >= 2 and n_switches > 0:
         accepted, attempts = _rewire_reciprocal_kernel(
-            osrc, odst, mu, mv, n, table, 64 - bits, n_switches,
+            one, mutual, table0.copy(), 64 - bits, n_switches,
             int(max_attempts_per_switch * n_switches), float(three_edge_share), _seed_from(rng))
+    osrc, odst = kernels.unpack_edges(one)
+    mu, mv = kernels.unpack_edges(mutual)
     new_src = np.concatenate([osrc, mu, mv])
     new_dst = np.concatenate([odst, mv, mu])
     if return_stats:
@@ -392,12 +480,15 @@ def rewire_reciprocal(src, dst, n: int, rng: np.random.Generator,
 
 
 def _prepare_reciprocal(src, dst, n: int):
+    """Checked packed one-way edges, mutual pairs and the hash table of all edges."""
     src = np.ascontiguousarray(src, dtype=np.int64)
     dst = np.ascontiguousarray(dst, dtype=np.int64)
     _check_simple(src, dst, n)
-    parts = tuple(np.ascontiguousarray(x).copy() for x in split_mutual(src, dst, n))
-    bits = _table_bits(len(src))
-    return parts, _build_table(src * n + dst, bits), bits
+    osrc, odst, mu, mv = split_mutual(src, dst, n)
+    edges = kernels.pack_edges(src, dst)
+    bits = kernels.table_bits(len(edges))
+    return (kernels.pack_edges(osrc, odst), kernels.pack_edges(mu, mv),
+            kernels.build_table(edges, bits), bits)
 
 
 REWIRERS = {"degree": rewire_directed, "reciprocal": rewire_reciprocal}
