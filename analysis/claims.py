@@ -427,7 +427,8 @@ def gated_community(lg: LabelledGraph, ks, rng, n_null: int, switches_per_edge: 
     return {"tests": tests, "null": null, "observed": observed, "rich_club": rich}
 
 
-def community_test(lg: LabelledGraph, rng, n_null: int, switches_per_edge: float, seed: int) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
+def community_test(lg: LabelledGraph, rng, n_null: int, switches_per_edge: float, seed: int,
+                   workers: int = 1) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
     """Does the elite fall into fewer communities than the null implies? Statistic: the
     effective number of Louvain communities (seeded) among elite accounts. Null 1.
     One-sided 'less'. Returns the test, the null values and the observed membership."""
@@ -436,7 +437,7 @@ def community_test(lg: LabelledGraph, rng, n_null: int, switches_per_edge: float
     observed = measures.effective_communities(membership, lg.elite)
     null = nullmodels.null_ensemble(
         g.src, g.dst, g.n, lambda s, d: measures.effective_communities(measures.communities(s, d, g.n, seed), lg.elite),
-        n_null, rng, switches_per_edge=switches_per_edge)
+        n_null, rng, switches_per_edge=switches_per_edge, workers=workers)
     return (inference.ensemble_test("effective number of communities among the elite", observed, null.ravel(),
                                     nullmodels.NULL_DESCRIPTIONS["degree"], alternative="less"),
             null.ravel(), membership)
@@ -445,7 +446,7 @@ def community_test(lg: LabelledGraph, rng, n_null: int, switches_per_edge: float
 # ------------------------------------------------------------------ robustness
 
 def closure_sweep(graph: measures.Graph, masks: dict, rng, n_null: int, switches_per_edge: float,
-                  progress: bool = False) -> pd.DataFrame:
+                  progress: bool = False, workers: int = 1) -> pd.DataFrame:
     """Elite closure for several elite definitions from one degree-keeping ensemble."""
     names = list(masks)
 
@@ -454,7 +455,7 @@ def closure_sweep(graph: measures.Graph, masks: dict, rng, n_null: int, switches
 
     observed = statistic(graph.src, graph.dst)
     null = nullmodels.null_ensemble(graph.src, graph.dst, graph.n, statistic, n_null, rng,
-                                    switches_per_edge=switches_per_edge, progress=progress)
+                                    switches_per_edge=switches_per_edge, progress=progress, workers=workers)
     rows = []
     for i, name in enumerate(names):
         result = inference.ensemble_test("elite closure", observed[i], null[:, i],
@@ -467,17 +468,41 @@ def closure_sweep(graph: measures.Graph, masks: dict, rng, n_null: int, switches
     return table
 
 
-def mixing_diagnostic(lg: LabelledGraph, levels, rng, n_null: int) -> pd.DataFrame:
+def mixing_diagnostic(lg: LabelledGraph, levels, rng, n_null: int, workers: int = 1) -> pd.DataFrame:
     """Null mean of the elite closure against switches per edge: where it levels off,
     the chain has mixed for this statistic; before that the null sits too close to
-    the observed graph (a conservative test)."""
+    the observed graph (a conservative test). ``se`` is the standard error of the mean."""
     g = lg.graph
     rows = []
     for level in levels:
         null = nullmodels.null_ensemble(g.src, g.dst, g.n, lambda s, d: measures.elite_closure(s, d, lg.is_elite),
-                                        n_null, rng, switches_per_edge=level)
-        rows.append({"switches_per_edge": level, "null_mean": float(null.mean()), "null_sd": float(null.std(ddof=1))})
+                                        n_null, rng, switches_per_edge=level, workers=workers)
+        sd = float(null.std(ddof=1)) if len(null) > 1 else float("nan")
+        rows.append({"switches_per_edge": level, "null_mean": float(null.mean()), "null_sd": sd,
+                     "se": sd / np.sqrt(len(null))})
     return pd.DataFrame(rows)
+
+
+def mixing_settled(mixing: pd.DataFrame, used: float, tolerance_se: float = 3.0) -> dict:
+    """Has the null mean settled by ``used`` switches per edge?
+
+    Compares the null mean at ``used`` with the mean over all longer chains
+    (or, when ``used`` is the longest level, with the level before it): settled if
+    the difference is within ``tolerance_se`` combined standard errors. Returns
+    the two means, the difference in standard errors and the verdict.
+    """
+    table = mixing.sort_values("switches_per_edge").reset_index(drop=True)
+    at = table.index[np.isclose(table["switches_per_edge"], used)]
+    if len(at) == 0:
+        raise ValueError(f"{used} switches per edge is not among the mixing levels")
+    i = int(at[0])
+    others = table.iloc[i + 1:] if i + 1 < len(table) else table.iloc[i - 1:i]
+    here = table.iloc[i]
+    other_mean = float(others["null_mean"].mean())
+    other_se = float(np.sqrt((others["se"] ** 2).sum()) / len(others))
+    z = (here["null_mean"] - other_mean) / np.hypot(here["se"], other_se)
+    return {"used": float(used), "null_mean": float(here["null_mean"]), "compared_with": others["switches_per_edge"].tolist(),
+            "compared_mean": other_mean, "difference_se": float(z), "settled": bool(abs(z) <= tolerance_se)}
 
 
 def ego_subsample(graph: measures.Graph, members: pd.DataFrame, fraction: float, rng) -> measures.Graph:
