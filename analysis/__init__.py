@@ -9,6 +9,7 @@ Reusable analysis code for the notebooks in ``notebooks/``. One module per stage
 - ``processed``: builds the Parquet tables in ``data/processed/``.
 - ``measures``: graph measures (reciprocity, follow-back, mixing, closure, concentration).
 - ``nullmodels``: degree-preserving directed rewiring and label permutations.
+- ``kernels``: compiled building blocks of the rewiring (edge-key hash set, xoshiro256** stream, prefetch).
 - ``inference``: tests against null ensembles, intervals, Benjamini-Hochberg.
 - ``figures``: one consistent plotting style.
 - ``results``: ``reports/numbers.json``, the only source of numbers quoted in prose.

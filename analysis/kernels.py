@@ -277,8 +277,13 @@ def build_table(keys, bits):
 
 
 def table_bits(n_keys: int) -> int:
-    """Table size exponent: at most 40% of the slots in use."""
-    return max(4, int(np.ceil(np.log2(max(n_keys, 1) * 2.5))))
+    """Table size exponent: at most 20% of the slots in use.
+
+    Sparse tables cost memory (128 MB for ego-Twitter's 1.8 million edges) but
+    switch faster; on ego-Twitter (medians of five runs, M attempts/s): 2**22
+    slots (42% full) 3.3, 2**23 (21%) 5.1 to 5.3, 2**24 (11%) 5.6 to 6.1.
+    """
+    return max(4, int(np.ceil(np.log2(max(n_keys, 1) * 5))))
 
 
 @nb.njit(cache=True, inline="always")

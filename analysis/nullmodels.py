@@ -126,7 +126,7 @@ def _switch_directed(edges, table, shift, kind, i, j, k):
 
 
 @nb.njit(cache=True, nogil=True)
-def _rewire_kernel(edges, table, shift, n_switches, max_attempts, three_share, seed):
+def _rewire_kernel(edges, table, shift, n_switches, max_attempts, three_share, seed, look_ahead=LOOK_AHEAD):
     """Run the degree-preserving chain on packed ``edges`` in place.
 
     Software pipeline over a ring of ``2 * LOOK_AHEAD`` proposals: a proposal's
@@ -135,7 +135,7 @@ def _rewire_kernel(edges, table, shift, n_switches, max_attempts, three_share, s
     """
     state = kernels.rng_state(seed)
     m = len(edges)
-    ring = 2 * LOOK_AHEAD
+    ring = 2 * look_ahead
     kinds = np.zeros(ring, np.int64)
     first = np.zeros(ring, np.int64)
     second = np.zeros(ring, np.int64)
@@ -146,7 +146,7 @@ def _rewire_kernel(edges, table, shift, n_switches, max_attempts, three_share, s
     attempts = 0
     pos = 0
     while accepted < n_switches and attempts < max_attempts:
-        ahead = pos + LOOK_AHEAD
+        ahead = pos + look_ahead
         if ahead >= ring:
             ahead -= ring
         _look_ahead_directed(edges, table, shift, kinds[ahead], first[ahead], second[ahead], third[ahead])
@@ -402,11 +402,12 @@ def _switch_reciprocal(one, mutual, table, shift, kind, i, j, k, flip):
 
 
 @nb.njit(cache=True, nogil=True)
-def _rewire_reciprocal_kernel(one, mutual, table, shift, n_switches, max_attempts, three_share, seed):
+def _rewire_reciprocal_kernel(one, mutual, table, shift, n_switches, max_attempts, three_share, seed,
+                              look_ahead=LOOK_AHEAD):
     """Run the reciprocity-preserving chain on packed one-way edges and mutual
     pairs in place (same pipeline as :func:`_rewire_kernel`)."""
     state = kernels.rng_state(seed)
-    ring = 2 * LOOK_AHEAD
+    ring = 2 * look_ahead
     kinds = np.zeros(ring, np.int64)
     first = np.zeros(ring, np.int64)
     second = np.zeros(ring, np.int64)
@@ -418,7 +419,7 @@ def _rewire_reciprocal_kernel(one, mutual, table, shift, n_switches, max_attempt
     attempts = 0
     pos = 0
     while accepted < n_switches and attempts < max_attempts:
-        ahead = pos + LOOK_AHEAD
+        ahead = pos + look_ahead
         if ahead >= ring:
             ahead -= ring
         _look_ahead_reciprocal(one, mutual, table, shift, kinds[ahead], first[ahead], second[ahead],
