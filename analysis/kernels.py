@@ -213,29 +213,29 @@ def home(key, shift):
     return np.int64((np.uint64(key) * GOLDEN) >> np.uint64(shift))
 
 
-@nb.njit(cache=True)
-def contains(table, shift, key):
+@nb.njit(cache=True, inline="always")
+def probe(table, shift, key):
+    """The slot holding ``key``, or the empty slot where its probe sequence stops."""
     mask = len(table) - 1
     i = home(key, shift)
     stored = key + 1
-    while table[i] != 0:
-        if table[i] == stored:
-            return True
+    while table[i] != 0 and table[i] != stored:
         i = (i + 1) & mask
-    return False
+    return i
+
+
+@nb.njit(cache=True)
+def contains(table, shift, key):
+    return table[probe(table, shift, key)] != 0
 
 
 @nb.njit(cache=True)
 def insert(table, shift, key):
     """Add ``key``; False if it was already there."""
-    mask = len(table) - 1
-    i = home(key, shift)
-    stored = key + 1
-    while table[i] != 0:
-        if table[i] == stored:
-            return False
-        i = (i + 1) & mask
-    table[i] = stored
+    i = probe(table, shift, key)
+    if table[i] != 0:
+        return False
+    table[i] = key + 1
     return True
 
 
@@ -243,12 +243,9 @@ def insert(table, shift, key):
 def delete(table, shift, key):
     """Remove ``key`` with backward-shift deletion; False if it was absent."""
     mask = len(table) - 1
-    i = home(key, shift)
-    stored = key + 1
-    while table[i] != stored:
-        if table[i] == 0:
-            return False
-        i = (i + 1) & mask
+    i = probe(table, shift, key)
+    if table[i] == 0:
+        return False
     table[i] = 0
     j = i
     while True:

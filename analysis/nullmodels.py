@@ -48,6 +48,18 @@ LOOK_AHEAD = 8  # proposals between prefetching a move's table slots and applyin
 # ------------------------------------------------------------------ null 1: in/out degrees
 
 @nb.njit(cache=True, inline="always")
+def _rotate(edges, table, shift, i, j, k, k1, k2, k3):
+    """Replace the edges in slots ``i, j, k`` by the keys ``k1, k2, k3`` (table and array)."""
+    kernels.delete(table, shift, edges[i])
+    kernels.delete(table, shift, edges[j])
+    kernels.delete(table, shift, edges[k])
+    kernels.insert(table, shift, k1)
+    kernels.insert(table, shift, k2)
+    kernels.insert(table, shift, k3)
+    edges[i], edges[j], edges[k] = k1, k2, k3
+
+
+@nb.njit(cache=True, inline="always")
 def _draw_directed(state, m, three_share, edges, kinds, first, second, third, slot):
     """Draw proposal ``slot``: a three-edge rotation with probability ``three_share``,
     else a two-edge switch, on uniformly drawn edge indices; prefetch those edges."""
@@ -115,13 +127,7 @@ def _switch_directed(edges, table, shift, kind, i, j, k):
     if (kernels.contains(table, shift, k1) or kernels.contains(table, shift, k2)
             or kernels.contains(table, shift, k3)):
         return 0
-    kernels.delete(table, shift, edges[i])
-    kernels.delete(table, shift, edges[j])
-    kernels.delete(table, shift, edges[k])
-    kernels.insert(table, shift, k1)
-    kernels.insert(table, shift, k2)
-    kernels.insert(table, shift, k3)
-    edges[i], edges[j], edges[k] = k1, k2, k3
+    _rotate(edges, table, shift, i, j, k, k1, k2, k3)
     return 1
 
 
@@ -391,13 +397,7 @@ def _switch_reciprocal(one, mutual, table, shift, kind, i, j, k, flip):
     if _any_link(table, shift, a, d) or _any_link(table, shift, c, f) or _any_link(table, shift, e, b):
         return 0
     k1, k2, k3 = kernels.edge_key(a, d), kernels.edge_key(c, f), kernels.edge_key(e, b)
-    kernels.delete(table, shift, one[i])
-    kernels.delete(table, shift, one[j])
-    kernels.delete(table, shift, one[k])
-    kernels.insert(table, shift, k1)
-    kernels.insert(table, shift, k2)
-    kernels.insert(table, shift, k3)
-    one[i], one[j], one[k] = k1, k2, k3
+    _rotate(one, table, shift, i, j, k, k1, k2, k3)
     return 1
 
 
