@@ -43,6 +43,7 @@ from . import kernels
 DEFAULT_SWITCHES_PER_EDGE = 10
 DEFAULT_THREE_EDGE_SHARE = 0.1
 LOOK_AHEAD = 8  # proposals between prefetching a move's table slots and applying it
+SWITCH, ROTATION = 2, 3  # proposal kinds: two-edge switch, three-edge rotation
 
 
 # ------------------------------------------------------------------ null 1: in/out degrees
@@ -64,11 +65,11 @@ def _draw_directed(state, m, three_share, edges, kinds, first, second, third, sl
     """Draw proposal ``slot``: a three-edge rotation with probability ``three_share``,
     else a two-edge switch, on uniformly drawn edge indices; prefetch those edges."""
     if three_share > 0.0 and kernels.uniform(state) < three_share:
-        kinds[slot] = 3
+        kinds[slot] = ROTATION
         third[slot] = kernels.below(state, m)
         kernels.prefetch(edges, third[slot])
     else:
-        kinds[slot] = 2
+        kinds[slot] = SWITCH
     first[slot] = kernels.below(state, m)
     second[slot] = kernels.below(state, m)
     kernels.prefetch(edges, first[slot])
@@ -82,7 +83,7 @@ def _look_ahead_directed(edges, table, shift, kind, i, j, k):
     c, d = kernels.key_src(edges[j]), kernels.key_dst(edges[j])
     kernels.prefetch_key(table, shift, edges[i])
     kernels.prefetch_key(table, shift, edges[j])
-    if kind == 2:
+    if kind == SWITCH:
         kernels.prefetch_key(table, shift, kernels.edge_key(a, d))
         kernels.prefetch_key(table, shift, kernels.edge_key(c, b))
     else:
@@ -102,7 +103,7 @@ def _switch_directed(edges, table, shift, kind, i, j, k):
     """
     a, b = kernels.key_src(edges[i]), kernels.key_dst(edges[i])
     c, d = kernels.key_src(edges[j]), kernels.key_dst(edges[j])
-    if kind == 2:
+    if kind == SWITCH:
         if a == c or b == d or a == d or c == b:
             return 0
         # new and old keys differ here, so insert-or-refuse needs no separate lookup
@@ -220,14 +221,20 @@ def rewire_directed(src, dst, n: int, rng: np.random.Generator,
     return new_src, new_dst
 
 
-def _prepare_directed(src, dst, n: int):
-    """Checked packed edges and their hash table (reused across an ensemble)."""
+def _edge_table(src, dst, n: int):
+    """Checked ``int64`` edges, and a hash table of all their keys with its size exponent."""
     src = np.ascontiguousarray(src, dtype=np.int64)
     dst = np.ascontiguousarray(dst, dtype=np.int64)
     _check_simple(src, dst, n)
-    edges = kernels.pack_edges(src, dst)
-    bits = kernels.table_bits(len(edges))
-    return edges, kernels.build_table(edges, bits), bits
+    keys = kernels.pack_edges(src, dst)
+    bits = kernels.table_bits(len(keys))
+    return src, dst, kernels.build_table(keys, bits), bits
+
+
+def _prepare_directed(src, dst, n: int):
+    """Checked packed edges and their hash table (reused across an ensemble)."""
+    src, dst, table, bits = _edge_table(src, dst, n)
+    return kernels.pack_edges(src, dst), table, bits
 
 
 def rewire_directed_reference(src, dst, n: int, rng: np.random.Generator, n_switches: int,
@@ -271,7 +278,7 @@ def rewire_directed_reference(src, dst, n: int, rng: np.random.Generator, n_swit
 
 # ------------------------------------------------------------------ null 2: also reciprocated degrees
 
-VOID, MUTUAL, ONE_WAY_SWITCH, ONE_WAY_ROTATION = 0, 1, 2, 3
+VOID, MUTUAL, ONE_WAY_SWITCH, ONE_WAY_ROTATION = 0, 1, SWITCH, ROTATION
 
 
 @nb.njit(cache=True, inline="always")
@@ -482,14 +489,9 @@ def rewire_reciprocal(src, dst, n: int, rng: np.random.Generator,
 
 def _prepare_reciprocal(src, dst, n: int):
     """Checked packed one-way edges, mutual pairs and the hash table of all edges."""
-    src = np.ascontiguousarray(src, dtype=np.int64)
-    dst = np.ascontiguousarray(dst, dtype=np.int64)
-    _check_simple(src, dst, n)
+    src, dst, table, bits = _edge_table(src, dst, n)
     osrc, odst, mu, mv = split_mutual(src, dst, n)
-    edges = kernels.pack_edges(src, dst)
-    bits = kernels.table_bits(len(edges))
-    return (kernels.pack_edges(osrc, odst), kernels.pack_edges(mu, mv),
-            kernels.build_table(edges, bits), bits)
+    return kernels.pack_edges(osrc, odst), kernels.pack_edges(mu, mv), table, bits
 
 
 REWIRERS = {"degree": rewire_directed, "reciprocal": rewire_reciprocal}

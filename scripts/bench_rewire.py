@@ -7,15 +7,16 @@ follows):
   :func:`analysis.nullmodels.rewire_directed`, one thread, default 10% three-edge
   rotations, run in place on prepared arrays as igraph rewires a built graph in
   place; one whole call, with its fresh copies of the arrays, is timed as well),
-  of igraph's C ``Graph.rewire``
-  and of networkx's ``directed_edge_swap`` (short run). An attempt is a proposed
-  move, accepted or not; igraph's ``rewire(n)`` makes ``n`` trials; networkx's
-  tries are counted through the random generator it is given (one ``random()``
-  call per try). networkx proposes a different move (a directed path of three
-  edges from a start account drawn by degree) and refuses most of its tries
-  (about 85% on this graph, many of them cheaply), so the script also compares
-  accepted switches per second, the rate that sets how long a null sample takes. Ours and igraph are timed in alternation, ``--repeats``
-  times each, and compared by their medians (this machine's memory speed drifts);
+  of igraph's C ``Graph.rewire`` and of networkx's ``directed_edge_swap`` (short
+  run). An attempt is a proposed move, accepted or not; igraph's ``rewire(n)``
+  makes ``n`` trials; networkx's tries are counted through the random generator
+  it is given (one ``random()`` call per try). networkx proposes a different move
+  (a directed path of three edges from a start account drawn by degree) and
+  refuses most of its tries (about 85% on this graph, many of them cheaply), so
+  the script also compares accepted switches per second, the rate that sets how
+  long a null sample takes. Ours and igraph are timed in alternation,
+  ``--repeats`` times each, and compared by their medians (this machine's memory
+  speed drifts);
 - the wall time of the null ensemble the statistics need: 100 samples with
   10 x E accepted switches each, on 2 threads (:func:`analysis.nullmodels.null_ensemble`).
 
