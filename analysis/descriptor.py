@@ -149,14 +149,24 @@ def _integers(values: pd.Series, field_name: str, path: Path, header: bool) -> n
     return text.astype(np.int64).to_numpy()
 
 
+def _section_table(desc: Descriptor, spec: dict, section: str, first_column: str, what: str):
+    """The file of a descriptor section read as text: ``(path, header, table)``.
+
+    A header is assumed when columns are named (strings) unless ``header`` says
+    otherwise; an empty file is an error naming the file.
+    """
+    path = desc.resolve(spec["file"])
+    header = bool(spec.get("header", isinstance(spec[first_column], str)))
+    table = _read_table(path, header, spec.get("separator"), f"{section}.file")
+    if table.empty:
+        raise DescriptorError(f"{path.name}: the {what} is empty")
+    return path, header, table
+
+
 def load_edges(desc: Descriptor) -> tuple[pd.DataFrame, int]:
     """The distinct ``follower, followee`` edges (self-loops dropped) and the self-loop count."""
     spec = desc.edges
-    path = desc.resolve(spec["file"])
-    header = bool(spec.get("header", isinstance(spec["follower"], str)))
-    table = _read_table(path, header, spec.get("separator"), "edges.file")
-    if table.empty:
-        raise DescriptorError(f"{path.name}: the edge file is empty")
+    path, header, table = _section_table(desc, spec, "edges", "follower", "edge file")
     follower = _integers(_column(table, spec["follower"], "edges.follower", path), "follower", path, header)
     followee = _integers(_column(table, spec["followee"], "edges.followee", path), "followee", path, header)
     edges = pd.DataFrame({"follower": follower, "followee": followee}).drop_duplicates()
@@ -172,11 +182,7 @@ def load_accounts(desc: Descriptor) -> pd.DataFrame | None:
     if desc.accounts is None:
         return None
     spec = desc.accounts
-    path = desc.resolve(spec["file"])
-    header = bool(spec.get("header", isinstance(spec["id"], str)))
-    table = _read_table(path, header, spec.get("separator"), "accounts.file")
-    if table.empty:
-        raise DescriptorError(f"{path.name}: the accounts file is empty")
+    path, header, table = _section_table(desc, spec, "accounts", "id", "accounts file")
     out = pd.DataFrame({"user_id": _integers(_column(table, spec["id"], "accounts.id", path), "id", path, header)})
     for key in ("followers", "following"):
         if key in spec:

@@ -49,6 +49,17 @@ SWITCH, ROTATION = 2, 3  # proposal kinds: two-edge switch, three-edge rotation
 # ------------------------------------------------------------------ null 1: in/out degrees
 
 @nb.njit(cache=True, inline="always")
+def _rotation_simple(i, j, k, a, b, c, d, e, f):
+    """Three distinct slots whose rotation ``(a,d),(c,f),(e,b)`` makes no self-loop
+    and no two equal new edges."""
+    if i == j or j == k or i == k:
+        return False
+    if a == d or c == f or e == b:
+        return False
+    return not ((a == c and d == f) or (c == e and f == b) or (a == e and d == b))
+
+
+@nb.njit(cache=True, inline="always")
 def _rotate(edges, table, shift, i, j, k, k1, k2, k3):
     """Replace the edges in slots ``i, j, k`` by the keys ``k1, k2, k3`` (table and array)."""
     kernels.delete(table, shift, edges[i])
@@ -117,14 +128,10 @@ def _switch_directed(edges, table, shift, kind, i, j, k):
         kernels.delete(table, shift, edges[j])
         edges[i], edges[j] = k1, k2
         return 1
-    if i == j or j == k or i == k:
-        return 0
     e, f = kernels.key_src(edges[k]), kernels.key_dst(edges[k])
-    if a == d or c == f or e == b:
+    if not _rotation_simple(i, j, k, a, b, c, d, e, f):
         return 0
     k1, k2, k3 = kernels.edge_key(a, d), kernels.edge_key(c, f), kernels.edge_key(e, b)
-    if k1 == k2 or k2 == k3 or k1 == k3:
-        return 0
     if (kernels.contains(table, shift, k1) or kernels.contains(table, shift, k2)
             or kernels.contains(table, shift, k3)):
         return 0
@@ -391,14 +398,10 @@ def _switch_reciprocal(one, mutual, table, shift, kind, i, j, k, flip):
         kernels.insert(table, shift, k2)
         one[i], one[j] = k1, k2
         return 1
-    if i == j or j == k or i == k:
-        return 0
     e, f = kernels.key_src(one[k]), kernels.key_dst(one[k])
-    if a == d or c == f or e == b:
+    if not _rotation_simple(i, j, k, a, b, c, d, e, f):
         return 0
-    # two new edges that coincide, or that would form a new mutual pair
-    if (a == c and d == f) or (c == e and f == b) or (a == e and d == b):
-        return 0
+    # two new edges that would form a new mutual pair
     if (a == f and d == c) or (c == b and f == e) or (a == b and d == e):
         return 0
     if _any_link(table, shift, a, d) or _any_link(table, shift, c, f) or _any_link(table, shift, e, b):
