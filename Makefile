@@ -11,7 +11,10 @@ KERNEL := tweeterwood
 RAW_FILES := data/raw/celebrities_profiles.txt data/raw/celebrities_profiles_labeled.txt \
              data/raw/twitter.tar.gz data/raw/download.tsv.munmun_twitter_social.tar.bz2
 MANIFEST  := data/processed/manifest.json
-PACKAGE   := $(wildcard analysis/*.py) analysis/registry.toml
+LOCK      := requirements.lock
+# The complete 2009 graph (not part of `make`): the parts' MD5 is checked once and stamped.
+FULL_STAMP    := data/raw/twitter_rv.net.verified.json
+FULL_MANIFEST := data/processed/kwak2009_full/manifest.json
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 NAMES     := $(basename $(notdir $(NOTEBOOKS)))
@@ -23,9 +26,11 @@ INDEX     := reports/index.html
 # Notebook settings: QUICK=1 runs small ensembles (used by the tests).
 SEED      ?= 20090417
 QUICK     ?= 0
+# LOCKED=1 (default) installs the pinned, hashed lock; LOCKED=0 the ranges of pyproject.toml.
+LOCKED    ?= 1
 
 .DEFAULT_GOAL := all
-.PHONY: all help venv data data-full fullgraph processed reports lab test bench bench-fullgraph serve clean distclean
+.PHONY: all help venv lock data data-full fullgraph processed reports lab test test-fast lint format bench bench-fullgraph calibrate serve clean distclean
 
 ifdef DATASET
 all: $(MANIFEST)
@@ -35,27 +40,41 @@ all: $(INDEX) ## Build everything (DATASET=my.toml: the analysis of your own gra
 endif
 
 help: ## List the targets with a one-line description
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
 venv: $(STAMP) ## Create .venv with plain venv + pip and register the Jupyter kernel
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+ifeq ($(LOCKED),1)
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+else
 	$(BIN)/pip install --quiet -e ".[dev]"
+endif
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (tweeterwood)"
 	touch $@
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (pip-tools, with hashes); then commit it
+	$(PYTHON) -m venv build/locktools
+	build/locktools/bin/pip install --quiet pip-tools
+	build/locktools/bin/pip-compile --quiet --generate-hashes --extra dev --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o $(LOCK) pyproject.toml
 
 data: $(RAW_FILES) ## Fetch and verify the archived data (from TWEETERWOOD_DATA_MIRROR first)
 
 $(RAW_FILES): | $(STAMP)
-	$(PY) -m analysis.fetch $(notdir $@)
+	$(PY) -m analysis.data.fetch $(notdir $@)
 
-data-full: $(STAMP) ## Fetch and verify the complete 2009 Kwak graph (four gzip parts, 26 GB; resumable)
-	$(PY) -m analysis.fullgraph download
+data-full: $(FULL_STAMP) ## Fetch and verify the complete 2009 Kwak graph (four gzip parts, 26 GB; resumable)
 
-fullgraph: data-full $(MANIFEST) ## Run the out-of-core pipeline on the complete 2009 graph (DuckDB)
-	$(PY) -m analysis.fullgraph run
+$(FULL_STAMP): | $(STAMP)
+	$(PY) -m analysis.data.fullgraph download
+
+fullgraph: $(FULL_MANIFEST) ## Run the out-of-core pipeline on the complete 2009 graph (DuckDB)
+
+$(FULL_MANIFEST): $(FULL_STAMP) $(MANIFEST) analysis/data/fullgraph.py | $(STAMP)
+	$(PY) -m analysis.data.fullgraph run
 
 bench-fullgraph: $(STAMP) ## Scale benchmark of the full-graph pipeline on synthetic archives
 	@mkdir -p build
@@ -63,25 +82,34 @@ bench-fullgraph: $(STAMP) ## Scale benchmark of the full-graph pipeline on synth
 
 processed: $(MANIFEST) ## Build the tidy Parquet tables in data/processed/
 
-$(MANIFEST): $(RAW_FILES) analysis/loading.py analysis/processed.py analysis/registry.toml | $(STAMP)
-	$(PY) -m analysis.processed
+$(MANIFEST): $(RAW_FILES) analysis/data/readers.py analysis/data/processed.py analysis/data/registry.py analysis/data/registry.toml | $(STAMP)
+	$(PY) -m analysis.data.processed
 
-build/%.ipynb: notebooks/%.ipynb $(PACKAGE) $(MANIFEST) | $(STAMP)
+# Each notebook also depends on the package files it imports (scripts/notebook_deps.py).
+DEPS := build/notebook-deps.mk
+$(DEPS): $(NOTEBOOKS) $(shell find analysis -name "*.py") scripts/notebook_deps.py
+	@mkdir -p build
+	$(PYTHON) scripts/notebook_deps.py $(NOTEBOOKS) > $@.tmp && mv $@.tmp $@
+ifeq ($(filter help clean distclean lock,$(MAKECMDGOALS)),)
+-include $(DEPS)
+endif
+
+build/%.ipynb: notebooks/%.ipynb $(MANIFEST) | $(STAMP)
 	@mkdir -p build reports/figures build/numbers
 	$(BIN)/papermill --kernel $(KERNEL) --progress-bar -p seed $(SEED) -p quick $(QUICK) $< $@.tmp.ipynb
 	mv $@.tmp.ipynb $@
 
-reports/%.html: build/%.ipynb analysis/report_site.py | $(STAMP)
-	$(PY) -m analysis.report_site render $<
+reports/%.html: build/%.ipynb analysis/report/site.py | $(STAMP)
+	$(PY) -m analysis.report.site render $<
 
 # the verdict collects the numbers of the notebooks before it
 build/06-verdict.ipynb: $(filter-out build/06-verdict.ipynb build/00-data.ipynb,$(EXECUTED))
 
 $(NUMBERS): $(EXECUTED) | $(STAMP)
-	$(PY) -m analysis.results merge
+	$(PY) -m analysis.report.results merge
 
-$(INDEX): $(REPORTS) $(NUMBERS) analysis/report_site.py | $(STAMP)
-	$(PY) -m analysis.report_site
+$(INDEX): $(REPORTS) $(NUMBERS) analysis/report/site.py | $(STAMP)
+	$(PY) -m analysis.report.site
 
 reports: $(INDEX) ## Execute the notebooks and render reports/ (same as `make`)
 
@@ -91,14 +119,29 @@ serve: $(INDEX) ## Serve reports/ on http://127.0.0.1:8000 (static, local only)
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(BIN)/jupyter lab --allow-root notebooks/
 
-test: $(STAMP) $(MANIFEST) ## Run the whole test suite (executes every notebook in quick mode)
-	$(BIN)/pytest
+test: $(STAMP) $(MANIFEST) ## Run the whole test suite (executes every notebook in quick mode); what CI runs
+	$(BIN)/pytest --durations=10
+
+test-fast: $(STAMP) ## Unit and property tests only: no data files, no notebooks (under a minute)
+	$(BIN)/pytest -m "not data and not notebooks and not slow" --durations=5
+
+lint: $(STAMP) ## ruff (lint and format check) and the import-layer contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+format: $(STAMP) ## Format the code and notebooks with ruff and apply its safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 bench: $(STAMP) $(MANIFEST) ## Benchmark our rewiring against igraph and networkx on ego-Twitter
 	$(PY) scripts/bench_rewire.py
 
+calibrate: $(STAMP) ## Size and power of the closure test on synthetic graphs (results/calibration.json, ~5 min)
+	$(PY) scripts/calibrate.py
+
 clean: ## Remove generated files (keeps downloads in data/raw/ and .venv)
-	rm -rf build reports data/processed/*.parquet $(MANIFEST) .pytest_cache
+	rm -rf build reports data/processed/*.parquet data/processed/*.tmp data/processed/.*.tmp $(MANIFEST) .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean ## Also remove downloads and the virtual environment

@@ -11,7 +11,9 @@ import argparse
 import ast
 from pathlib import Path
 
-from . import descriptor, paths, runner
+from . import paths
+from .data import descriptor
+from .report import runner
 
 # notebook: what it needs beyond a follower graph (None: runs on any descriptor)
 APPLIES = {
@@ -25,8 +27,9 @@ APPLIES = {
 }
 
 
-def run_descriptor(path: str | Path, quick: bool = False, seed: int = 20090417, parameters: dict | None = None,
-                   log=print) -> Path:
+def run_descriptor(
+    path: str | Path, quick: bool = False, seed: int = 20090417, parameters: dict | None = None, log=print
+) -> Path:
     """Run the applicable notebooks on a descriptor's graph; returns its reports folder."""
     desc = descriptor.read_descriptor(path)
     # check the files now, so a bad descriptor fails before any notebook starts
@@ -36,25 +39,41 @@ def run_descriptor(path: str | Path, quick: bool = False, seed: int = 20090417, 
         if APPLIES.get(notebook.stem) is None:
             notebooks.append(notebook)
         else:
-            skipped[notebook.stem] = f"skipped: needs {APPLIES[notebook.stem]}, which {desc.source.name} does not provide"
+            skipped[notebook.stem] = (
+                f"skipped: needs {APPLIES[notebook.stem]}, which {desc.source.name} does not provide"
+            )
             log(f"{notebook.stem}: {skipped[notebook.stem]}")
     reports = paths.reports_dir() / desc.name
     parameters = {"dataset": str(desc.source), "seed": seed, "quick": int(quick), **(parameters or {})}
-    runner.run_notebooks(notebooks, paths.build_dir() / desc.name, reports, parameters, skipped=skipped,
-                         title_suffix=desc.title or desc.name, log=log)
+    runner.run_notebooks(
+        notebooks,
+        paths.build_dir() / desc.name,
+        reports,
+        parameters,
+        skipped=skipped,
+        title_suffix=desc.title or desc.name,
+        log=log,
+    )
     return reports
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the analysis on a follower graph described by a TOML file")
     run.add_argument("descriptor")
     run.add_argument("--quick", action="store_true", help="small ensembles (the tests' mode)")
     run.add_argument("--seed", type=int, default=20090417)
-    run.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
-                     help="a notebook parameter (Python literal), e.g. -p n_null 99")
+    run.add_argument(
+        "-p",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        default=[],
+        help="a notebook parameter (Python literal), e.g. -p n_null 99",
+    )
     args = parser.parse_args(argv)
     parameters = {}
     for name, value in args.p:

@@ -11,6 +11,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = [
+    "PACKAGE_DIR",
+    "project_root",
+    "raw_dir",
+    "processed_dir",
+    "build_dir",
+    "reports_dir",
+    "figures_dir",
+    "numbers_path",
+    "numbers_fragments_dir",
+    "notebooks_dir",
+    "results_dir",
+    "data_mirror",
+    "processed_table",
+]
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 

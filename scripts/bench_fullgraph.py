@@ -52,16 +52,20 @@ def write_archive(folder: Path, edges: int, seed: int, chunk: int = 5_000_000) -
 
 
 def run_one(folder: str, memory_limit: str) -> dict:
-    from analysis import fullgraph
+    from analysis.data import fullgraph
 
     parts = sorted(Path(folder).glob("twitter_rv.net.*.gz"))
     start = time.perf_counter()
-    manifest = fullgraph.run(parts, Path(folder) / "out", verify=False, memory_limit=memory_limit,
-                             log=lambda *_: None)
+    manifest = fullgraph.run(parts, Path(folder) / "out", verify=False, memory_limit=memory_limit, log=lambda *_: None)
     seconds = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"lines": manifest["lines"], "edges": manifest["edges"], "seconds": round(seconds, 2),
-            "edges_per_second": round(manifest["lines"] / seconds), "peak_rss_gib": round(peak_kib / 2**20, 3)}
+    return {
+        "lines": manifest["lines"],
+        "edges": manifest["edges"],
+        "seconds": round(seconds, 2),
+        "edges_per_second": round(manifest["lines"] / seconds),
+        "peak_rss_gib": round(peak_kib / 2**20, 3),
+    }
 
 
 def main() -> None:
@@ -79,8 +83,12 @@ def main() -> None:
             t = time.perf_counter()
             write_archive(Path(tmp), int(size), seed=int(size) % 2**31)
             generated = time.perf_counter() - t
-            out = subprocess.run([sys.executable, __file__, "--one", tmp, "--memory-limit", args.memory_limit],
-                                 capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", tmp, "--memory-limit", args.memory_limit],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             row = json.loads(out.stdout.strip().splitlines()[-1])
             row["generation_seconds"] = round(generated, 1)
             rows.append(row)
@@ -96,9 +104,9 @@ def main() -> None:
         "time_exponent": round(float(slope_time), 3),
         "memory_exponent": round(float(slope_mem), 3),
         "extrapolated_hours_full": round(float(np.polyval(per_edge, FULL_EDGES)) / 3600, 2),
-        "extrapolated_hours_full_power_law": round(float(np.exp(intercept_time) * FULL_EDGES ** slope_time) / 3600, 2),
+        "extrapolated_hours_full_power_law": round(float(np.exp(intercept_time) * FULL_EDGES**slope_time) / 3600, 2),
         "note": "time ~ edges^time_exponent (1 is linear); memory is bounded by DuckDB's memory_limit, "
-                "which spills sorts and joins to disk beyond it",
+        "which spills sorts and joins to disk beyond it",
     }
     target = Path(__file__).resolve().parents[1] / "results" / "bench_fullgraph.json"
     target.write_text(json.dumps(result, indent=2) + "\n")

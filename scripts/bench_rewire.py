@@ -4,7 +4,7 @@ Measures, in one run on the full ego-Twitter graph (81,306 accounts, 1,768,135
 follows):
 
 - switch attempts per second of our compiled kernel (the chain of
-  :func:`analysis.nullmodels.rewire_directed`, one thread, default 10% three-edge
+  :func:`analysis.nulls.rewiring.rewire_directed`, one thread, default 10% three-edge
   rotations, run in place on prepared arrays as igraph rewires a built graph in
   place; one whole call, with its fresh copies of the arrays, is timed as well),
   of igraph's C ``Graph.rewire`` and of networkx's ``directed_edge_swap`` (short
@@ -18,7 +18,7 @@ follows):
   ``--repeats`` times each, and compared by their medians (this machine's memory
   speed drifts);
 - the wall time of the null ensemble the statistics need: 100 samples with
-  10 x E accepted switches each, on 2 threads (:func:`analysis.nullmodels.null_ensemble`).
+  10 x E accepted switches each, on 2 threads (:func:`analysis.nulls.rewiring.null_ensemble`).
 
 Prints ``speed-up vs igraph: N x`` and ``speed-up vs networkx: N x`` (attempts),
 the networkx ratio in accepted switches, and the ensemble time, and writes
@@ -40,7 +40,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from analysis import measures, nullmodels, paths
+from analysis import paths
+from analysis.graph import measures
+from analysis.nulls import rewiring
 
 
 def _ours_in_place(prepared, seed: int, switches_per_edge: float) -> tuple[float, float]:
@@ -50,8 +52,9 @@ def _ours_in_place(prepared, seed: int, switches_per_edge: float) -> tuple[float
     edges, table = edges0.copy(), table0.copy()
     n_switches = int(round(switches_per_edge * len(edges)))
     start = time.perf_counter()
-    accepted, attempts = nullmodels._rewire_kernel(edges, table, 64 - bits, n_switches, 100 * n_switches,
-                                                   nullmodels.DEFAULT_THREE_EDGE_SHARE, seed)
+    accepted, attempts = rewiring._rewire_kernel(
+        edges, table, 64 - bits, n_switches, 100 * n_switches, rewiring.DEFAULT_THREE_EDGE_SHARE, seed
+    )
     return attempts / (time.perf_counter() - start), accepted / attempts
 
 
@@ -59,9 +62,15 @@ def _ours_call(src, dst, n, prepared, seed: int, switches_per_edge: float) -> fl
     """Attempts per second of one ``rewire_directed`` call (fresh copies of the edges
     and the hash table, and the unpacked result, included)."""
     start = time.perf_counter()
-    _, _, stats = nullmodels.rewire_directed(src, dst, n, np.random.default_rng(seed),
-                                             switches_per_edge=switches_per_edge, return_stats=True,
-                                             _prepared=prepared)
+    _, _, stats = rewiring.rewire_directed(
+        src,
+        dst,
+        n,
+        np.random.default_rng(seed),
+        switches_per_edge=switches_per_edge,
+        return_stats=True,
+        _prepared=prepared,
+    )
     return stats.attempts / (time.perf_counter() - start)
 
 
@@ -103,9 +112,16 @@ def _ensemble(src, dst, n, samples: int, switches_per_edge: float, workers: int)
     elite = np.zeros(n, bool)
     elite[measures.top_k_by(measures.in_degree(dst, n), 1000)] = True
     start = time.perf_counter()
-    values = nullmodels.null_ensemble(src, dst, n, lambda s, d: measures.elite_edges(s, d, elite), samples,
-                                      np.random.default_rng(7), switches_per_edge=switches_per_edge,
-                                      workers=workers)
+    values = rewiring.null_ensemble(
+        src,
+        dst,
+        n,
+        lambda s, d: measures.elite_edges(s, d, elite),
+        samples,
+        np.random.default_rng(7),
+        switches_per_edge=switches_per_edge,
+        workers=workers,
+    )
     return time.perf_counter() - start, values
 
 
@@ -124,9 +140,10 @@ def main(argv=None) -> dict:
     edges = pd.read_parquet(paths.processed_table("ego_twitter_edges"))
     graph = measures.index_edges(edges)
     src, dst, n, m = graph.src, graph.dst, graph.n, graph.m
-    prepared = nullmodels._prepare_directed(src, dst, n)
-    nullmodels.rewire_directed(src, dst, n, np.random.default_rng(0), switches_per_edge=0.01,
-                               _prepared=prepared)  # compile / load the cached kernel
+    prepared = rewiring._prepare_directed(src, dst, n)
+    rewiring.rewire_directed(
+        src, dst, n, np.random.default_rng(0), switches_per_edge=0.01, _prepared=prepared
+    )  # compile / load the cached kernel
 
     import igraph as ig
 
@@ -138,13 +155,17 @@ def main(argv=None) -> dict:
         accepted_shares.append(share)
         igraph_rates.append(_igraph(ig_graph, args.igraph_trials))
         call_rates.append(_ours_call(src, dst, n, prepared, repeat, args.switches_per_edge))
-        print(f"repeat {repeat + 1}: ours {rate / 1e6:.2f} M attempts/s in place ({call_rates[-1] / 1e6:.2f} per call), "
-              f"igraph {igraph_rates[-1] / 1e6:.3f} M trials/s", flush=True)
+        print(
+            f"repeat {repeat + 1}: ours {rate / 1e6:.2f} M attempts/s in place ({call_rates[-1] / 1e6:.2f} per call), "
+            f"igraph {igraph_rates[-1] / 1e6:.3f} M trials/s",
+            flush=True,
+        )
     networkx_rate, networkx_swap_rate = _networkx(src, dst, args.networkx_swaps)
     print(f"networkx: {networkx_rate:.0f} tries/s, {networkx_swap_rate:.0f} swaps/s", flush=True)
 
-    ensemble_seconds, values = _ensemble(src, dst, n, args.ensemble_samples, args.ensemble_switches_per_edge,
-                                         args.workers)
+    ensemble_seconds, values = _ensemble(
+        src, dst, n, args.ensemble_samples, args.ensemble_switches_per_edge, args.workers
+    )
     ours, igraph_rate = statistics.median(ours_rates), statistics.median(igraph_rates)
     result = {
         "graph": f"ego-Twitter, {n} nodes, {m} edges",
@@ -164,8 +185,7 @@ def main(argv=None) -> dict:
         "speed_up_vs_igraph_paired_runs": [round(o / i, 1) for o, i in zip(ours_rates, igraph_rates)],
         "speed_up_vs_igraph_per_call": round(statistics.median(call_rates) / igraph_rate, 1),
         "speed_up_vs_networkx": round(ours / networkx_rate),
-        "speed_up_vs_networkx_accepted_switches": round(ours * statistics.median(accepted_shares)
-                                                        / networkx_swap_rate),
+        "speed_up_vs_networkx_accepted_switches": round(ours * statistics.median(accepted_shares) / networkx_swap_rate),
         "ensemble": {
             "samples": args.ensemble_samples,
             "accepted_switches_per_sample": int(round(args.ensemble_switches_per_edge * m)),
@@ -173,8 +193,9 @@ def main(argv=None) -> dict:
             "statistic": "follows among the top 1,000 accounts by followers",
             "null_mean": round(float(values.mean()), 1),
             "minutes": round(ensemble_seconds / 60, 2),
-            "accepted_switches_per_second": round(args.ensemble_samples * args.ensemble_switches_per_edge * m
-                                                  / ensemble_seconds),
+            "accepted_switches_per_second": round(
+                args.ensemble_samples * args.ensemble_switches_per_edge * m / ensemble_seconds
+            ),
         },
         "goals": "speed-up vs igraph >= 10 x; vs networkx >= 1000 x; ensemble of 100 x 10E < 5 minutes on 2 cores",
     }
@@ -183,8 +204,10 @@ def main(argv=None) -> dict:
     print(f"speed-up vs igraph: {ours / igraph_rate:.1f} x")
     print(f"speed-up vs networkx: {ours / networkx_rate:.0f} x")
     print(f"speed-up vs networkx in accepted switches per second: {result['speed_up_vs_networkx_accepted_switches']} x")
-    print(f"ensemble of {args.ensemble_samples} x {args.ensemble_switches_per_edge:g}E on {args.workers} threads: "
-          f"{ensemble_seconds / 60:.2f} min")
+    print(
+        f"ensemble of {args.ensemble_samples} x {args.ensemble_switches_per_edge:g}E on {args.workers} threads: "
+        f"{ensemble_seconds / 60:.2f} min"
+    )
     return result
 
 

@@ -12,7 +12,8 @@ import time
 
 import numpy as np
 
-from analysis import calibration, paths
+from analysis import paths
+from analysis.claims import calibration
 
 
 def main() -> None:
@@ -24,15 +25,17 @@ def main() -> None:
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     start = time.perf_counter()
-    size = calibration.null_rejection_rate(args.graphs, args.null, rng, n=120, m=700, elite_size=12,
-                                           switches_per_edge=10)
-    power = calibration.power(args.power_graphs, args.null, rng, factor=3.0, n=120, m=700,
-                              elite_size=12, switches_per_edge=10)
+    size = calibration.null_rejection_rate(
+        args.graphs, args.null, rng, n=120, m=700, elite_size=12, switches_per_edge=10
+    )
+    power = calibration.power(
+        args.power_graphs, args.null, rng, factor=3.0, n=120, m=700, elite_size=12, switches_per_edge=10
+    )
     result = {
         "description": "Elite-closure test (share of the elite's follows to the elite) against directed "
-                       "degree-preserving rewiring. Size: graphs drawn from the null (heavy-tailed "
-                       "Chung-Lu base, rewired 10 x E). Power: planted elite block at 3x the density "
-                       "the degrees imply (degree-corrected two-block SBM). Elite = top 12 by followers.",
+        "degree-preserving rewiring. Size: graphs drawn from the null (heavy-tailed "
+        "Chung-Lu base, rewired 10 x E). Power: planted elite block at 3x the density "
+        "the degrees imply (degree-corrected two-block SBM). Elite = top 12 by followers.",
         "seed": args.seed,
         "size": size,
         "power": power,

@@ -33,8 +33,24 @@ def test_networkx_tries_are_counted_exactly():
 def test_bench_runs_end_to_end_on_small_settings(tmp_path, processed, capsys):
     bench = _bench()
     out = tmp_path / "bench.json"
-    result = bench.main(["--repeats", "1", "--switches-per-edge", "0.2", "--igraph-trials", "20000", "--networkx-swaps", "20",
-                         "--ensemble-samples", "2", "--ensemble-switches-per-edge", "0.02", "--output", str(out)])
+    result = bench.main(
+        [
+            "--repeats",
+            "1",
+            "--switches-per-edge",
+            "0.2",
+            "--igraph-trials",
+            "20000",
+            "--networkx-swaps",
+            "20",
+            "--ensemble-samples",
+            "2",
+            "--ensemble-switches-per-edge",
+            "0.02",
+            "--output",
+            str(out),
+        ]
+    )
     assert json.loads(out.read_text()) == result
     printed = capsys.readouterr().out
     igraph_line = re.search(r"^speed-up vs igraph: ([0-9.]+) x$", printed, re.M)

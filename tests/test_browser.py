@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from analysis import claims
+from analysis.claims import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -37,10 +37,19 @@ def browser(tmp_path_factory):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--window-size=1280,1600",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1600",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingOptions", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
@@ -71,8 +80,11 @@ def _check_page(driver, url: str, name: str) -> dict:
     driver.get_log("browser")  # drop what earlier pages left
     driver.get(url)
     images = driver.execute_script(
-        "return Array.from(document.images).map(i => [i.getAttribute('src').slice(0, 60), i.complete && i.naturalWidth > 0, i.alt]);")
-    links = driver.execute_script("return Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'));")
+        "return Array.from(document.images).map(i => [i.getAttribute('src').slice(0, 60), i.complete && i.naturalWidth > 0, i.alt]);"
+    )
+    links = driver.execute_script(
+        "return Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'));"
+    )
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
@@ -102,7 +114,7 @@ def test_index_has_a_verdict_row_per_claim_and_works_from_the_file_system(browse
     reports, _ = site
     browser.get((reports / "index.html").as_uri())
     rows = browser.execute_script("return document.querySelectorAll('#verdicts tbody tr').length;")
-    assert rows == len(claims.CLAIM_SOURCES)
+    assert rows == len(catalogue.CLAIM_SOURCES)
     loaded = browser.execute_script("return Array.from(document.images).every(i => i.complete && i.naturalWidth > 0);")
     assert loaded
     cards = browser.execute_script("return document.querySelectorAll('.card').length;")

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.processed import read_manifest
+from analysis.data.processed import read_manifest
 
 pytestmark = pytest.mark.data
 

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import claims, descriptor, synthetic
 from analysis.__main__ import run_descriptor
-from analysis.descriptor import DescriptorError
+from analysis.data import descriptor, sources
+from analysis.data.descriptor import DescriptorError
+from analysis.stats import synthetic
 
 
 def _write(folder, name, text):
@@ -58,7 +59,11 @@ def test_descriptor_loads_edges_accounts_and_classes(graph_files):
 
 def test_whitespace_file_with_column_indices_and_reversed_direction(tmp_path):
     _write(tmp_path, "e.txt", "% user follower\n10 20\n10 30\n20 10\n")
-    desc = descriptor.read_descriptor(_write(tmp_path, "d.toml", """
+    desc = descriptor.read_descriptor(
+        _write(
+            tmp_path,
+            "d.toml",
+            """
         [edges]
         file = "e.txt"
         header = false
@@ -66,22 +71,27 @@ def test_whitespace_file_with_column_indices_and_reversed_direction(tmp_path):
         followee = 0
         [elite]
         top = 1
-    """))
+    """,
+        )
+    )
     edges, _ = descriptor.load_edges(desc)
     assert sorted(map(tuple, edges.values.tolist())) == [(10, 20), (20, 10), (30, 10)]
     lg = descriptor.load_graph(desc)
     assert lg.graph.ids[lg.is_elite].tolist() == [10]
 
 
-@pytest.mark.parametrize("change, message", [
-    (("follower = \"source\"", "follower = \"src\""), "edges.follower: column 'src' not in edges.csv"),
-    (("followee = \"target\"", "followee = 7"), "edges.followee: column 7 does not exist"),
-    (("label = \"star\"", "label = \"nobody\""), "selects no account"),
-    (("label = \"star\"", "threshold = 0"), "selects every account"),
-    (("label = \"star\"", "top = 1\nlabel = \"star\""), "exactly one of"),
-    (("file = \"edges.csv\"", "file = \"missing.csv\""), "edges.file: file .*missing.csv does not exist"),
-    (("citation = \"made up\"", "colour = \"blue\""), "unknown fields"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (('follower = "source"', 'follower = "src"'), "edges.follower: column 'src' not in edges.csv"),
+        (('followee = "target"', "followee = 7"), "edges.followee: column 7 does not exist"),
+        (('label = "star"', 'label = "nobody"'), "selects no account"),
+        (('label = "star"', "threshold = 0"), "selects every account"),
+        (('label = "star"', 'top = 1\nlabel = "star"'), "exactly one of"),
+        (('file = "edges.csv"', 'file = "missing.csv"'), "edges.file: file .*missing.csv does not exist"),
+        (('citation = "made up"', 'colour = "blue"'), "unknown fields"),
+    ],
+)
 def test_bad_descriptors_name_the_field(graph_files, change, message):
     text = DESCRIPTOR.replace(*change)
     with pytest.raises(DescriptorError, match=message):
@@ -101,7 +111,7 @@ def test_bad_files_name_the_file_and_line(graph_files):
 
 
 def test_registered_archives_have_descriptors(processed):
-    for name in claims.GRAPH_DATASETS:
+    for name in sources.GRAPH_DATASETS:
         desc = descriptor.read_descriptor(descriptor.registered(name))
         assert desc.name == name and desc.citation
 
@@ -115,7 +125,10 @@ def test_planted_elite_is_found_by_the_verdict(tmp_path, processed, monkeypatch)
     pd.DataFrame({"who": src + 100, "whom": dst + 100}).to_csv(tmp_path / "follows.csv.gz", index=False)
     classes = np.where(np.isin(np.arange(300), elite), "vip", "member")
     pd.DataFrame({"id": np.arange(300) + 100, "group": classes}).to_csv(tmp_path / "people.csv", index=False)
-    path = _write(tmp_path, "planted.toml", """
+    path = _write(
+        tmp_path,
+        "planted.toml",
+        """
         name = "planted"
         title = "A planted gated community"
         citation = "synthetic"
@@ -129,10 +142,15 @@ def test_planted_elite_is_found_by_the_verdict(tmp_path, processed, monkeypatch)
         class = "group"
         [elite]
         label = "vip"
-    """)
-    reports = run_descriptor(path, quick=False, seed=1, log=lambda *_: None,
-                             parameters={"n_null": 99, "switches_per_edge": 5.0, "n_null_communities": 3,
-                                         "workers": 1})
+    """,
+    )
+    reports = run_descriptor(
+        path,
+        quick=False,
+        seed=1,
+        log=lambda *_: None,
+        parameters={"n_null": 99, "switches_per_edge": 5.0, "n_null_communities": 3, "workers": 1},
+    )
     numbers = json.loads((reports / "numbers.json").read_text())
     verdicts = {c["id"]: c["verdict"] for c in numbers["claims"]}
     assert set(verdicts) == {"C2", "C4", "C5"}
@@ -146,7 +164,10 @@ def test_planted_elite_is_found_by_the_verdict(tmp_path, processed, monkeypatch)
 def test_konect_described_only_by_a_descriptor_runs(tmp_path, processed, monkeypatch):
     monkeypatch.setenv("TWEETERWOOD_BUILD", str(tmp_path / "build"))
     monkeypatch.setenv("TWEETERWOOD_REPORTS", str(tmp_path / "reports"))
-    path = _write(tmp_path, "konect.toml", """
+    path = _write(
+        tmp_path,
+        "konect.toml",
+        """
         name = "konect-by-descriptor"
         [edges]
         file = "{processed}/konect_icwsm2010_edges.parquet"
@@ -154,7 +175,8 @@ def test_konect_described_only_by_a_descriptor_runs(tmp_path, processed, monkeyp
         followee = "followee"
         [elite]
         top = 100
-    """)
+    """,
+    )
     reports = run_descriptor(path, quick=True, seed=1, log=lambda *_: None)
     numbers = json.loads((reports / "numbers.json").read_text())
     assert numbers["C4"]["elite_size"] == 100
@@ -172,9 +194,14 @@ def test_ego_twitter_descriptor_matches_the_default_run(executed, tmp_path, monk
     monkeypatch.setenv("TWEETERWOOD_REPORTS", str(tmp_path / "reports"))
     (tmp_path / "build").mkdir()
     notebook = descriptor.paths.notebooks_dir() / "03-follow-back.ipynb"
-    papermill.execute_notebook(str(notebook), str(tmp_path / "build" / notebook.name),
-                               parameters={"quick": 1, "seed": 7, "dataset": str(descriptor.registered("ego_twitter"))},
-                               kernel_name="python3", progress_bar=False, cwd=str(notebook.parent))
+    papermill.execute_notebook(
+        str(notebook),
+        str(tmp_path / "build" / notebook.name),
+        parameters={"quick": 1, "seed": 7, "dataset": str(descriptor.registered("ego_twitter"))},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(notebook.parent),
+    )
     default = json.loads((base / "build" / "numbers" / "03-follow-back.json").read_text())
     via_descriptor = json.loads((tmp_path / "build" / "numbers" / "03-follow-back.json").read_text())
     numeric = [k for k in default if k.startswith(("follow_back.", "C2.test", "C5.test", "C2.class_sizes"))]

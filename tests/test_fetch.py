@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from analysis import fetch
-from analysis.datasets import DataFile, get
+from analysis.data import fetch
+from analysis.data.registry import DataFile, get
 
 
 def _datafile(name, digest, hash_, url="http://127.0.0.1:9/unreachable"):
-    return DataFile(name=name, dataset="t", description="d", url=url, digest=digest,
-                    hash=hash_, size=1, licence="l", citation="c")
+    return DataFile(
+        name=name, dataset="t", description="d", url=url, digest=digest, hash=hash_, size=1, licence="l", citation="c"
+    )
 
 
 def _raw_listing(raw: Path):
@@ -79,7 +80,12 @@ def test_member_digest_matches_sha256sum_pipeline_and_ignores_packing(tmp_path):
         archive.extractall(unpacked, filter="data")
     shell = subprocess.run(
         "find twitter -type f | LC_ALL=C sort | xargs sha256sum | sha256sum",
-        shell=True, cwd=unpacked, capture_output=True, text=True, check=True).stdout.split()[0]
+        shell=True,
+        cwd=unpacked,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[0]
     assert fetch.sha256_members(gz) == shell == fetch.sha256_members(bz)
 
 
@@ -91,8 +97,7 @@ def test_truncated_archive_is_an_integrity_error_naming_the_file(tmp_path):
     digest = fetch.sha256_members(good)
     (mirror / "twitter.tar.gz").write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     with pytest.raises(fetch.FetchError) as error:
-        fetch.fetch(_datafile("twitter.tar.gz", "sha256-members", digest), raw=raw,
-                    mirror=str(mirror), progress=False)
+        fetch.fetch(_datafile("twitter.tar.gz", "sha256-members", digest), raw=raw, mirror=str(mirror), progress=False)
     assert "twitter.tar.gz" in str(error.value) and "truncated" in str(error.value)
     assert digest in str(error.value)
     assert _raw_listing(raw) == []
@@ -102,7 +107,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     body = b""
     claimed_length = 0
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self.send_response(200)
         self.send_header("Content-Length", str(self.claimed_length))
         self.end_headers()

@@ -7,9 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import fullgraph, measures, synthetic
-from analysis.fetch import DataIntegrityError
-from analysis.loading import DataFormatError
+from analysis.data import fullgraph, sources
+from analysis.data.fetch import DataIntegrityError
+from analysis.data.readers import DataFormatError
+from analysis.graph import measures
+from analysis.stats import synthetic
 
 OFFSET = 1_000_000
 
@@ -20,17 +22,38 @@ def archive(tmp_path_factory):
     src, dst, elite = synthetic.kwak_like_graph(rng, n=400, m=3000, elite_size=20, reciprocity=0.3)
     folder = tmp_path_factory.mktemp("archive")
     parts, md5, size = synthetic.write_kwak_archive(folder, src, dst, rng)
-    accounts = pd.DataFrame({"user_id": elite + OFFSET, "screen_name": [f"celebrity{i}" for i in elite],
-                             "name": [f"Celebrity {i}" for i in elite]})
-    return {"src": src, "dst": dst, "n": 400, "elite": elite, "parts": parts, "md5": md5, "size": size,
-            "accounts": accounts, "folder": folder}
+    accounts = pd.DataFrame(
+        {
+            "user_id": elite + OFFSET,
+            "screen_name": [f"celebrity{i}" for i in elite],
+            "name": [f"Celebrity {i}" for i in elite],
+        }
+    )
+    return {
+        "src": src,
+        "dst": dst,
+        "n": 400,
+        "elite": elite,
+        "parts": parts,
+        "md5": md5,
+        "size": size,
+        "accounts": accounts,
+        "folder": folder,
+    }
 
 
 @pytest.fixture(scope="module")
 def run(archive, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
-    manifest = fullgraph.run(archive["parts"], out, archive["accounts"], expected_md5=archive["md5"],
-                             expected_size=archive["size"], memory_limit="1GB", log=lambda *_: None)
+    manifest = fullgraph.run(
+        archive["parts"],
+        out,
+        archive["accounts"],
+        expected_md5=archive["md5"],
+        expected_size=archive["size"],
+        memory_limit="1GB",
+        log=lambda *_: None,
+    )
     return out, manifest
 
 
@@ -128,26 +151,33 @@ def test_an_interrupted_run_is_not_trusted(archive, tmp_path):
 
 
 def test_expected_values_check():
-    stats = {"nodes": 41_652_230, "edges": 1_468_365_182, "reciprocity_pairs": 0.2214, "reciprocity_edges": 0.3624,
-             "followed_back_by_none": 0.6761, "top_account": 19_058_681, "top_followers": 2_997_469}
+    stats = {
+        "nodes": 41_652_230,
+        "edges": 1_468_365_182,
+        "reciprocity_pairs": 0.2214,
+        "reciprocity_edges": 0.3624,
+        "followed_back_by_none": 0.6761,
+        "top_account": 19_058_681,
+        "top_followers": 2_997_469,
+    }
     assert all(fullgraph.check_expected(stats).values())
     assert not fullgraph.check_expected({**stats, "nodes": 1})["nodes"]
 
 
+@pytest.mark.data
 def test_published_figures_when_the_real_archive_has_been_processed():
     """Runs whenever `make fullgraph` has run on the real archive; skipped on machines without it."""
     if not fullgraph.is_available():
         pytest.skip("the complete 2009 graph is not on this machine (make data-full && make fullgraph)")
     stats = json.loads((fullgraph.output_dir() / "manifest.json").read_text())
-    assert fullgraph.check_expected(stats) == {k: True for k in fullgraph.check_expected(stats)}
+    assert fullgraph.check_expected(stats) == dict.fromkeys(fullgraph.check_expected(stats), True)
 
 
 def test_notebooks_fall_back_without_the_archive():
-    from analysis import claims
 
     if fullgraph.is_available():
         pytest.skip("the archive is present")
-    dataset, note = claims.resolve_dataset("kwak2009-full")
+    dataset, note = sources.resolve_dataset("kwak2009-full")
     assert dataset == "ego_twitter" and "make data-full" in note
 
 
@@ -162,7 +192,7 @@ class _RangeHandler:
         self.files, self.cut_once = files, set()
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 data = outer.files[self.path.lstrip("/")]
                 start = 0
                 if "Range" in self.headers:
@@ -198,7 +228,7 @@ def test_download_parts_resumes_an_interrupted_transfer(archive, tmp_path):
         urls = [server.base + name for name in fullgraph.PART_NAMES]
         server.cut_once.add("/" + fullgraph.PART_NAMES[1])
         raw = tmp_path / "raw"
-        with pytest.raises(Exception):
+        with pytest.raises(DataIntegrityError, match="transfer interrupted"):
             fullgraph.download_parts(raw, urls, progress=False, chunk=1024)
         partial = raw / (fullgraph.PART_NAMES[1] + ".part")
         assert partial.exists() and 0 < partial.stat().st_size < len(files[fullgraph.PART_NAMES[1]])

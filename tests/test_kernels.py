@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from analysis import kernels
+from analysis.nulls import kernels
 
 
 @given(st.integers(0, 2**64 - 1))

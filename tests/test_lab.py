@@ -28,9 +28,12 @@ def _free_port() -> int:
 
 
 def _api(base: str, token: str, path: str, method: str = "GET", body: dict | None = None):
-    request = urllib.request.Request(base + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        base + path,
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         text = response.read()
         return json.loads(text) if text else None
@@ -41,9 +44,23 @@ def server(tmp_path):
     port, token = _free_port(), "tweeterwood-test-token"
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
     process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "server",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={ROOT}",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -83,8 +100,11 @@ def test_lab_lists_notebooks_and_runs_the_first_cells_in_the_project_kernel(serv
         notebook = nbformat.read(ROOT / "notebooks" / "00-data.ipynb", as_version=4)
         first_cells = [c.source for c in notebook.cells if c.cell_type == "code"][:2]
         outputs = []
-        for code in ["import analysis, sys; print(analysis.__name__, sys.prefix)"] + first_cells + \
-                ["print(type(rec).__name__, len(manifest['tables']))"]:
+        for code in (
+            ["import analysis, sys; print(analysis.__name__, sys.prefix)"]
+            + first_cells
+            + ["print(type(rec).__name__, len(manifest['tables']))"]
+        ):
             reply = client.execute_interactive(code, timeout=120, output_hook=outputs.append)
             assert reply["content"]["status"] == "ok", reply["content"]
         printed = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream")

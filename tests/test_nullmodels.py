@@ -1,14 +1,16 @@
 """Null models: degree preservation, simplicity, reproducibility, mixing (hypothesis)."""
 
-import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import measures as ms
-from analysis import nullmodels as nm
-from analysis import synthetic
+from analysis.claims import robustness
+from analysis.graph import labelled
+from analysis.graph import measures as ms
+from analysis.nulls import analytic, permutation
+from analysis.nulls import rewiring as nm
+from analysis.stats import synthetic
 
 
 @st.composite
@@ -35,14 +37,27 @@ def _assert_simple(src, dst, n):
 @given(simple_digraphs(), st.integers(0, 2**32 - 1), st.sampled_from([0.0, 0.1, 0.5]))
 def test_directed_rewiring_keeps_degrees_and_simplicity(graph, seed, three_share):
     src, dst, n = graph
-    new_src, new_dst = nm.rewire_directed(src, dst, n, np.random.default_rng(seed),
-                                          switches_per_edge=3, three_edge_share=three_share,
-                                          max_attempts_per_switch=20)
+    new_src, new_dst = nm.rewire_directed(
+        src,
+        dst,
+        n,
+        np.random.default_rng(seed),
+        switches_per_edge=3,
+        three_edge_share=three_share,
+        max_attempts_per_switch=20,
+    )
     assert np.array_equal(ms.in_degree(new_dst, n), ms.in_degree(dst, n))
     assert np.array_equal(ms.out_degree(new_src, n), ms.out_degree(src, n))
     _assert_simple(new_src, new_dst, n)
-    again = nm.rewire_directed(src, dst, n, np.random.default_rng(seed), switches_per_edge=3,
-                               three_edge_share=three_share, max_attempts_per_switch=20)
+    again = nm.rewire_directed(
+        src,
+        dst,
+        n,
+        np.random.default_rng(seed),
+        switches_per_edge=3,
+        three_edge_share=three_share,
+        max_attempts_per_switch=20,
+    )
     assert np.array_equal(again[0], new_src) and np.array_equal(again[1], new_dst)
 
 
@@ -50,8 +65,9 @@ def test_directed_rewiring_keeps_degrees_and_simplicity(graph, seed, three_share
 @given(simple_digraphs(), st.integers(0, 2**32 - 1))
 def test_reciprocal_rewiring_also_keeps_reciprocated_degrees(graph, seed):
     src, dst, n = graph
-    new_src, new_dst = nm.rewire_reciprocal(src, dst, n, np.random.default_rng(seed),
-                                            switches_per_edge=3, max_attempts_per_switch=20)
+    new_src, new_dst = nm.rewire_reciprocal(
+        src, dst, n, np.random.default_rng(seed), switches_per_edge=3, max_attempts_per_switch=20
+    )
     _assert_simple(new_src, new_dst, n)
     assert np.array_equal(ms.in_degree(new_dst, n), ms.in_degree(dst, n))
     assert np.array_equal(ms.out_degree(new_src, n), ms.out_degree(src, n))
@@ -59,8 +75,9 @@ def test_reciprocal_rewiring_also_keeps_reciprocated_degrees(graph, seed):
     new_recip = ms.reciprocated_mask(new_src, new_dst, n)
     assert np.array_equal(np.bincount(src[old_recip], minlength=n), np.bincount(new_src[new_recip], minlength=n))
     assert np.array_equal(np.bincount(dst[~old_recip], minlength=n), np.bincount(new_dst[~new_recip], minlength=n))
-    again = nm.rewire_reciprocal(src, dst, n, np.random.default_rng(seed), switches_per_edge=3,
-                                 max_attempts_per_switch=20)
+    again = nm.rewire_reciprocal(
+        src, dst, n, np.random.default_rng(seed), switches_per_edge=3, max_attempts_per_switch=20
+    )
     assert np.array_equal(again[0], new_src) and np.array_equal(again[1], new_dst)
 
 
@@ -76,11 +93,11 @@ def test_rewiring_actually_moves_edges_and_mixes():
 def test_three_edge_rotation_reverses_a_directed_triangle():
     src, dst = np.array([0, 1, 2]), np.array([1, 2, 0])
     # two-edge switches alone cannot move a lone triangle
-    same = nm.rewire_directed(src, dst, 3, np.random.default_rng(0), switches_per_edge=1,
-                              three_edge_share=0.0, max_attempts_per_switch=50)
+    same = nm.rewire_directed(
+        src, dst, 3, np.random.default_rng(0), switches_per_edge=1, three_edge_share=0.0, max_attempts_per_switch=50
+    )
     assert _keys(*same, 3) == _keys(src, dst, 3)
-    reversed_ = nm.rewire_directed(src, dst, 3, np.random.default_rng(0), switches_per_edge=1,
-                                   three_edge_share=1.0)
+    reversed_ = nm.rewire_directed(src, dst, 3, np.random.default_rng(0), switches_per_edge=1, three_edge_share=1.0)
     assert _keys(*reversed_, 3) == _keys(np.array([1, 2, 0]), np.array([0, 1, 2]), 3)
 
 
@@ -90,10 +107,24 @@ def test_compiled_kernel_gives_the_reference_chain_exactly(graph, seed, three_sh
     """Drawing proposals ahead and prefetching does not change the chain: the
     compiled kernel and the one-move-at-a-time Python reference agree edge for edge."""
     src, dst, n = graph
-    fast = nm.rewire_directed(src, dst, n, np.random.default_rng(seed), switches_per_edge=3,
-                              three_edge_share=three_share, max_attempts_per_switch=20)
-    slow = nm.rewire_directed_reference(src, dst, n, np.random.default_rng(seed), 3 * len(src),
-                                        three_edge_share=three_share, max_attempts=20 * 3 * len(src))
+    fast = nm.rewire_directed(
+        src,
+        dst,
+        n,
+        np.random.default_rng(seed),
+        switches_per_edge=3,
+        three_edge_share=three_share,
+        max_attempts_per_switch=20,
+    )
+    slow = nm.rewire_directed_reference(
+        src,
+        dst,
+        n,
+        np.random.default_rng(seed),
+        3 * len(src),
+        three_edge_share=three_share,
+        max_attempts=20 * 3 * len(src),
+    )
     assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])
 
 
@@ -120,7 +151,7 @@ def test_analytic_configuration_mean_agrees_with_the_ensemble_on_a_sparse_graph(
     indeg, outdeg = ms.in_degree(dst, n), ms.out_degree(src, n)
     elite = np.zeros(n, bool)
     elite[ms.top_k_by(indeg, 40)] = True
-    mean, var = nm.configuration_elite_edges(indeg, outdeg, elite)
+    mean, var = analytic.configuration_elite_edges(indeg, outdeg, elite)
     null = nm.null_ensemble(src, dst, n, lambda s, d: ms.elite_edges(s, d, elite), 200, rng)
     assert abs(null.mean() - mean) < 0.05 * mean
     assert 0.7 < null.var() / var < 1.3
@@ -129,8 +160,8 @@ def test_analytic_configuration_mean_agrees_with_the_ensemble_on_a_sparse_graph(
 def test_permutation_within_strata_keeps_label_counts_per_stratum():
     rng = np.random.default_rng(0)
     labels = np.array(["a"] * 30 + ["b"] * 70)
-    strata = nm.degree_strata(rng.integers(0, 1000, 100), rng.integers(0, 50, 100))
-    permuted = nm.permute_within_strata(labels, strata, rng)
+    strata = permutation.degree_strata(rng.integers(0, 1000, 100), rng.integers(0, 50, 100))
+    permuted = permutation.permute_within_strata(labels, strata, rng)
     for stratum in np.unique(strata):
         group = strata == stratum
         assert sorted(permuted[group]) == sorted(labels[group])
@@ -146,27 +177,25 @@ def test_split_mutual():
 def test_mixing_check_compares_the_used_length_with_longer_chains():
     import pandas as pd
 
-    from analysis import claims
-
-    drifting = pd.DataFrame({"switches_per_edge": [1.0, 2.0, 5.0, 10.0],
-                             "null_mean": [0.030, 0.024, 0.020, 0.0200], "se": [0.0005] * 4})
-    early = claims.mixing_settled(drifting, 1.0)
+    drifting = pd.DataFrame(
+        {"switches_per_edge": [1.0, 2.0, 5.0, 10.0], "null_mean": [0.030, 0.024, 0.020, 0.0200], "se": [0.0005] * 4}
+    )
+    early = robustness.mixing_settled(drifting, 1.0)
     assert not early["settled"] and early["compared_with"] == [2.0, 5.0, 10.0] and early["difference_se"] > 3
-    late = claims.mixing_settled(drifting, 10.0)
+    late = robustness.mixing_settled(drifting, 10.0)
     assert late["settled"] and late["compared_with"] == [5.0]
     with pytest.raises(ValueError, match="not among"):
-        claims.mixing_settled(drifting, 3.0)
+        robustness.mixing_settled(drifting, 3.0)
 
 
 def test_mixing_diagnostic_sees_the_null_settle_on_a_small_graph():
-    from analysis import claims
 
     rng = np.random.default_rng(3)
     src, dst = synthetic.calibration_graph(rng, n=120, m=700)
     graph = ms.Graph(src=src, dst=dst, ids=np.arange(120))
     elite = np.zeros(120, bool)
     elite[ms.top_k_by(ms.in_degree(dst, 120), 12)] = True
-    lg = claims.LabelledGraph("planted", graph, np.where(elite, "celebrity", "regular"), elite, "top:12")
-    table = claims.mixing_diagnostic(lg, [0.01, 5.0, 10.0, 20.0], rng, n_null=40)
-    assert claims.mixing_settled(table, 10.0)["settled"]
-    assert not claims.mixing_settled(table, 0.01)["settled"]
+    lg = labelled.LabelledGraph("planted", graph, np.where(elite, "celebrity", "regular"), elite, "top:12")
+    table = robustness.mixing_diagnostic(lg, [0.01, 5.0, 10.0, 20.0], rng, n_null=40)
+    assert robustness.mixing_settled(table, 10.0)["settled"]
+    assert not robustness.mixing_settled(table, 0.01)["settled"]

@@ -3,7 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from analysis import claims, results
+from analysis.claims import broadcasters, catalogue
+from analysis.report import results
 
 
 def test_recorder_writes_plain_json_and_merge_nests(tmp_path):
@@ -29,16 +30,16 @@ def test_merge_refuses_conflicting_keys(tmp_path):
 
 
 def test_verdict_rule():
-    assert claims.verdict(0.01, 2.0, "greater") == "supported"
-    assert claims.verdict(0.01, 0.5, "less") == "supported"
-    assert claims.verdict(0.2, 2.0, "greater") == "inconclusive"
-    assert claims.verdict(0.9, 0.5, "greater") == "not supported"
-    assert claims.verdict(float("nan"), 0.5, "greater") == "inconclusive"
+    assert catalogue.verdict(0.01, 2.0, "greater") == "supported"
+    assert catalogue.verdict(0.01, 0.5, "less") == "supported"
+    assert catalogue.verdict(0.2, 2.0, "greater") == "inconclusive"
+    assert catalogue.verdict(0.9, 0.5, "greater") == "not supported"
+    assert catalogue.verdict(float("nan"), 0.5, "greater") == "inconclusive"
 
 
 def test_uniform_top_k_share_matches_brute_force():
     rng = np.random.default_rng(0)
     n, m, k = 20000, 200000, 20
     brute = [np.sort(np.bincount(rng.integers(0, n, m), minlength=n))[-k:].sum() / m for _ in range(300)]
-    fast = claims.uniform_top_k_share(n, m, k, rng, 3000)
+    fast = broadcasters.uniform_top_k_share(n, m, k, rng, 3000)
     assert abs(np.mean(brute) - fast.mean()) < 4 * np.std(brute) / np.sqrt(300)

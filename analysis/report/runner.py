@@ -11,7 +11,13 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import report_site, results
+from . import results, site
+
+__all__ = [
+    "OUTPUT_VARIABLES",
+    "redirected_outputs",
+    "run_notebooks",
+]
 
 OUTPUT_VARIABLES = ("TWEETERWOOD_BUILD", "TWEETERWOOD_REPORTS")
 
@@ -32,8 +38,16 @@ def redirected_outputs(build: Path, reports: Path):
                 os.environ[key] = value
 
 
-def run_notebooks(notebooks, build: Path, reports: Path, parameters: dict, skipped: dict | None = None,
-                  title_suffix: str = "", kernel: str = "python3", log=print) -> dict:
+def run_notebooks(
+    notebooks,
+    build: Path,
+    reports: Path,
+    parameters: dict,
+    skipped: dict | None = None,
+    title_suffix: str = "",
+    kernel: str = "python3",
+    log=print,
+) -> dict:
     """Execute ``notebooks`` (each given the ``parameters`` it declares) into ``build``,
     render each into ``reports``, merge ``numbers.json`` and write ``index.html``."""
     import papermill
@@ -48,10 +62,15 @@ def run_notebooks(notebooks, build: Path, reports: Path, parameters: dict, skipp
             log(f"{notebook.stem}: running")
             declared = papermill.inspect_notebook(str(notebook))
             executed = build / notebook.name
-            papermill.execute_notebook(str(notebook), str(executed), kernel_name=kernel, progress_bar=False,
-                                       parameters={k: v for k, v in parameters.items() if k in declared},
-                                       cwd=str(notebook.parent))
-            report_site.render(executed, reports)
+            papermill.execute_notebook(
+                str(notebook),
+                str(executed),
+                kernel_name=kernel,
+                progress_bar=False,
+                parameters={k: v for k, v in parameters.items() if k in declared},
+                cwd=str(notebook.parent),
+            )
+            site.render(executed, reports)
         numbers = results.merge(build / "numbers", reports / "numbers.json")
-        report_site.build_index(reports, skipped=skipped, title_suffix=title_suffix)
+        site.build_index(reports, skipped=skipped, title_suffix=title_suffix)
     return numbers

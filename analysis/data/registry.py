@@ -12,6 +12,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+__all__ = [
+    "REGISTRY_PATH",
+    "DIGEST_KINDS",
+    "DataFile",
+    "parse_registry",
+    "registry",
+    "default_files",
+    "get",
+]
+
 REGISTRY_PATH = Path(__file__).with_name("registry.toml")
 DIGEST_KINDS = ("sha256", "sha256-members", "md5-stream")
 

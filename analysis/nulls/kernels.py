@@ -27,12 +27,40 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+__all__ = [
+    "GOLDEN",
+    "LOW32",
+    "MAX_NODES",
+    "pack_edges",
+    "unpack_edges",
+    "edge_key",
+    "key_src",
+    "key_dst",
+    "prefetch",
+    "rng_state",
+    "next_u64",
+    "below",
+    "uniform",
+    "draw_below",
+    "draw_u64",
+    "ReferenceRandom",
+    "home",
+    "probe",
+    "contains",
+    "insert",
+    "delete",
+    "build_table",
+    "table_bits",
+    "prefetch_key",
+]
+
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 LOW32 = np.uint64(0xFFFFFFFF)
 MAX_NODES = 2**31
 
 
 # ------------------------------------------------------------------ edge keys
+
 
 def pack_edges(src, dst) -> np.ndarray:
     """Edge keys ``src << 32 | dst`` as ``int64`` (``src`` follows ``dst``)."""
@@ -64,6 +92,7 @@ def key_dst(key):
 
 # ------------------------------------------------------------------ prefetch hint
 
+
 def _prefetch_call(builder, ptr):
     i32 = ir.IntType(32)
     if getattr(ptr.type, "is_opaque", False):
@@ -85,8 +114,7 @@ def prefetch(typingctx, array, index):
         array_value, index_value = args
         array_type = signature.args[0]
         struct = context.make_array(array_type)(context, builder, array_value)
-        ptr = cgutils.get_item_pointer(context, builder, array_type, struct, [index_value],
-                                       wraparound=False)
+        ptr = cgutils.get_item_pointer(context, builder, array_type, struct, [index_value], wraparound=False)
         _prefetch_call(builder, ptr)
         return context.get_dummy_value()
 
@@ -94,6 +122,7 @@ def prefetch(typingctx, array, index):
 
 
 # ------------------------------------------------------------------ random numbers
+
 
 @nb.njit(cache=True, inline="always")
 def _rotl(x, k):
@@ -206,6 +235,7 @@ class ReferenceRandom:
 
 
 # ------------------------------------------------------------------ hash set of edge keys
+
 
 @nb.njit(cache=True, inline="always")
 def home(key, shift):

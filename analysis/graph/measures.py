@@ -14,6 +14,38 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "Graph",
+    "index_edges",
+    "in_degree",
+    "out_degree",
+    "reciprocated_mask",
+    "reciprocity_edges",
+    "reciprocity_pairs",
+    "garlaschelli_rho",
+    "follow_back",
+    "friends_followers_ratio",
+    "classes_verified",
+    "classes_top_k",
+    "mixing_counts",
+    "attention_matrix",
+    "elite_closure",
+    "elite_edges",
+    "top_k_by",
+    "rich_club_directed",
+    "subgraph",
+    "elite_clustering",
+    "conductance",
+    "communities",
+    "effective_communities",
+    "gini",
+    "top_share",
+    "ccdf",
+    "powerlaw_vs_lognormal",
+    "followed_back_by_none",
+    "graph_summary",
+]
+
 
 @dataclass(frozen=True)
 class Graph:
@@ -75,6 +107,7 @@ def reciprocated_mask(src, dst, n: int) -> np.ndarray:
 
 # ------------------------------------------------------------------ reciprocity
 
+
 def reciprocity_edges(src, dst, n: int) -> float:
     """Per edge: share of edges whose reverse exists (networkx ``overall_reciprocity``)."""
     m = len(src)
@@ -96,28 +129,8 @@ def garlaschelli_rho(src, dst, n: int) -> float:
     return (reciprocity_edges(src, dst, n) - a) / (1 - a)
 
 
-def reciprocity_between(src, dst, n: int, classes, a, b) -> tuple[float, int]:
-    """Share of edges from class ``a`` to class ``b`` that are reciprocated, and how many edges."""
-    classes = np.asarray(classes)
-    mask = (classes[src] == a) & (classes[dst] == b)
-    count = int(mask.sum())
-    if not count:
-        return float("nan"), 0
-    return float(reciprocated_mask(src, dst, n)[mask].mean()), count
-
-
-def reciprocity_by_class(src, dst, n: int, classes) -> pd.DataFrame:
-    """Per-edge reciprocity for every ordered class pair: ``source_class, target_class, edges, reciprocated, share``."""
-    classes = np.asarray(classes)
-    recip = reciprocated_mask(src, dst, n)
-    frame = pd.DataFrame({"source_class": classes[src], "target_class": classes[dst], "recip": recip})
-    out = frame.groupby(["source_class", "target_class"], observed=True)["recip"].agg(["size", "sum"])
-    out = out.rename(columns={"size": "edges", "sum": "reciprocated"}).reset_index()
-    out["share"] = out["reciprocated"] / out["edges"]
-    return out
-
-
 # ------------------------------------------------------------------ follow-back
+
 
 def follow_back(src, dst, n: int, accounts) -> pd.DataFrame:
     """For each account index: followers (in the graph), how many it follows back, the share.
@@ -149,6 +162,7 @@ def friends_followers_ratio(friends, followers) -> np.ndarray:
 
 # ------------------------------------------------------------------ account classes
 
+
 def classes_verified(verified) -> np.ndarray:
     """``"verified"`` / ``"unverified"`` from a boolean array (Twitter's 2009 verified flag)."""
     return np.where(np.asarray(verified, dtype=bool), "verified", "unverified")
@@ -163,24 +177,13 @@ def classes_top_k(followers, k: int) -> np.ndarray:
     return out.astype(str)
 
 
-def classes_threshold(followers, threshold: float) -> np.ndarray:
-    """``"elite"`` where followers >= threshold, else ``"other"``."""
-    return np.where(np.asarray(followers) >= threshold, "elite", "other")
-
-
-def classes_from_mapping(user_ids, mapping, default: str = "other") -> np.ndarray:
-    """Class per user id from any mapping ``{user_id: class}`` (a dict or a Series); ``default`` elsewhere."""
-    series = pd.Series(mapping) if not isinstance(mapping, pd.Series) else mapping
-    return pd.Series(np.asarray(user_ids)).map(series).fillna(default).astype(str).to_numpy()
-
-
 # ------------------------------------------------------------------ mixing
+
 
 def mixing_counts(src, dst, classes) -> pd.DataFrame:
     """Class-by-class edge counts: row = class of the follower, column = class of the followee."""
     classes = np.asarray(classes)
-    return pd.crosstab(pd.Series(classes[src], name="follower class"),
-                       pd.Series(classes[dst], name="followee class"))
+    return pd.crosstab(pd.Series(classes[src], name="follower class"), pd.Series(classes[dst], name="followee class"))
 
 
 def attention_matrix(src, dst, classes) -> pd.DataFrame:
@@ -191,6 +194,7 @@ def attention_matrix(src, dst, classes) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ elite closure
+
 
 def elite_closure(src, dst, is_elite) -> float:
     """Share of the elite's follows that go to other elite accounts."""
@@ -225,27 +229,8 @@ def rich_club_directed(src, dst, n: int, ks, rank_by=None) -> np.ndarray:
     return np.array([counts[k - 1] / (k * (k - 1)) if k > 1 else np.nan for k in ks])
 
 
-def rich_club_undirected(src, dst, n: int) -> dict[int, float]:
-    """Undirected rich-club coefficient of the symmetrised graph, by degree ``k``
-    (``phi(k)``: density among nodes of degree > k), as networkx ``rich_club_coefficient``."""
-    u = np.minimum(src, dst)
-    v = np.maximum(src, dst)
-    pairs = np.unique(u.astype(np.int64) * n + v)
-    u, v = pairs // n, pairs % n
-    degree = np.bincount(u, minlength=n) + np.bincount(v, minlength=n)
-    edge_min = np.minimum(degree[u], degree[v])
-    result = {}
-    degree_counts = np.bincount(degree)
-    nodes_above = len(degree) - degree_counts.cumsum()  # nodes with degree > k
-    edges_above = len(edge_min) - np.bincount(edge_min, minlength=len(degree_counts)).cumsum()
-    for k in range(len(degree_counts) - 1):
-        nk = nodes_above[k]
-        if nk > 1:
-            result[k] = 2 * edges_above[k] / (nk * (nk - 1))
-    return result
-
-
 # ------------------------------------------------------------------ clustering and communities
+
 
 def subgraph(src, dst, members) -> nx.DiGraph:
     """The networkx digraph induced by the node indices ``members``."""
@@ -263,8 +248,7 @@ def elite_clustering(src, dst, elite) -> dict[str, float]:
     """Clustering of the elite's induced subgraph: ``transitivity`` (of its undirected
     version) and ``average_clustering`` (directed, Fagiolo 2007, networkx)."""
     graph = subgraph(src, dst, elite)
-    return {"transitivity": nx.transitivity(graph.to_undirected()),
-            "average_clustering": nx.average_clustering(graph)}
+    return {"transitivity": nx.transitivity(graph.to_undirected()), "average_clustering": nx.average_clustering(graph)}
 
 
 def conductance(src, dst, is_elite) -> dict[str, float]:
@@ -273,15 +257,18 @@ def conductance(src, dst, is_elite) -> dict[str, float]:
     is_elite = np.asarray(is_elite, dtype=bool)
     s_in, d_in = is_elite[src], is_elite[dst]
     out_total, in_total = int(s_in.sum()), int(d_in.sum())
-    return {"out_leak": float((s_in & ~d_in).sum() / out_total) if out_total else float("nan"),
-            "in_leak": float((~s_in & d_in).sum() / in_total) if in_total else float("nan")}
+    return {
+        "out_leak": float((s_in & ~d_in).sum() / out_total) if out_total else float("nan"),
+        "in_leak": float((~s_in & d_in).sum() / in_total) if in_total else float("nan"),
+    }
 
 
 def communities(src, dst, n: int, seed: int) -> np.ndarray:
     """Community id per node: Louvain (igraph ``community_multilevel``) on the
     undirected version of the graph, with a fixed seed."""
-    import igraph as ig
     import random
+
+    import igraph as ig
 
     u = np.minimum(src, dst).astype(np.int64)
     v = np.maximum(src, dst).astype(np.int64)
@@ -307,6 +294,7 @@ def effective_communities(membership, members) -> float:
 
 
 # ------------------------------------------------------------------ concentration
+
 
 def gini(values) -> float:
     """Gini coefficient of non-negative values (0 = equal, 1 = one holds all)."""
@@ -352,9 +340,13 @@ def powerlaw_vs_lognormal(values, xmin_range=None) -> dict[str, float]:
         warnings.simplefilter("ignore")  # powerlaw's deprecation and fit-search chatter
         fit = powerlaw.Fit(x, discrete=True, xmin=xmin_range, verbose=0)
         ratio, p = fit.distribution_compare("power_law", "lognormal", normalized_ratio=True)
-    return {"alpha": float(fit.power_law.alpha), "xmin": float(fit.power_law.xmin),
-            "n_tail": int((x >= fit.power_law.xmin).sum()), "loglik_ratio": float(ratio),
-            "p_value": float(p)}
+    return {
+        "alpha": float(fit.power_law.alpha),
+        "xmin": float(fit.power_law.xmin),
+        "n_tail": int((x >= fit.power_law.xmin).sum()),
+        "loglik_ratio": float(ratio),
+        "p_value": float(p),
+    }
 
 
 def followed_back_by_none(src, dst, n: int) -> float:
@@ -363,3 +355,15 @@ def followed_back_by_none(src, dst, n: int) -> float:
     following = np.bincount(src, minlength=n) > 0
     back = np.bincount(np.asarray(src)[reciprocated_mask(src, dst, n)], minlength=n) > 0
     return float((following & ~back).sum() / following.sum()) if following.any() else float("nan")
+
+
+def graph_summary(graph: Graph) -> dict:
+    """Nodes, edges and the three reciprocity measures of a graph."""
+    src, dst, n = graph.src, graph.dst, graph.n
+    return {
+        "nodes": n,
+        "edges": graph.m,
+        "reciprocity_edges": reciprocity_edges(src, dst, n),
+        "reciprocity_pairs": reciprocity_pairs(src, dst, n),
+        "garlaschelli_rho": garlaschelli_rho(src, dst, n),
+    }

@@ -24,8 +24,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import loading, paths
-from .datasets import get
+from .. import paths
+from . import readers
+from .registry import get
+
+__all__ = [
+    "MANIFEST",
+    "write_atomic_parquet",
+    "write_atomic_text",
+    "build_processed",
+    "read_manifest",
+    "load_table",
+]
 
 MANIFEST = "manifest.json"
 
@@ -74,19 +84,18 @@ def build_processed(raw: Path | None = None, out: Path | None = None, log=print)
         manifest["tables"][name] = len(table)
         log(f"wrote {name}: {len(table):,} rows ({time.perf_counter() - start:.1f} s)")
 
-    save("accounts_kwak2009", loading.read_kwak_profiles(raw / get("celebrities_profiles.txt").name))
-    labels, report = loading.read_org_labels(raw / get("celebrities_profiles_labeled.txt").name)
+    save("accounts_kwak2009", readers.read_kwak_profiles(raw / get("celebrities_profiles.txt").name))
+    labels, report = readers.read_org_labels(raw / get("celebrities_profiles_labeled.txt").name)
     save("labels_org2013", labels)
     log(report.summary())
-    manifest["labels_org2013_report"] = {
-        "rows": report.rows, "taken_as_is": report.taken_as_is, "cases": report.cases}
-    ego = loading.read_ego_twitter(raw / get("twitter.tar.gz").name)
+    manifest["labels_org2013_report"] = {"rows": report.rows, "taken_as_is": report.taken_as_is, "cases": report.cases}
+    ego = readers.read_ego_twitter(raw / get("twitter.tar.gz").name)
     save("ego_twitter_edges", ego.edges)
     save("ego_twitter_nodes", ego.nodes)
     save("ego_twitter_circles", ego.circles)
     save("ego_twitter_members", ego.members)
     manifest["ego_twitter"] = {"self_loops_dropped": ego.self_loops_dropped, "egos": ego.egos}
-    save("konect_icwsm2010_edges", loading.read_konect(raw / get("download.tsv.munmun_twitter_social.tar.bz2").name))
+    save("konect_icwsm2010_edges", readers.read_konect(raw / get("download.tsv.munmun_twitter_social.tar.bz2").name))
     manifest["seconds"] = round(time.perf_counter() - start, 1)
     write_atomic_text(json.dumps(manifest, indent=2) + "\n", out / MANIFEST)
     return manifest

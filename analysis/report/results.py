@@ -14,7 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
-from . import paths
+from .. import paths
+
+__all__ = [
+    "Recorder",
+    "read_fragment",
+    "nest",
+    "merge",
+    "Num",
+    "prose",
+]
 
 
 def _plain(value):
@@ -107,10 +116,6 @@ def merge(folder: Path | None = None, target: Path | None = None) -> dict:
     return tree
 
 
-def load_numbers(path: Path | None = None) -> dict:
-    return json.loads(Path(path or paths.numbers_path()).read_text())
-
-
 if __name__ == "__main__":
     import sys
 
@@ -118,7 +123,7 @@ if __name__ == "__main__":
         tree = merge()
         print(f"wrote {paths.numbers_path()} ({len(tree)} top-level keys)")
     else:
-        raise SystemExit("usage: python -m analysis.results merge")
+        raise SystemExit("usage: python -m analysis.report.results merge")
 
 
 class Num:
@@ -143,23 +148,45 @@ class Num:
         other = other.value if isinstance(other, Num) else other
         return Num(None if self.value is None or other is None else fn(self.value, other))
 
-    def __mul__(self, o): return self._op(o, lambda a, b: a * b)
-    def __rmul__(self, o): return self._op(o, lambda a, b: b * a)
-    def __add__(self, o): return self._op(o, lambda a, b: a + b)
-    def __radd__(self, o): return self._op(o, lambda a, b: b + a)
-    def __sub__(self, o): return self._op(o, lambda a, b: a - b)
-    def __rsub__(self, o): return self._op(o, lambda a, b: b - a)
-    def __truediv__(self, o): return self._op(o, lambda a, b: a / b)
-    def __rtruediv__(self, o): return self._op(o, lambda a, b: b / a)
+    def __mul__(self, o):
+        return self._op(o, lambda a, b: a * b)
+
+    def __rmul__(self, o):
+        return self._op(o, lambda a, b: b * a)
+
+    def __add__(self, o):
+        return self._op(o, lambda a, b: a + b)
+
+    def __radd__(self, o):
+        return self._op(o, lambda a, b: b + a)
+
+    def __sub__(self, o):
+        return self._op(o, lambda a, b: a - b)
+
+    def __rsub__(self, o):
+        return self._op(o, lambda a, b: b - a)
+
+    def __truediv__(self, o):
+        return self._op(o, lambda a, b: a / b)
+
+    def __rtruediv__(self, o):
+        return self._op(o, lambda a, b: b / a)
 
     def _cmp(self, other, fn) -> bool:
         other = other.value if isinstance(other, Num) else other
         return self.value is not None and other is not None and fn(self.value, other)
 
-    def __lt__(self, o): return self._cmp(o, lambda a, b: a < b)
-    def __le__(self, o): return self._cmp(o, lambda a, b: a <= b)
-    def __gt__(self, o): return self._cmp(o, lambda a, b: a > b)
-    def __ge__(self, o): return self._cmp(o, lambda a, b: a >= b)
+    def __lt__(self, o):
+        return self._cmp(o, lambda a, b: a < b)
+
+    def __le__(self, o):
+        return self._cmp(o, lambda a, b: a <= b)
+
+    def __gt__(self, o):
+        return self._cmp(o, lambda a, b: a > b)
+
+    def __ge__(self, o):
+        return self._cmp(o, lambda a, b: a >= b)
 
 
 def prose(value):

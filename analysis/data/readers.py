@@ -18,6 +18,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "EDGE_COLUMNS",
+    "DataFormatError",
+    "parse_id_pairs",
+    "read_edge_list",
+    "KWAK_PROFILE_COLUMNS",
+    "ACCOUNT_COLUMNS",
+    "read_kwak_profiles",
+    "LABEL_CODES",
+    "LABEL_REPAIRS",
+    "LABELS",
+    "LabelReport",
+    "read_org_labels",
+    "EgoTwitter",
+    "read_ego_twitter",
+    "read_konect",
+]
+
 EDGE_COLUMNS = ["follower", "followee"]
 
 
@@ -26,6 +44,7 @@ class DataFormatError(ValueError):
 
 
 # ---------------------------------------------------------------- generic edge lists
+
 
 def _pair_pattern(separator: str) -> re.Pattern:
     sep = rb"[ \t]*,[ \t]*" if separator == "comma" else rb"[ \t]+"
@@ -43,8 +62,7 @@ def _first_bad_line(data: bytes, pattern: re.Pattern, comment: bytes) -> tuple[i
     return 0, ""
 
 
-def parse_id_pairs(data: bytes, source: str, separator: str = "whitespace",
-                   comment: bytes = b"%") -> np.ndarray:
+def parse_id_pairs(data: bytes, source: str, separator: str = "whitespace", comment: bytes = b"%") -> np.ndarray:
     """Parse lines of two non-negative integer ids into an (n, 2) int64 array.
 
     Blank lines and lines starting with ``comment`` or ``#`` are skipped. Any other
@@ -56,17 +74,16 @@ def parse_id_pairs(data: bytes, source: str, separator: str = "whitespace",
     content_lines = len(re.findall(rb"^[ \t]*[^\s#" + re.escape(comment) + rb"]", data, re.MULTILINE))
     if len(pairs) != content_lines:
         line, text = _first_bad_line(data, pattern, comment)
-        raise DataFormatError(
-            f"{source}: line {line}: expected two integer ids separated by {separator}, got {text!r}"
-        )
+        raise DataFormatError(f"{source}: line {line}: expected two integer ids separated by {separator}, got {text!r}")
     if not pairs:
         return np.empty((0, 2), dtype=np.int64)
     array = np.array(pairs, dtype="S20")
     return array.astype(np.int64)
 
 
-def read_edge_list(path: str | Path, direction: str = "follower followee",
-                   separator: str = "whitespace", comment: str = "%") -> pd.DataFrame:
+def read_edge_list(
+    path: str | Path, direction: str = "follower followee", separator: str = "whitespace", comment: str = "%"
+) -> pd.DataFrame:
     """Read any two-column edge list with a declared direction.
 
     ``direction`` says what the two columns are: ``"follower followee"`` (SNAP,
@@ -99,26 +116,54 @@ def read_edge_list(path: str | Path, direction: str = "follower followee",
     return pd.DataFrame(pairs, columns=EDGE_COLUMNS)
 
 
-def read_kwak_edges(path: str | Path) -> pd.DataFrame:
-    """Kwak et al.'s ``twitter_rv.net`` format: ``USER<TAB>FOLLOWER`` (second follows first)."""
-    return read_edge_list(path, direction="followee follower")
-
-
 # ---------------------------------------------------------------- Kwak 2009 profiles
 
 KWAK_PROFILE_COLUMNS = [
-    "numeric_id", "verified", "profile_sidebar_fill_color", "profile_text_color",
-    "followers_count", "protected", "location", "profile_background_color", "utc_offset",
-    "statuses_count", "description", "friends_count", "profile_link_color",
-    "profile_image_url", "notifications", "profile_background_image_url", "screen_name",
-    "profile_background_tile", "favourites_count", "name", "url", "created_at", "time_zone",
-    "profile_sidebar_border_color", "following", "gender",
+    "numeric_id",
+    "verified",
+    "profile_sidebar_fill_color",
+    "profile_text_color",
+    "followers_count",
+    "protected",
+    "location",
+    "profile_background_color",
+    "utc_offset",
+    "statuses_count",
+    "description",
+    "friends_count",
+    "profile_link_color",
+    "profile_image_url",
+    "notifications",
+    "profile_background_image_url",
+    "screen_name",
+    "profile_background_tile",
+    "favourites_count",
+    "name",
+    "url",
+    "created_at",
+    "time_zone",
+    "profile_sidebar_border_color",
+    "following",
+    "gender",
 ]
 
 ACCOUNT_COLUMNS = [
-    "user_id", "screen_name", "name", "verified", "followers", "friends", "statuses",
-    "favourites", "created_at", "protected", "location", "description", "url",
-    "time_zone", "utc_offset", "gender",
+    "user_id",
+    "screen_name",
+    "name",
+    "verified",
+    "followers",
+    "friends",
+    "statuses",
+    "favourites",
+    "created_at",
+    "protected",
+    "location",
+    "description",
+    "url",
+    "time_zone",
+    "utc_offset",
+    "gender",
 ]
 
 
@@ -148,17 +193,14 @@ def _bool_column(values: pd.Series, source: str, column: str) -> pd.Series:
     return mapped.astype("boolean")
 
 
-def _int_column(values: pd.Series, source: str, column: str, lines: pd.Series,
-                nullable: bool = False) -> pd.Series:
+def _int_column(values: pd.Series, source: str, column: str, lines: pd.Series, nullable: bool = False) -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce")
     bad = numbers.isna() & values.notna()
     if not nullable:
         bad |= values.isna()
     if bad.any():
         first = bad.idxmax()
-        raise DataFormatError(
-            f"{source}: line {lines[first]}: column {column}: not an integer: {values[first]!r}"
-        )
+        raise DataFormatError(f"{source}: line {lines[first]}: column {column}: not an integer: {values[first]!r}")
     return numbers.astype("Int64" if nullable else "int64")
 
 
@@ -174,24 +216,26 @@ def read_kwak_profiles(path: str | Path) -> pd.DataFrame:
     lines = pd.Series([n for n, _ in rows])
     raw = pd.DataFrame([f for _, f in rows], columns=KWAK_PROFILE_COLUMNS).replace("None", None)
     src = path.name
-    table = pd.DataFrame({
-        "user_id": _int_column(raw["numeric_id"], src, "numeric_id", lines),
-        "screen_name": raw["screen_name"].astype("string"),
-        "name": raw["name"].astype("string"),
-        "verified": _bool_column(raw["verified"], src, "verified"),
-        "followers": _int_column(raw["followers_count"], src, "followers_count", lines),
-        "friends": _int_column(raw["friends_count"], src, "friends_count", lines),
-        "statuses": _int_column(raw["statuses_count"], src, "statuses_count", lines, nullable=True),
-        "favourites": _int_column(raw["favourites_count"], src, "favourites_count", lines, nullable=True),
-        "created_at": pd.to_datetime(raw["created_at"], format="%a %b %d %H:%M:%S %z %Y", utc=True),
-        "protected": _bool_column(raw["protected"], src, "protected"),
-        "location": raw["location"].astype("string"),
-        "description": raw["description"].astype("string"),
-        "url": raw["url"].astype("string"),
-        "time_zone": raw["time_zone"].astype("string"),
-        "utc_offset": _int_column(raw["utc_offset"], src, "utc_offset", lines, nullable=True),
-        "gender": raw["gender"].fillna("").map({"m": "m", "f": "f"}).fillna("unknown").astype("string"),
-    })
+    table = pd.DataFrame(
+        {
+            "user_id": _int_column(raw["numeric_id"], src, "numeric_id", lines),
+            "screen_name": raw["screen_name"].astype("string"),
+            "name": raw["name"].astype("string"),
+            "verified": _bool_column(raw["verified"], src, "verified"),
+            "followers": _int_column(raw["followers_count"], src, "followers_count", lines),
+            "friends": _int_column(raw["friends_count"], src, "friends_count", lines),
+            "statuses": _int_column(raw["statuses_count"], src, "statuses_count", lines, nullable=True),
+            "favourites": _int_column(raw["favourites_count"], src, "favourites_count", lines, nullable=True),
+            "created_at": pd.to_datetime(raw["created_at"], format="%a %b %d %H:%M:%S %z %Y", utc=True),
+            "protected": _bool_column(raw["protected"], src, "protected"),
+            "location": raw["location"].astype("string"),
+            "description": raw["description"].astype("string"),
+            "url": raw["url"].astype("string"),
+            "time_zone": raw["time_zone"].astype("string"),
+            "utc_offset": _int_column(raw["utc_offset"], src, "utc_offset", lines, nullable=True),
+            "gender": raw["gender"].fillna("").map({"m": "m", "f": "f"}).fillna("unknown").astype("string"),
+        }
+    )
     for column in ("verified", "protected"):
         if table[column].isna().any():
             raise DataFormatError(f"{src}: {column} is missing in some rows")
@@ -281,8 +325,7 @@ def read_org_labels(path: str | Path) -> tuple[pd.DataFrame, LabelReport]:
             report.add(rule, number)
         ids.append(user_id)
         labels.append(label)
-    table = pd.DataFrame({"user_id": np.array(ids, dtype=np.int64),
-                          "label": pd.Categorical(labels, categories=LABELS)})
+    table = pd.DataFrame({"user_id": np.array(ids, dtype=np.int64), "label": pd.Categorical(labels, categories=LABELS)})
     if table["user_id"].duplicated().any():
         raise DataFormatError(f"{path.name}: duplicate user ids")
     return table, report
@@ -367,14 +410,18 @@ def read_ego_twitter(path: str | Path) -> EgoTwitter:
     node_ids = np.unique(np.concatenate([pairs.ravel(), egos]))
     nodes = pd.DataFrame({"user_id": node_ids, "is_ego": np.isin(node_ids, egos)})
     circles = pd.DataFrame(circle_rows, columns=["ego", "circle", "member"]).astype(
-        {"ego": "int64", "circle": "string", "member": "int64"})
-    members = pd.DataFrame(np.concatenate(member_blocks) if member_blocks else np.empty((0, 2), np.int64),
-                           columns=["ego", "member"])
-    return EgoTwitter(edges=edges, nodes=nodes, circles=circles, members=members,
-                      self_loops_dropped=int(loops.sum()), egos=len(egos))
+        {"ego": "int64", "circle": "string", "member": "int64"}
+    )
+    members = pd.DataFrame(
+        np.concatenate(member_blocks) if member_blocks else np.empty((0, 2), np.int64), columns=["ego", "member"]
+    )
+    return EgoTwitter(
+        edges=edges, nodes=nodes, circles=circles, members=members, self_loops_dropped=int(loops.sum()), egos=len(egos)
+    )
 
 
 # ---------------------------------------------------------------- KONECT
+
 
 def read_konect(path: str | Path, member_name: str = "out.munmun_twitter_social") -> pd.DataFrame:
     """KONECT's ``out.*`` member of a KONECT tarball: ``% ...`` header lines, then ``from to``

@@ -40,7 +40,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import measures, paths
+from .. import paths
+from ..graph import measures
+from ..graph.labelled import LabelledGraph
+
+__all__ = [
+    "REGISTERED_DIR",
+    "DescriptorError",
+    "Descriptor",
+    "registered",
+    "read_descriptor",
+    "load_edges",
+    "load_accounts",
+    "elite_mask",
+    "load_graph",
+]
 
 REGISTERED_DIR = Path(__file__).with_name("descriptors")
 
@@ -73,7 +87,9 @@ def registered(name: str) -> Path:
     """The descriptor file of a registered dataset."""
     path = REGISTERED_DIR / f"{name}.toml"
     if not path.exists():
-        raise DescriptorError(f"no registered descriptor {name!r}; known: {sorted(p.stem for p in REGISTERED_DIR.glob('*.toml'))}")
+        raise DescriptorError(
+            f"no registered descriptor {name!r}; known: {sorted(p.stem for p in REGISTERED_DIR.glob('*.toml'))}"
+        )
     return path
 
 
@@ -99,14 +115,23 @@ def read_descriptor(path: str | Path) -> Descriptor:
     elite = table.get("elite", {})
     kinds = [k for k in ("label", "top", "threshold") if k in elite]
     if len(kinds) != 1:
-        raise DescriptorError(f"{path.name}: [elite] needs exactly one of label, top, threshold (got {kinds or 'none'})")
+        raise DescriptorError(
+            f"{path.name}: [elite] needs exactly one of label, top, threshold (got {kinds or 'none'})"
+        )
     if "label" in elite and (accounts is None or "class" not in accounts):
         raise DescriptorError(f"{path.name}: elite.label needs accounts.class")
     unknown = set(table) - {"name", "title", "citation", "edges", "accounts", "elite"}
     if unknown:
         raise DescriptorError(f"{path.name}: unknown fields {sorted(unknown)}")
-    return Descriptor(name=str(name), source=path, edges=edges, accounts=accounts, elite=elite,
-                      title=table.get("title", ""), citation=table.get("citation", ""))
+    return Descriptor(
+        name=str(name),
+        source=path,
+        edges=edges,
+        accounts=accounts,
+        elite=elite,
+        title=table.get("title", ""),
+        citation=table.get("citation", ""),
+    )
 
 
 def _read_table(path: Path, header: bool, separator: str | None, field_name: str) -> pd.DataFrame:
@@ -118,8 +143,15 @@ def _read_table(path: Path, header: bool, separator: str | None, field_name: str
     if separator is None:
         separator = "," if stem.endswith(".csv") else "\t" if stem.endswith(".tsv") else r"\s+"
     try:
-        return pd.read_csv(path, sep=separator, header=0 if header else None, dtype=str, comment="%",
-                           skip_blank_lines=True, engine="python" if separator == r"\s+" else "c")
+        return pd.read_csv(
+            path,
+            sep=separator,
+            header=0 if header else None,
+            dtype=str,
+            comment="%",
+            skip_blank_lines=True,
+            engine="python" if separator == r"\s+" else "c",
+        )
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
     except (pd.errors.ParserError, EOFError, OSError) as error:
@@ -130,10 +162,14 @@ def _column(table: pd.DataFrame, key, field_name: str, path: Path) -> pd.Series:
     if isinstance(key, int) or (isinstance(key, str) and key.isdigit() and key not in table.columns):
         key = int(key)
         if key >= table.shape[1]:
-            raise DescriptorError(f"{field_name}: column {key} does not exist in {path.name} ({table.shape[1]} columns)")
+            raise DescriptorError(
+                f"{field_name}: column {key} does not exist in {path.name} ({table.shape[1]} columns)"
+            )
         return table.iloc[:, key]
     if key not in table.columns:
-        raise DescriptorError(f"{field_name}: column {key!r} not in {path.name} (columns: {', '.join(map(str, table.columns))})")
+        raise DescriptorError(
+            f"{field_name}: column {key!r} not in {path.name} (columns: {', '.join(map(str, table.columns))})"
+        )
     return table[key]
 
 
@@ -221,8 +257,7 @@ def elite_mask(desc: Descriptor, graph: measures.Graph, accounts: pd.DataFrame |
 
 
 def load_graph(desc: Descriptor):
-    """The labelled graph of a descriptor (see :class:`analysis.claims.LabelledGraph`)."""
-    from .claims import LabelledGraph
+    """The labelled graph of a descriptor (see :class:`analysis.graph.labelled.LabelledGraph`)."""
 
     edges, _ = load_edges(desc)
     accounts = load_accounts(desc)

@@ -1,7 +1,7 @@
 """Null models that keep the degrees: directed edge switching and label permutation.
 
 Edges are dense integer arrays ``src -> dst`` (``src`` follows ``dst``), nodes
-``0..n-1`` (see :func:`analysis.measures.index_edges`).
+``0..n-1`` (see :func:`analysis.graph.measures.index_edges`).
 
 1. :func:`rewire_directed` keeps every in- and out-degree (null 1).
 2. :func:`rewire_reciprocal` also keeps every account's number of reciprocated
@@ -18,7 +18,7 @@ Switching moves, neither creating self-loops nor duplicate edges:
   Erdos et al. 2013); the rotation applied to the triangle's edges reverses it, so
   with both moves the chain reaches every simple digraph with the degrees.
 
-The compiled kernels (numba, building blocks in :mod:`analysis.kernels`) keep the
+The compiled kernels (numba, building blocks in :mod:`analysis.nulls.kernels`) keep the
 edge set in an open-addressing hash table and run as a software pipeline: each
 proposal (move type and edge indices) is drawn from the random stream
 ``2 * LOOK_AHEAD`` steps before it is applied, its edges are prefetched then, and
@@ -40,6 +40,27 @@ import numpy as np
 
 from . import kernels
 
+__all__ = [
+    "DEFAULT_SWITCHES_PER_EDGE",
+    "DEFAULT_THREE_EDGE_SHARE",
+    "LOOK_AHEAD",
+    "SWITCH",
+    "ROTATION",
+    "RewireStats",
+    "rewire_directed",
+    "rewire_directed_reference",
+    "VOID",
+    "MUTUAL",
+    "ONE_WAY_SWITCH",
+    "ONE_WAY_ROTATION",
+    "split_mutual",
+    "rewire_reciprocal",
+    "REWIRERS",
+    "PREPARERS",
+    "NULL_DESCRIPTIONS",
+    "null_ensemble",
+]
+
 DEFAULT_SWITCHES_PER_EDGE = 10
 DEFAULT_THREE_EDGE_SHARE = 0.1
 LOOK_AHEAD = 8  # proposals between prefetching a move's table slots and applying it
@@ -47,6 +68,7 @@ SWITCH, ROTATION = 2, 3  # proposal kinds: two-edge switch, three-edge rotation
 
 
 # ------------------------------------------------------------------ null 1: in/out degrees
+
 
 @nb.njit(cache=True, inline="always")
 def _rotation_simple(i, j, k, a, b, c, d, e, f):
@@ -132,8 +154,7 @@ def _switch_directed(edges, table, shift, kind, i, j, k):
     if not _rotation_simple(i, j, k, a, b, c, d, e, f):
         return 0
     k1, k2, k3 = kernels.edge_key(a, d), kernels.edge_key(c, f), kernels.edge_key(e, b)
-    if (kernels.contains(table, shift, k1) or kernels.contains(table, shift, k2)
-            or kernels.contains(table, shift, k3)):
+    if kernels.contains(table, shift, k1) or kernels.contains(table, shift, k2) or kernels.contains(table, shift, k3):
         return 0
     _rotate(edges, table, shift, i, j, k, k1, k2, k3)
     return 1
@@ -199,11 +220,17 @@ def _check_simple(src: np.ndarray, dst: np.ndarray, n: int) -> None:
         raise ValueError("the graph has duplicate edges; make them distinct first")
 
 
-def rewire_directed(src, dst, n: int, rng: np.random.Generator,
-                    switches_per_edge: float = DEFAULT_SWITCHES_PER_EDGE,
-                    three_edge_share: float = DEFAULT_THREE_EDGE_SHARE,
-                    max_attempts_per_switch: float = 100.0,
-                    return_stats: bool = False, _prepared=None):
+def rewire_directed(
+    src,
+    dst,
+    n: int,
+    rng: np.random.Generator,
+    switches_per_edge: float = DEFAULT_SWITCHES_PER_EDGE,
+    three_edge_share: float = DEFAULT_THREE_EDGE_SHARE,
+    max_attempts_per_switch: float = 100.0,
+    return_stats: bool = False,
+    _prepared=None,
+):
     """A random simple digraph with the same in- and out-degree of every node.
 
     Performs ``switches_per_edge * E`` accepted moves (two-edge switches and,
@@ -219,9 +246,15 @@ def rewire_directed(src, dst, n: int, rng: np.random.Generator,
     n_switches = int(round(switches_per_edge * m))
     accepted = attempts = 0
     if m >= 2 and n_switches > 0:
-        accepted, attempts = _rewire_kernel(edges, table0.copy(), 64 - bits, n_switches,
-                                            int(max_attempts_per_switch * n_switches),
-                                            float(three_edge_share), _seed_from(rng))
+        accepted, attempts = _rewire_kernel(
+            edges,
+            table0.copy(),
+            64 - bits,
+            n_switches,
+            int(max_attempts_per_switch * n_switches),
+            float(three_edge_share),
+            _seed_from(rng),
+        )
     new_src, new_dst = kernels.unpack_edges(edges)
     if return_stats:
         return new_src, new_dst, RewireStats(int(accepted), int(attempts))
@@ -244,9 +277,15 @@ def _prepare_directed(src, dst, n: int):
     return kernels.pack_edges(src, dst), table, bits
 
 
-def rewire_directed_reference(src, dst, n: int, rng: np.random.Generator, n_switches: int,
-                              three_edge_share: float = DEFAULT_THREE_EDGE_SHARE,
-                              max_attempts: int | None = None):
+def rewire_directed_reference(
+    src,
+    dst,
+    n: int,
+    rng: np.random.Generator,
+    n_switches: int,
+    three_edge_share: float = DEFAULT_THREE_EDGE_SHARE,
+    max_attempts: int | None = None,
+):
     """Plain-Python reference of :func:`rewire_directed`: the same moves, drawn from
     the same random stream one at a time, on a Python set of ``(src, dst)`` pairs.
 
@@ -267,8 +306,7 @@ def rewire_directed_reference(src, dst, n: int, rng: np.random.Generator, n_swit
         if rotation:
             e, f = src[k], dst[k]
             new = [(a, d), (c, f), (e, b)]
-            if (len({i, j, k}) < 3 or a == d or c == f or e == b or len(set(new)) < 3
-                    or any(x in edges for x in new)):
+            if len({i, j, k}) < 3 or a == d or c == f or e == b or len(set(new)) < 3 or any(x in edges for x in new):
                 continue
             edges -= {(a, b), (c, d), (e, f)}
             edges |= set(new)
@@ -290,8 +328,9 @@ VOID, MUTUAL, ONE_WAY_SWITCH, ONE_WAY_ROTATION = 0, 1, SWITCH, ROTATION
 
 @nb.njit(cache=True, inline="always")
 def _any_link(table, shift, u, v):
-    return (kernels.contains(table, shift, kernels.edge_key(u, v))
-            or kernels.contains(table, shift, kernels.edge_key(v, u)))
+    return kernels.contains(table, shift, kernels.edge_key(u, v)) or kernels.contains(
+        table, shift, kernels.edge_key(v, u)
+    )
 
 
 @nb.njit(cache=True, inline="always")
@@ -412,8 +451,9 @@ def _switch_reciprocal(one, mutual, table, shift, kind, i, j, k, flip):
 
 
 @nb.njit(cache=True, nogil=True)
-def _rewire_reciprocal_kernel(one, mutual, table, shift, n_switches, max_attempts, three_share, seed,
-                              look_ahead=LOOK_AHEAD):
+def _rewire_reciprocal_kernel(
+    one, mutual, table, shift, n_switches, max_attempts, three_share, seed, look_ahead=LOOK_AHEAD
+):
     """Run the reciprocity-preserving chain on packed one-way edges and mutual
     pairs in place (same pipeline as :func:`_rewire_kernel`)."""
     state = kernels.rng_state(seed)
@@ -432,11 +472,13 @@ def _rewire_reciprocal_kernel(one, mutual, table, shift, n_switches, max_attempt
         ahead = pos + look_ahead
         if ahead >= ring:
             ahead -= ring
-        _look_ahead_reciprocal(one, mutual, table, shift, kinds[ahead], first[ahead], second[ahead],
-                               third[ahead], flips[ahead])
+        _look_ahead_reciprocal(
+            one, mutual, table, shift, kinds[ahead], first[ahead], second[ahead], third[ahead], flips[ahead]
+        )
         attempts += 1
-        accepted += _switch_reciprocal(one, mutual, table, shift, kinds[pos], first[pos], second[pos],
-                                       third[pos], flips[pos])
+        accepted += _switch_reciprocal(
+            one, mutual, table, shift, kinds[pos], first[pos], second[pos], third[pos], flips[pos]
+        )
         _draw_reciprocal(state, one, mutual, three_share, kinds, first, second, third, flips, pos)
         pos += 1
         if pos == ring:
@@ -458,11 +500,17 @@ def split_mutual(src, dst, n: int):
     return src[~mutual], dst[~mutual], src[first], dst[first]
 
 
-def rewire_reciprocal(src, dst, n: int, rng: np.random.Generator,
-                      switches_per_edge: float = DEFAULT_SWITCHES_PER_EDGE,
-                      three_edge_share: float = DEFAULT_THREE_EDGE_SHARE,
-                      max_attempts_per_switch: float = 100.0,
-                      return_stats: bool = False, _prepared=None):
+def rewire_reciprocal(
+    src,
+    dst,
+    n: int,
+    rng: np.random.Generator,
+    switches_per_edge: float = DEFAULT_SWITCHES_PER_EDGE,
+    three_edge_share: float = DEFAULT_THREE_EDGE_SHARE,
+    max_attempts_per_switch: float = 100.0,
+    return_stats: bool = False,
+    _prepared=None,
+):
     """A random simple digraph keeping every node's one-way in- and out-degree and
     its number of mutual (reciprocated) pairs.
 
@@ -479,8 +527,15 @@ def rewire_reciprocal(src, dst, n: int, rng: np.random.Generator,
     accepted = attempts = 0
     if len(one) + 2 * len(mutual) >= 2 and n_switches > 0:
         accepted, attempts = _rewire_reciprocal_kernel(
-            one, mutual, table0.copy(), 64 - bits, n_switches,
-            int(max_attempts_per_switch * n_switches), float(three_edge_share), _seed_from(rng))
+            one,
+            mutual,
+            table0.copy(),
+            64 - bits,
+            n_switches,
+            int(max_attempts_per_switch * n_switches),
+            float(three_edge_share),
+            _seed_from(rng),
+        )
     osrc, odst = kernels.unpack_edges(one)
     mu, mv = kernels.unpack_edges(mutual)
     new_src = np.concatenate([osrc, mu, mv])
@@ -505,9 +560,18 @@ NULL_DESCRIPTIONS = {
 }
 
 
-def null_ensemble(src, dst, n: int, statistic, n_samples: int, rng: np.random.Generator,
-                  model: str = "degree", switches_per_edge: float = DEFAULT_SWITCHES_PER_EDGE,
-                  progress: bool = False, workers: int = 1) -> np.ndarray:
+def null_ensemble(
+    src,
+    dst,
+    n: int,
+    statistic,
+    n_samples: int,
+    rng: np.random.Generator,
+    model: str = "degree",
+    switches_per_edge: float = DEFAULT_SWITCHES_PER_EDGE,
+    progress: bool = False,
+    workers: int = 1,
+) -> np.ndarray:
     """Values of ``statistic(src, dst)`` on ``n_samples`` independent rewirings of the graph.
 
     Each sample is its own chain started from the observed graph
@@ -521,8 +585,7 @@ def null_ensemble(src, dst, n: int, statistic, n_samples: int, rng: np.random.Ge
     seeds = rng.integers(0, 2**63 - 1, size=n_samples)
 
     def one(seed):
-        s, d = rewire(src, dst, n, np.random.default_rng(seed), switches_per_edge=switches_per_edge,
-                      _prepared=prepared)
+        s, d = rewire(src, dst, n, np.random.default_rng(seed), switches_per_edge=switches_per_edge, _prepared=prepared)
         return np.asarray(statistic(s, d), dtype=float)
 
     bar = None
@@ -547,45 +610,3 @@ def null_ensemble(src, dst, n: int, statistic, n_samples: int, rng: np.random.Ge
     if bar:
         bar.close()
     return np.array(values)
-
-
-# ------------------------------------------------------------------ null 3: labels within strata
-
-def degree_strata(in_degree, out_degree, bins_per_decade: int = 2) -> np.ndarray:
-    """Stratum id per node from log-binned in- and out-degree (``log10(1+k)`` bins)."""
-    def bins(k):
-        return np.floor(np.log10(1 + np.asarray(k, dtype=float)) * bins_per_decade).astype(np.int64)
-
-    in_bin, out_bin = bins(in_degree), bins(out_degree)
-    return in_bin * (out_bin.max() + 1) + out_bin
-
-
-def permute_within_strata(labels, strata, rng: np.random.Generator) -> np.ndarray:
-    """Shuffle ``labels`` among nodes that share a stratum (each stratum keeps its label counts)."""
-    labels = np.asarray(labels)
-    strata = np.asarray(strata)
-    out = labels.copy()
-    order = np.argsort(strata, kind="stable")
-    sorted_strata = strata[order]
-    boundaries = np.flatnonzero(np.diff(sorted_strata)) + 1
-    for group in np.split(order, boundaries):
-        out[group] = labels[rng.permutation(group)]
-    return out
-
-
-# ------------------------------------------------------------------ analytic companion
-
-def configuration_elite_edges(in_deg, out_deg, is_elite) -> tuple[float, float]:
-    """Mean and variance of the number of follows among the elite under the directed
-    configuration model (Chung-Lu form: ``p_ij = out_i in_j / E``, i != j, capped at 1).
-
-    A fast companion to :func:`rewire_directed`; the two agree when no ``p_ij`` is
-    near 1 (no pair of hubs that must be linked).
-    """
-    in_deg = np.asarray(in_deg, dtype=float)
-    out_deg = np.asarray(out_deg, dtype=float)
-    is_elite = np.asarray(is_elite, dtype=bool)
-    m = out_deg.sum()
-    p = np.minimum(np.outer(out_deg[is_elite], in_deg[is_elite]) / m, 1.0)
-    np.fill_diagonal(p, 0.0)
-    return float(p.sum()), float((p * (1 - p)).sum())

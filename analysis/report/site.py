@@ -11,13 +11,37 @@ import json
 import re
 from pathlib import Path
 
-from . import paths
+from .. import paths
+
+__all__ = [
+    "TITLE",
+    "INTRO",
+    "STYLE",
+    "NOTEBOOK_TITLES",
+    "REMOTE_SCRIPT",
+    "REMOTE_LINK",
+    "IMG_WITHOUT_ALT",
+    "FAVICON",
+    "NAV_STYLE",
+    "report_order",
+    "navigation",
+    "make_offline",
+    "render",
+    "verdict_rows",
+    "CLAIMS_OF",
+    "finding",
+    "thumbnail",
+    "build_index",
+    "main",
+]
 
 TITLE = "Tweeterwood: is celebrity Twitter a gated community?"
-INTRO = ("In April 2009, as Ashton Kutcher raced CNN to a million followers, a blog post claimed that celebrities on "
-         "Twitter live in a gated community, \"Beverley Tweet or Tweeterwood\": they follow few people, follow each other "
-         "and follow each other back, ignore their fans, while brands follow back and the rest of us are an audience. "
-         "These reports test each claim on archived follower data against a stated null model.")
+INTRO = (
+    "In April 2009, as Ashton Kutcher raced CNN to a million followers, a blog post claimed that celebrities on "
+    'Twitter live in a gated community, "Beverley Tweet or Tweeterwood": they follow few people, follow each other '
+    "and follow each other back, ignore their fans, while brands follow back and the rest of us are an audience. "
+    "These reports test each claim on archived follower data against a stated null model."
+)
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
@@ -42,10 +66,14 @@ NOTEBOOK_TITLES = {
 
 REMOTE_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>', re.IGNORECASE)
 REMOTE_LINK = re.compile(r'<link[^>]*\shref="https?://[^"]*"[^>]*>', re.IGNORECASE)
-IMG_WITHOUT_ALT = re.compile(r'<img(?![^>]*\salt=)|<img alt="No description has been provided for this image"', re.IGNORECASE)
+IMG_WITHOUT_ALT = re.compile(
+    r'<img(?![^>]*\salt=)|<img alt="No description has been provided for this image"', re.IGNORECASE
+)
 FAVICON = '<link rel="icon" href="data:,">'  # no favicon request, so no 404 in the console
-NAV_STYLE = ("<style>.tw-nav{font-family:system-ui,sans-serif;padding:.6em 1em;border-bottom:1px solid #ddd;"
-             "display:flex;gap:1.5em}.tw-nav a{text-decoration:none}</style>")
+NAV_STYLE = (
+    "<style>.tw-nav{font-family:system-ui,sans-serif;padding:.6em 1em;border-bottom:1px solid #ddd;"
+    "display:flex;gap:1.5em}.tw-nav a{text-decoration:none}</style>"
+)
 
 
 def report_order(reports: Path) -> list[str]:
@@ -71,7 +99,9 @@ def make_offline(page: str, name: str) -> str:
     page = REMOTE_LINK.sub("", page)
     counter = iter(range(1, 10_000))
     title = NOTEBOOK_TITLES.get(name, name)
-    return IMG_WITHOUT_ALT.sub(lambda _: f'<img alt="Figure {next(counter)} of report {html.escape(name)}: {html.escape(title)}"', page)
+    return IMG_WITHOUT_ALT.sub(
+        lambda _: f'<img alt="Figure {next(counter)} of report {html.escape(name)}: {html.escape(title)}"', page
+    )
 
 
 def render(executed: Path, reports: Path | None = None) -> Path:
@@ -112,32 +142,50 @@ def verdict_rows(claims: list[dict]) -> str:
     for claim in claims:
         css = claim["verdict"].replace(" ", "-")
         rows.append(
-            "<tr>" + "".join([
-                f"<td>{_fmt(claim['id'])}</td>", f"<td>{_fmt(claim.get('claim', claim['statistic']))}</td>",
-                f"<td class=\"{css}\">{_fmt(claim['verdict'])}</td>",
-                f"<td>{_fmt(claim.get('effect'))} [{_fmt(claim['ci_low'])}, {_fmt(claim['ci_high'])}]</td>",
-                f"<td>{_fmt(claim['p_value'])}</td>", f"<td>{_fmt(claim['null_model'])}</td>",
-            ]) + "</tr>")
+            "<tr>"
+            + "".join(
+                [
+                    f"<td>{_fmt(claim['id'])}</td>",
+                    f"<td>{_fmt(claim.get('claim', claim['statistic']))}</td>",
+                    f'<td class="{css}">{_fmt(claim["verdict"])}</td>',
+                    f"<td>{_fmt(claim.get('effect'))} [{_fmt(claim['ci_low'])}, {_fmt(claim['ci_high'])}]</td>",
+                    f"<td>{_fmt(claim['p_value'])}</td>",
+                    f"<td>{_fmt(claim['null_model'])}</td>",
+                ]
+            )
+            + "</tr>"
+        )
     return "\n".join(rows)
 
 
-CLAIMS_OF = {"01-claims-and-race": ["C6"], "02-broadcasters": ["C1", "C3", "C7"], "03-follow-back": ["C2", "C5"],
-             "04-gated-community": ["C4"]}
+CLAIMS_OF = {
+    "01-claims-and-race": ["C6"],
+    "02-broadcasters": ["C1", "C3", "C7"],
+    "03-follow-back": ["C2", "C5"],
+    "04-gated-community": ["C4"],
+}
 
 
 def finding(name: str, numbers: dict) -> str:
     """A one-line finding for a report's card, from ``numbers.json``."""
     claims = {c["id"]: c for c in numbers.get("claims", [])}
     if name in CLAIMS_OF:
-        return "; ".join(f"{c} {claims[c]['short']}: {claims[c]['verdict']} (effect {_fmt(claims[c]['effect'])})"
-                         for c in CLAIMS_OF[name] if c in claims)
+        return "; ".join(
+            f"{c} {claims[c]['short']}: {claims[c]['verdict']} (effect {_fmt(claims[c]['effect'])})"
+            for c in CLAIMS_OF[name]
+            if c in claims
+        )
     if name == "00-data" and "kwak2009" in numbers:
-        return (f"{numbers['kwak2009']['accounts']:,} profiles, {numbers['ego_twitter']['edges']:,} ego-Twitter and "
-                f"{numbers['konect_icwsm2010']['edges']:,} KONECT follows, checked against the published figures")
+        return (
+            f"{numbers['kwak2009']['accounts']:,} profiles, {numbers['ego_twitter']['edges']:,} ego-Twitter and "
+            f"{numbers['konect_icwsm2010']['edges']:,} KONECT follows, checked against the published figures"
+        )
     if name == "05-robustness" and "robustness" in numbers:
         effects = [e for e in numbers["robustness"]["elite_sweep"]["effect"] if e is not None]
         if effects:
-            return f"elite closure effect {min(effects):.2f} to {max(effects):.2f} across {len(effects)} elite definitions"
+            return (
+                f"elite closure effect {min(effects):.2f} to {max(effects):.2f} across {len(effects)} elite definitions"
+            )
     if name == "06-verdict" and "verdict" in numbers:
         return ", ".join(f"{count} {verdict}" for verdict, count in sorted(numbers["verdict"]["counts"].items()))
     return ""
@@ -148,8 +196,9 @@ def thumbnail(name: str, figures: Path) -> str | None:
     return f"figures/{found[0].name}" if found else None
 
 
-def build_index(reports: Path | None = None, numbers: Path | None = None, skipped: dict | None = None,
-                title_suffix: str = "") -> Path:
+def build_index(
+    reports: Path | None = None, numbers: Path | None = None, skipped: dict | None = None, title_suffix: str = ""
+) -> Path:
     """Write ``index.html`` in ``reports`` from ``numbers.json`` and the rendered reports;
     ``skipped`` maps notebooks that did not run to the reason, shown as a note."""
     reports = Path(reports or paths.reports_dir())
@@ -159,13 +208,17 @@ def build_index(reports: Path | None = None, numbers: Path | None = None, skippe
     for report in sorted(reports.glob("[0-9][0-9]-*.html")):
         name = report.stem
         thumb = thumbnail(name, reports / "figures")
-        image = (f'<img src="{thumb}" alt="First figure of {html.escape(name)}">' if thumb else "")
-        cards.append(f'<div class="card"><a href="{report.name}">{image}<br><b>{html.escape(name)}</b></a>'
-                     f"<br>{html.escape(NOTEBOOK_TITLES.get(name, name))}"
-                     f'<br><small>{html.escape(finding(name, numbers))}</small></div>')
+        image = f'<img src="{thumb}" alt="First figure of {html.escape(name)}">' if thumb else ""
+        cards.append(
+            f'<div class="card"><a href="{report.name}">{image}<br><b>{html.escape(name)}</b></a>'
+            f"<br>{html.escape(NOTEBOOK_TITLES.get(name, name))}"
+            f"<br><small>{html.escape(finding(name, numbers))}</small></div>"
+        )
     for name, reason in sorted((skipped or {}).items()):
-        cards.append(f'<div class="card skipped"><b>{html.escape(name)}</b><br>'
-                     f"{html.escape(NOTEBOOK_TITLES.get(name, name))}<br><small>{html.escape(reason)}</small></div>")
+        cards.append(
+            f'<div class="card skipped"><b>{html.escape(name)}</b><br>'
+            f"{html.escape(NOTEBOOK_TITLES.get(name, name))}<br><small>{html.escape(reason)}</small></div>"
+        )
     title = TITLE + (f" ({title_suffix.strip()})" if title_suffix.strip() else "")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>

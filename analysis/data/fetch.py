@@ -17,13 +17,28 @@ import shutil
 import sys
 import tarfile
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pooch
 
-from . import paths
-from .datasets import DataFile, default_files
+from .. import paths
+from .registry import DataFile, default_files
+
+__all__ = [
+    "STAGING_PREFIX",
+    "CHUNK",
+    "DataIntegrityError",
+    "FetchError",
+    "sha256_file",
+    "sha256_members",
+    "md5_stream",
+    "actual_digest",
+    "verify",
+    "candidate_sources",
+    "fetch",
+    "main",
+]
 
 STAGING_PREFIX = ".partial-"
 CHUNK = 1 << 20
@@ -38,6 +53,7 @@ class FetchError(RuntimeError):
 
 
 # ---------------------------------------------------------------- digests
+
 
 def sha256_file(path: Path) -> str:
     """SHA-256 hex digest of a file's bytes."""
@@ -65,8 +81,7 @@ def sha256_members(path: Path) -> str:
                 lines.append((name.encode("utf-8"), digest.hexdigest()))
     except (tarfile.TarError, EOFError, OSError, gzip.BadGzipFile) as error:
         raise DataIntegrityError(
-            f"{path.name}: archive is truncated or unreadable ({error}); "
-            "cannot compute its member digest"
+            f"{path.name}: archive is truncated or unreadable ({error}); cannot compute its member digest"
         ) from error
     lines.sort(key=lambda item: item[0])
     text = b"".join(h.encode() + b"  " + name + b"\n" for name, h in lines)
@@ -107,6 +122,7 @@ def verify(path: Path, datafile: DataFile) -> None:
 
 # ---------------------------------------------------------------- sources
 
+
 def candidate_sources(datafile: DataFile, mirror: str | None) -> list[str]:
     """Where to look for a file, in order: mirror, canonical URL, public mirrors."""
     sources = []
@@ -114,7 +130,7 @@ def candidate_sources(datafile: DataFile, mirror: str | None) -> list[str]:
         if "://" in mirror and not mirror.startswith("file://"):
             sources.append(mirror.rstrip("/") + "/" + datafile.name)
         else:
-            folder = mirror[len("file://"):] if mirror.startswith("file://") else mirror
+            folder = mirror[len("file://") :] if mirror.startswith("file://") else mirror
             sources.append(str(Path(folder) / datafile.name))
     sources.append(datafile.url)
     sources.extend(datafile.mirrors)
@@ -156,8 +172,7 @@ def _clean_stale_staging(raw: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def fetch(datafile: DataFile, raw: Path | None = None, mirror: str | None = None,
-          progress: bool = True) -> Path:
+def fetch(datafile: DataFile, raw: Path | None = None, mirror: str | None = None, progress: bool = True) -> Path:
     """Return the verified local copy of ``datafile``, downloading it if needed.
 
     An existing file is verified, never overwritten: a mismatch raises
@@ -196,14 +211,9 @@ def fetch(datafile: DataFile, raw: Path | None = None, mirror: str | None = None
     )
 
 
-def fetch_default(raw: Path | None = None, mirror: str | None = None, progress: bool = True) -> list[Path]:
-    """Fetch every file ``make data`` needs."""
-    return [fetch(f, raw=raw, mirror=mirror, progress=progress) for f in default_files()]
-
-
 def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.fetch [NAME ...]``: fetch the named files (default: all of ``make data``)."""
-    from .datasets import get
+    """``python -m analysis.data.fetch [NAME ...]``: fetch the named files (default: all of ``make data``)."""
+    from .registry import get
 
     names = sys.argv[1:] if argv is None else argv
     files = [get(n) for n in names] if names else default_files()

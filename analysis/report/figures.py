@@ -14,7 +14,27 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from . import paths
+from .. import paths
+
+__all__ = [
+    "OKABE_ITO",
+    "NULL_COLOUR",
+    "use_style",
+    "figure_paths",
+    "save",
+    "scatter_followers_following",
+    "ratio_by_class",
+    "null_histogram",
+    "ccdf_plot",
+    "rich_club_plot",
+    "mixing_heatmap",
+    "reciprocity_bars",
+    "elite_network",
+    "elite_drawings",
+    "sweep_plot",
+    "dataset_sizes",
+    "verdict_figure",
+]
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 NULL_COLOUR = "#999999"
@@ -23,9 +43,16 @@ NULL_COLOUR = "#999999"
 def use_style() -> None:
     """Apply the project's style (call once per notebook)."""
     sns.set_theme(context="notebook", style="whitegrid", palette=OKABE_ITO, font_scale=1.05)
-    plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 150, "savefig.bbox": "tight",
-                         "axes.titleweight": "bold", "svg.hashsalt": "tweeterwood",
-                         "svg.fonttype": "none"})
+    plt.rcParams.update(
+        {
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "axes.titleweight": "bold",
+            "svg.hashsalt": "tweeterwood",
+            "svg.fonttype": "none",
+        }
+    )
 
 
 def figure_paths(name: str, folder: Path | None = None) -> list[Path]:
@@ -45,17 +72,35 @@ def scatter_followers_following(accounts: pd.DataFrame, hue: str, highlight=(), 
     """Followers against accounts followed (log-log), coloured by a class column."""
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 5.5))
     data = accounts.assign(friends_plot=accounts["friends"].clip(lower=0.8))
-    sns.scatterplot(data=data, x="followers", y="friends_plot", hue=hue, s=10, alpha=0.6,
-                    linewidth=0, ax=ax, palette=OKABE_ITO[: data[hue].nunique()])
-    ax.set(xscale="log", yscale="log", xlabel="followers (accounts, July 2009)",
-           ylabel="following (accounts, July 2009; 0 shown at 0.8)")
+    sns.scatterplot(
+        data=data,
+        x="followers",
+        y="friends_plot",
+        hue=hue,
+        s=10,
+        alpha=0.6,
+        linewidth=0,
+        ax=ax,
+        palette=OKABE_ITO[: data[hue].nunique()],
+    )
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="followers (accounts, July 2009)",
+        ylabel="following (accounts, July 2009; 0 shown at 0.8)",
+    )
     lims = [data["followers"].min(), data["followers"].max()]
     ax.plot(lims, lims, color=NULL_COLOUR, lw=1, ls="--", label="following = followers")
     for name in highlight:
         row = data[data["screen_name"] == name]
         if len(row):
-            ax.annotate("@" + name, (row["followers"].iloc[0], row["friends_plot"].iloc[0]),
-                        fontsize=8, xytext=(4, 4), textcoords="offset points")
+            ax.annotate(
+                "@" + name,
+                (row["followers"].iloc[0], row["friends_plot"].iloc[0]),
+                fontsize=8,
+                xytext=(4, 4),
+                textcoords="offset points",
+            )
     ax.legend(title=hue, loc="lower left", fontsize=8)
     return fig
 
@@ -64,8 +109,17 @@ def ratio_by_class(accounts: pd.DataFrame, column: str, ratio: str = "ratio", ax
     """Distribution of the friends/followers ratio by class (log scale)."""
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 4))
     data = accounts[accounts[ratio] > 0]
-    sns.boxplot(data=data, x=ratio, y=column, ax=ax, showfliers=False, width=0.5,
-                palette=OKABE_ITO[: data[column].nunique()], hue=column, legend=False)
+    sns.boxplot(
+        data=data,
+        x=ratio,
+        y=column,
+        ax=ax,
+        showfliers=False,
+        width=0.5,
+        palette=OKABE_ITO[: data[column].nunique()],
+        hue=column,
+        legend=False,
+    )
     ax.set(xscale="log", xlabel="following / followers (log scale)", ylabel="")
     return fig
 
@@ -97,8 +151,7 @@ def rich_club_plot(ks, rho, band_low, band_high, ax=None):
     ax.fill_between(ks, band_low, band_high, color=NULL_COLOUR, alpha=0.4, label="null 95% band")
     ax.plot(ks, rho, marker="o", color=OKABE_ITO[0], label="observed ρ(k)")
     ax.axhline(1.0, color="black", lw=0.8, ls="--")
-    ax.set(xscale="log", xlabel="k (top accounts by followers in the graph)",
-           ylabel="ρ(k) = φ(k) / null mean φ(k)")
+    ax.set(xscale="log", xlabel="k (top accounts by followers in the graph)", ylabel="ρ(k) = φ(k) / null mean φ(k)")
     ax.legend()
     return fig
 
@@ -116,8 +169,15 @@ def reciprocity_bars(table: pd.DataFrame, ax=None):
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 4))
     labels = table["pair"].tolist()
     y = np.arange(len(labels))
-    ax.errorbar(table["expected"], y, xerr=[table["expected"] - table["null_low"], table["null_high"] - table["expected"]],
-                fmt="s", color=NULL_COLOUR, label="null mean and 95% range", capsize=3)
+    ax.errorbar(
+        table["expected"],
+        y,
+        xerr=[table["expected"] - table["null_low"], table["null_high"] - table["expected"]],
+        fmt="s",
+        color=NULL_COLOUR,
+        label="null mean and 95% range",
+        capsize=3,
+    )
     ax.scatter(table["observed"], y, color=OKABE_ITO[3], zorder=3, label="observed")
     ax.set_yticks(y, labels)
     ax.set(xlabel="share of follows that are reciprocated", xlim=(0, 1))
@@ -131,8 +191,15 @@ def elite_network(graph: nx.DiGraph, sizes: dict, colours: dict, labels: dict, t
     position = nx.spring_layout(graph.to_undirected(), seed=seed, k=0.6)
     max_size = max(sizes.values()) if sizes else 1
     nx.draw_networkx_edges(graph, position, ax=ax, alpha=0.15, arrows=False, width=0.5)
-    nx.draw_networkx_nodes(graph, position, ax=ax, node_size=[20 + 600 * sizes[v] / max_size for v in graph],
-                           node_color=[colours[v] for v in graph], linewidths=0.3, edgecolors="white")
+    nx.draw_networkx_nodes(
+        graph,
+        position,
+        ax=ax,
+        node_size=[20 + 600 * sizes[v] / max_size for v in graph],
+        node_color=[colours[v] for v in graph],
+        linewidths=0.3,
+        edgecolors="white",
+    )
     nx.draw_networkx_labels(graph, position, labels=labels, font_size=7, ax=ax)
     ax.set_title(title)
     ax.axis("off")
@@ -143,7 +210,7 @@ def elite_drawings(lg, membership, sizes, names, hand_labels, seed: int, n_named
     """Two drawings of the elite subgraph side by side: coloured by community (the
     ``n_communities`` largest; the rest grey) and by hand label. ``sizes``, ``names``
     and ``hand_labels`` are aligned with ``lg.elite``; the ``n_named`` largest are labelled."""
-    from .measures import subgraph
+    from ..graph.measures import subgraph
 
     elite = lg.elite.tolist()
     graph = subgraph(lg.graph.src, lg.graph.dst, lg.elite)
@@ -151,20 +218,44 @@ def elite_drawings(lg, membership, sizes, names, hand_labels, seed: int, n_named
     named = set(np.array(elite)[np.argsort(-np.asarray(sizes, dtype=float))[:n_named]].tolist())
     labels = {v: n for v, n in zip(elite, names) if v in named}
     rank = {c: i for i, c in enumerate(pd.Series(np.asarray(membership)[lg.elite]).value_counts().index)}
-    by_community = {v: OKABE_ITO[rank[membership[v]]] if rank[membership[v]] < n_communities else "#cccccc" for v in elite}
+    by_community = {
+        v: OKABE_ITO[rank[membership[v]]] if rank[membership[v]] < n_communities else "#cccccc" for v in elite
+    }
     label_colour = {"personal": OKABE_ITO[0], "organization": OKABE_ITO[1]}
     by_label = {v: label_colour.get(h, "#bbbbbb") for v, h in zip(elite, hand_labels)}
     fig, axes = plt.subplots(1, 2, figsize=(15, 7.5))
-    elite_network(graph, size_of, by_community, labels, f"Coloured by Louvain community ({n_communities} largest)", seed, ax=axes[0])
-    elite_network(graph, size_of, by_label, labels, "Coloured by hand label (blue personal, orange organization)", seed, ax=axes[1])
+    elite_network(
+        graph,
+        size_of,
+        by_community,
+        labels,
+        f"Coloured by Louvain community ({n_communities} largest)",
+        seed,
+        ax=axes[0],
+    )
+    elite_network(
+        graph,
+        size_of,
+        by_label,
+        labels,
+        "Coloured by hand label (blue personal, orange organization)",
+        seed,
+        ax=axes[1],
+    )
     return fig
 
 
 def sweep_plot(frame: pd.DataFrame, x: str, y: str, low: str, high: str, xlabel: str, ylabel: str, ax=None):
     """Effect against a swept parameter with its 95% interval; y = 1 is the null."""
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6.5, 4))
-    ax.errorbar(frame[x], frame[y], yerr=[frame[y] - frame[low], frame[high] - frame[y]], fmt="o-",
-                color=OKABE_ITO[0], capsize=3)
+    ax.errorbar(
+        frame[x],
+        frame[y],
+        yerr=[frame[y] - frame[low], frame[high] - frame[y]],
+        fmt="o-",
+        color=OKABE_ITO[0],
+        capsize=3,
+    )
     ax.axhline(1.0, color="black", lw=0.8, ls="--")
     ax.set(xscale="log", xlabel=xlabel, ylabel=ylabel)
     return fig
@@ -189,8 +280,14 @@ def verdict_figure(table: pd.DataFrame, ax=None):
     ratio = table["effect"].astype(float)
     low = table["effect_low"].astype(float)
     high = table["effect_high"].astype(float)
-    ax.errorbar(ratio, y, xerr=[np.clip(ratio - low, 0, None), np.clip(high - ratio, 0, None)], fmt="none",
-                ecolor="black", capsize=3)
+    ax.errorbar(
+        ratio,
+        y,
+        xerr=[np.clip(ratio - low, 0, None), np.clip(high - ratio, 0, None)],
+        fmt="none",
+        ecolor="black",
+        capsize=3,
+    )
     ax.scatter(ratio, y, c=list(colours), s=60, zorder=3)
     ax.axvline(1.0, color="black", ls="--", lw=0.8)
     ax.set_yticks(y, table["id"] + ": " + table["short"])

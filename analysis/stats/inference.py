@@ -19,6 +19,16 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats
 
+__all__ = [
+    "ALPHA",
+    "TestResult",
+    "ensemble_p_value",
+    "ensemble_test",
+    "benjamini_hochberg",
+    "bootstrap_ratio",
+    "rank_test",
+]
+
 ALPHA = 0.05
 
 
@@ -37,8 +47,7 @@ class TestResult:
     alternative: str = "greater"
 
     def as_dict(self) -> dict:
-        return {k: (float(v) if isinstance(v, (np.floating, np.integer)) else v)
-                for k, v in asdict(self).items()}
+        return {k: (float(v) if isinstance(v, (np.floating, np.integer)) else v) for k, v in asdict(self).items()}
 
     def rejects(self, alpha: float = ALPHA) -> bool:
         return bool(self.p_value < alpha)
@@ -49,8 +58,9 @@ def _safe_ratio(a, b):
         return float(np.divide(a, b)) if b != 0 else float("nan")
 
 
-def ensemble_p_value(observed: float, null_values, alternative: str = "greater",
-                     tie_rng: np.random.Generator | None = None) -> float:
+def ensemble_p_value(
+    observed: float, null_values, alternative: str = "greater", tie_rng: np.random.Generator | None = None
+) -> float:
     """Monte Carlo p-value with the +1 correction: ``(1 + #extreme) / (1 + n)``.
 
     Null values equal to the observed one count as extreme (conservative). With
@@ -75,8 +85,14 @@ def ensemble_p_value(observed: float, null_values, alternative: str = "greater",
     return (1 + beyond + tied_counted) / (1 + n)
 
 
-def ensemble_test(statistic: str, observed: float, null_values, null_model: str,
-                  alternative: str = "greater", tie_rng: np.random.Generator | None = None) -> TestResult:
+def ensemble_test(
+    statistic: str,
+    observed: float,
+    null_values,
+    null_model: str,
+    alternative: str = "greater",
+    tie_rng: np.random.Generator | None = None,
+) -> TestResult:
     """Compare ``observed`` with a null ensemble (one value per null sample).
 
     ``tie_rng``: break ties between observed and null values at random (see
@@ -89,29 +105,18 @@ def ensemble_test(statistic: str, observed: float, null_values, null_model: str,
     sd = float(null.std(ddof=1)) if len(null) > 1 else float("nan")
     low_q, high_q = np.percentile(null, [2.5, 97.5])
     return TestResult(
-        statistic=statistic, observed=float(observed), expected=expected,
+        statistic=statistic,
+        observed=float(observed),
+        expected=expected,
         ratio=_safe_ratio(observed, expected),
         z=_safe_ratio(observed - expected, sd) if sd and np.isfinite(sd) else float("nan"),
-        ci_low=_safe_ratio(observed, high_q), ci_high=_safe_ratio(observed, low_q),
-        p_value=ensemble_p_value(observed, null, alternative, tie_rng), n_null=len(null),
-        null_model=null_model, alternative=alternative)
-
-
-def analytic_test(statistic: str, observed: float, mean: float, variance: float,
-                  null_model: str, alternative: str = "greater") -> TestResult:
-    """Compare ``observed`` with an analytic null of given mean and variance (normal approximation)."""
-    sd = float(np.sqrt(variance))
-    z = (observed - mean) / sd if sd > 0 else float("nan")
-    if alternative == "greater":
-        p = stats.norm.sf(z)
-    elif alternative == "less":
-        p = stats.norm.cdf(z)
-    else:
-        p = 2 * stats.norm.sf(abs(z))
-    high, low = mean + 1.96 * sd, mean - 1.96 * sd
-    return TestResult(statistic, float(observed), float(mean), _safe_ratio(observed, mean), float(z),
-                      _safe_ratio(observed, high), _safe_ratio(observed, low) if low > 0 else float("inf"),
-                      float(p), 0, null_model, alternative)
+        ci_low=_safe_ratio(observed, high_q),
+        ci_high=_safe_ratio(observed, low_q),
+        p_value=ensemble_p_value(observed, null, alternative, tie_rng),
+        n_null=len(null),
+        null_model=null_model,
+        alternative=alternative,
+    )
 
 
 def benjamini_hochberg(p_values) -> np.ndarray:
@@ -128,20 +133,9 @@ def benjamini_hochberg(p_values) -> np.ndarray:
     return out
 
 
-def bootstrap_ci(values, statistic=np.median, rng: np.random.Generator | None = None,
-                 n_boot: int = 2000, level: float = 0.95) -> tuple[float, float, float]:
-    """Percentile bootstrap: (estimate, low, high) of ``statistic`` over ``values``."""
-    rng = rng if rng is not None else np.random.default_rng(0)
-    x = np.asarray(values, dtype=float)
-    idx = rng.integers(0, len(x), size=(n_boot, len(x)))
-    boots = np.apply_along_axis(statistic, 1, x[idx])
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(boots, [tail, 100 - tail])
-    return float(statistic(x)), float(low), float(high)
-
-
-def bootstrap_ratio(x, y, statistic=np.median, rng: np.random.Generator | None = None,
-                    n_boot: int = 2000, level: float = 0.95) -> tuple[float, float, float]:
+def bootstrap_ratio(
+    x, y, statistic=np.median, rng: np.random.Generator | None = None, n_boot: int = 2000, level: float = 0.95
+) -> tuple[float, float, float]:
     """Percentile bootstrap of ``statistic(x) / statistic(y)`` resampling both groups."""
     rng = rng if rng is not None else np.random.default_rng(0)
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
@@ -154,8 +148,9 @@ def bootstrap_ratio(x, y, statistic=np.median, rng: np.random.Generator | None =
     return float(statistic(x) / statistic(y)), float(low), float(high)
 
 
-def rank_test(statistic: str, x, y, rng: np.random.Generator, alternative: str = "less",
-              n_boot: int = 2000) -> TestResult:
+def rank_test(
+    statistic: str, x, y, rng: np.random.Generator, alternative: str = "less", n_boot: int = 2000
+) -> TestResult:
     """Mann-Whitney U test of group ``x`` against ``y`` with the ratio of medians as
     the effect and its bootstrap 95% interval. Null: both groups from one distribution.
     ``expected`` is the median of ``y``; ``observed`` the median of ``x``."""
@@ -163,29 +158,16 @@ def rank_test(statistic: str, x, y, rng: np.random.Generator, alternative: str =
     u = stats.mannwhitneyu(x, y, alternative=alternative)
     ratio, low, high = bootstrap_ratio(x, y, np.median, rng, n_boot)
     z = stats.norm.isf(u.pvalue) * (1 if alternative == "greater" else -1)
-    return TestResult(statistic, float(np.median(x)), float(np.median(y)), ratio, float(z), low, high,
-                      float(u.pvalue), 0,
-                      "Mann-Whitney U: both groups drawn from one distribution (effect: ratio of medians, bootstrap CI)",
-                      alternative)
-
-
-def elite_closure_test(src, dst, n: int, is_elite, n_samples: int, rng: np.random.Generator,
-                       model: str = "degree", switches_per_edge: float = 10,
-                       progress: bool = False) -> TestResult:
-    """Do elite accounts follow each other more than their degrees imply?
-
-    Statistic: share of the elite's follows that go to other elite accounts
-    (:func:`analysis.measures.elite_closure`). Null: ``model`` rewiring
-    (:mod:`analysis.nullmodels`), one-sided ``greater``. The statistic is a count
-    over a fixed total, so ties with the null are common; they are broken at
-    random with ``rng`` (exact size; see :func:`ensemble_p_value`).
-    """
-    from . import measures, nullmodels
-
-    is_elite = np.asarray(is_elite, dtype=bool)
-    observed = measures.elite_closure(src, dst, is_elite)
-    null = nullmodels.null_ensemble(src, dst, n, lambda s, d: measures.elite_closure(s, d, is_elite),
-                                    n_samples, rng, model=model, switches_per_edge=switches_per_edge,
-                                    progress=progress)
-    return ensemble_test("elite closure (share of elite follows to the elite)", observed, null,
-                         nullmodels.NULL_DESCRIPTIONS[model], tie_rng=rng)
+    return TestResult(
+        statistic,
+        float(np.median(x)),
+        float(np.median(y)),
+        ratio,
+        float(z),
+        low,
+        high,
+        float(u.pvalue),
+        0,
+        "Mann-Whitney U: both groups drawn from one distribution (effect: ratio of medians, bootstrap CI)",
+        alternative,
+    )

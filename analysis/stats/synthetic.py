@@ -8,6 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = [
+    "heavy_tailed_weights",
+    "chung_lu_digraph",
+    "calibration_graph",
+    "planted_elite_graph",
+    "kwak_like_graph",
+    "write_kwak_archive",
+]
+
 
 def heavy_tailed_weights(n: int, exponent: float, rng: np.random.Generator, scale: float = 1.0) -> np.ndarray:
     """Pareto-like node weights ``scale * U^(-1/(exponent-1))``, sorted descending."""
@@ -44,8 +53,14 @@ def calibration_graph(rng: np.random.Generator, n: int = 120, m: float = 700, ex
     return chung_lu_digraph(rng.permutation(out_w), in_w, m, rng)
 
 
-def planted_elite_graph(rng: np.random.Generator, n: int = 120, m: float = 700, elite_size: int = 12,
-                        factor: float = 3.0, exponent: float = 2.5):
+def planted_elite_graph(
+    rng: np.random.Generator,
+    n: int = 120,
+    m: float = 700,
+    elite_size: int = 12,
+    factor: float = 3.0,
+    exponent: float = 2.5,
+):
     """A 'gated' graph: the ``elite_size`` heaviest in-weight nodes follow each other
     ``factor`` times more than their degrees imply. Returns ``(src, dst, elite)``."""
     in_w = heavy_tailed_weights(n, exponent, rng)
@@ -55,26 +70,9 @@ def planted_elite_graph(rng: np.random.Generator, n: int = 120, m: float = 700, 
     return src, dst, elite
 
 
-def reciprocal_graph(rng: np.random.Generator, n: int, m_one_way: int, m_mutual: int):
-    """A random simple digraph with about ``m_one_way`` one-way edges and ``m_mutual`` mutual pairs."""
-    pairs = set()
-    edges = []
-    while len(edges) < 2 * m_mutual:
-        u, v = (int(x) for x in rng.integers(0, n, 2))
-        if u != v and (min(u, v), max(u, v)) not in pairs:
-            pairs.add((min(u, v), max(u, v)))
-            edges += [(u, v), (v, u)]
-    while len(edges) < 2 * m_mutual + m_one_way:
-        u, v = (int(x) for x in rng.integers(0, n, 2))
-        if u != v and (min(u, v), max(u, v)) not in pairs:
-            pairs.add((min(u, v), max(u, v)))
-            edges.append((u, v))
-    array = np.array(edges, dtype=np.int64).reshape(-1, 2)
-    return array[:, 0].copy(), array[:, 1].copy()
-
-
-def kwak_like_graph(rng: np.random.Generator, n: int, m: float, elite_size: int, factor: float = 3.0,
-                    reciprocity: float = 0.3):
+def kwak_like_graph(
+    rng: np.random.Generator, n: int, m: float, elite_size: int, factor: float = 3.0, reciprocity: float = 0.3
+):
     """A planted-elite graph (see :func:`planted_elite_graph`) where each one-way follow
     is returned with probability ``reciprocity``; returns ``(src, dst, elite)``."""
     src, dst, elite = planted_elite_graph(rng, n=n, m=m, elite_size=elite_size, factor=factor)
@@ -84,8 +82,9 @@ def kwak_like_graph(rng: np.random.Generator, n: int, m: float, elite_size: int,
     return pairs[:, 0].copy(), pairs[:, 1].copy(), elite
 
 
-def write_kwak_archive(folder, follower, followee, rng: np.random.Generator, n_parts: int = 4,
-                       id_offset: int = 1_000_000) -> tuple[list, str, int]:
+def write_kwak_archive(
+    folder, follower, followee, rng: np.random.Generator, n_parts: int = 4, id_offset: int = 1_000_000
+) -> tuple[list, str, int]:
     """Write edges in the exact ``twitter_rv.net`` format: ``USER<TAB>FOLLOWER`` lines
     (the second id follows the first), shuffled, split into ``n_parts`` gzip parts
     ``twitter_rv.net.00.gz`` ...; also ``twitter_rv.net.md5``. Ids are shifted by
@@ -97,14 +96,16 @@ def write_kwak_archive(folder, follower, followee, rng: np.random.Generator, n_p
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     order = rng.permutation(len(follower))
-    lines = np.char.add(np.char.add((np.asarray(followee)[order] + id_offset).astype(str), "\t"),
-                        (np.asarray(follower)[order] + id_offset).astype(str))
+    lines = np.char.add(
+        np.char.add((np.asarray(followee)[order] + id_offset).astype(str), "\t"),
+        (np.asarray(follower)[order] + id_offset).astype(str),
+    )
     text = ("\n".join(lines.tolist()) + "\n").encode()
     cuts = [0] + [text.index(b"\n", len(text) * i // n_parts) + 1 for i in range(1, n_parts)] + [len(text)]
     parts = []
     for i in range(n_parts):
         part = folder / f"twitter_rv.net.{i:02d}.gz"
-        part.write_bytes(gzip.compress(text[cuts[i]:cuts[i + 1]], compresslevel=1))
+        part.write_bytes(gzip.compress(text[cuts[i] : cuts[i + 1]], compresslevel=1))
         parts.append(part)
     md5 = hashlib.md5(text).hexdigest()
     (folder / "twitter_rv.net.md5").write_text(f"{md5}  twitter_rv.net\n")
