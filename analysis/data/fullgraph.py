@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .. import paths
+from .. import files, paths
 from .fetch import DataIntegrityError, md5_stream
 from .readers import DataFormatError
 from .registry import get
@@ -89,10 +89,7 @@ def _part_signature(parts) -> list[dict]:
 def write_verified_stamp(parts, digest: str, stamp: Path | None = None) -> Path:
     """Record that ``parts`` (as they are now on disk) have MD5 ``digest``."""
     stamp = Path(stamp or verified_stamp(Path(parts[0]).parent))
-    tmp = stamp.with_name("." + stamp.name + ".tmp")
-    tmp.write_text(json.dumps({"md5": digest, "parts": _part_signature(parts)}, indent=2) + "\n")
-    os.replace(tmp, stamp)
-    return stamp
+    return files.write_json(stamp, {"md5": digest, "parts": _part_signature(parts)})
 
 
 def stamp_matches(parts, stamp: Path | None = None) -> bool:
@@ -209,11 +206,9 @@ def _sql_list(paths_) -> str:
 
 
 def _atomic_copy(con, query: str, target: Path) -> None:
-    tmp = target.with_name("." + target.name + ".tmp")
-    if tmp.exists():
-        tmp.unlink()
-    con.execute(f"COPY ({query}) TO '{tmp}' (FORMAT parquet)")
-    os.replace(tmp, target)
+    with files.atomic_path(target) as tmp:
+        tmp.unlink()  # DuckDB writes the file itself
+        con.execute(f"COPY ({query}) TO '{tmp}' (FORMAT parquet)")
 
 
 def _describe_duckdb_error(message: str) -> str:
@@ -298,8 +293,7 @@ def compute(out: Path, con, accounts: pd.DataFrame | None = None, top: int = 20)
         if zeros:
             counts = pd.concat([pd.DataFrame({"k": [0], "accounts": [zeros]}), counts], ignore_index=True)
         counts["ccdf"] = counts["accounts"][::-1].cumsum()[::-1] / n_nodes
-        counts.to_parquet(out / f".ccdf_{column}.tmp", index=False)
-        os.replace(out / f".ccdf_{column}.tmp", out / f"ccdf_{column}.parquet")
+        files.write_parquet(out / f"ccdf_{column}.parquet", counts)
     top_accounts = con.execute(
         f"SELECT user_id, followers FROM indeg ORDER BY followers DESC, user_id LIMIT {int(top)}"
     ).df()
@@ -307,8 +301,7 @@ def compute(out: Path, con, accounts: pd.DataFrame | None = None, top: int = 20)
         top_accounts = top_accounts.merge(accounts[["user_id", "screen_name", "name"]], on="user_id", how="left")
     stats["top_account"] = int(top_accounts["user_id"].iloc[0]) if len(top_accounts) else None
     stats["top_followers"] = int(top_accounts["followers"].iloc[0]) if len(top_accounts) else None
-    top_accounts.to_parquet(out / ".top_accounts.tmp", index=False)
-    os.replace(out / ".top_accounts.tmp", out / "top_accounts.parquet")
+    files.write_parquet(out / "top_accounts.parquet", top_accounts)
     if accounts is not None:
         con.register("profiled", accounts[["user_id"]])
         _atomic_copy(
@@ -368,9 +361,7 @@ def run(
         "memory_limit": memory_limit,
         "duckdb_memory_bytes_at_end": int(peak or 0),
     }
-    tmp = out / ".manifest.tmp"
-    tmp.write_text(json.dumps(manifest, indent=2) + "\n")
-    os.replace(tmp, manifest_path)
+    files.write_text(manifest_path, json.dumps(manifest, indent=2) + "\n")
     return manifest
 
 

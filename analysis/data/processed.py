@@ -17,56 +17,23 @@ label loader's report. Every file is written atomically (temporary file, rename)
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
+from .. import files, paths
 from . import readers
 from .registry import get
 
 __all__ = [
     "MANIFEST",
-    "write_atomic_parquet",
-    "write_atomic_text",
     "build_processed",
     "read_manifest",
     "load_table",
 ]
 
 MANIFEST = "manifest.json"
-
-
-def write_atomic_parquet(table: pd.DataFrame, target: Path) -> Path:
-    """Write ``table`` to ``target`` via a temporary file in the same folder, then rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    try:
-        table.to_parquet(tmp, index=False)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
-
-
-def write_atomic_text(text: str, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
 
 
 def build_processed(raw: Path | None = None, out: Path | None = None, log=print) -> dict:
@@ -80,7 +47,7 @@ def build_processed(raw: Path | None = None, out: Path | None = None, log=print)
     start = time.perf_counter()
 
     def save(name: str, table: pd.DataFrame) -> None:
-        write_atomic_parquet(table, out / f"{name}.parquet")
+        files.write_parquet(out / f"{name}.parquet", table)
         manifest["tables"][name] = len(table)
         log(f"wrote {name}: {len(table):,} rows ({time.perf_counter() - start:.1f} s)")
 
@@ -97,7 +64,7 @@ def build_processed(raw: Path | None = None, out: Path | None = None, log=print)
     manifest["ego_twitter"] = {"self_loops_dropped": ego.self_loops_dropped, "egos": ego.egos}
     save("konect_icwsm2010_edges", readers.read_konect(raw / get("download.tsv.munmun_twitter_social.tar.bz2").name))
     manifest["seconds"] = round(time.perf_counter() - start, 1)
-    write_atomic_text(json.dumps(manifest, indent=2) + "\n", out / MANIFEST)
+    files.write_text(out / MANIFEST, json.dumps(manifest, indent=2) + "\n")
     return manifest
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import paths
+from .. import files, paths
 
 __all__ = [
     "Recorder",
@@ -68,11 +68,7 @@ class Recorder:
         return mapping
 
     def save(self) -> Path:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.values, indent=1, sort_keys=True) + "\n")
-        tmp.replace(self.path)
-        return self.path
+        return files.write_json(self.path, self.values, indent=1)
 
 
 def read_fragment(notebook: str, folder: Path | None = None) -> dict:
@@ -109,10 +105,7 @@ def merge(folder: Path | None = None, target: Path | None = None) -> dict:
                 raise ValueError(f"{fragment.name} redefines {key!r}")
             flat[key] = value
     tree = nest(flat)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(tree, indent=2, sort_keys=True) + "\n")
-    tmp.replace(target)
+    files.write_json(target, tree)
     return tree
 
 

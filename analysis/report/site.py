@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from .. import paths
+from .. import files, paths
 
 __all__ = [
     "TITLE",
@@ -121,12 +121,7 @@ def render(executed: Path, reports: Path | None = None) -> Path:
     body = make_offline(body, name).replace("<head>", "<head>" + FAVICON, 1)
     body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + navigation(name, report_order(reports)), body, count=1)
     body = body.replace("</body>", navigation(name, report_order(reports)) + "</body>", 1)
-    reports.mkdir(parents=True, exist_ok=True)
-    target = reports / f"{name}.html"
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(body, encoding="utf-8")
-    tmp.replace(target)
-    return target
+    return files.write_text(reports / f"{name}.html", body)
 
 
 def _fmt(value) -> str:
@@ -239,9 +234,7 @@ def build_index(
 <p>Every number on these pages comes from <a href="numbers.json">numbers.json</a>, written by the code that computed it.</p>
 </body></html>
 """
-    target = reports / "index.html"
-    target.write_text(page, encoding="utf-8")
-    return target
+    return files.write_text(reports / "index.html", page)
 
 
 def main(argv=None) -> int:
