@@ -1,18 +1,18 @@
 """Tweeterwood: is Twitter a gated community of celebrities?
 
-Reusable analysis code for the notebooks in ``notebooks/``. One module per stage:
+Reusable analysis code for the notebooks in ``notebooks/``. Subpackages follow the
+data flow (each imports only from those listed after it; see ``pyproject.toml``):
 
-- ``paths``: where every file lives (the only module that knows).
-- ``datasets``: the declarative registry of archived data files.
-- ``fetch``: verified downloads (pooch), mirror support, member digests.
-- ``loading``: parsers from raw archives to tidy tables.
-- ``processed``: builds the Parquet tables in ``data/processed/``.
-- ``measures``: graph measures (reciprocity, follow-back, mixing, closure, concentration).
-- ``nullmodels``: degree-preserving directed rewiring and label permutations.
-- ``kernels``: compiled building blocks of the rewiring (edge-key hash set, xoshiro256** stream, prefetch).
-- ``inference``: tests against null ensembles, intervals, Benjamini-Hochberg.
-- ``figures``: one consistent plotting style.
-- ``results``: ``reports/numbers.json``, the only source of numbers quoted in prose.
+- ``report``: the numbers recorder (``numbers.json``), prose templates, figures,
+  the report site and the notebook runner;
+- ``claims``: the claim catalogue and verdict rule, one module per notebook's
+  claims, and the calibration of the tests;
+- ``nulls``: compiled edge switching, rewiring ensembles, label permutation,
+  analytic companions; ``stats``: generic inference and synthetic graphs;
+- ``data``: the registry of archives and published figures, verified fetching,
+  raw readers, processed tables, descriptors, the full-graph pipeline, sources;
+- ``graph``: the dense graph, the labelled graph and its class rule, measures;
+- ``paths`` (where every file lives) and ``files`` (atomic writes).
 
 Direction convention, everywhere: an edge row ``(follower, followee)`` means
 *follower follows followee*.

@@ -12,19 +12,12 @@ import ast
 from pathlib import Path
 
 from . import paths
+from .claims import catalogue
 from .data import descriptor
 from .report import runner
 
-# notebook: what it needs beyond a follower graph (None: runs on any descriptor)
-APPLIES = {
-    "00-data": "the registered archives (provenance and checks of the built-in data)",
-    "01-claims-and-race": "the 2009 profiles of the accounts the post names",
-    "02-broadcasters": "Kwak-style profiles with hand labels (personal, organization)",
-    "03-follow-back": None,
-    "04-gated-community": None,
-    "05-robustness": "the registered archives (elite sweeps on 2009 profiles, KONECT baseline, ego sampling)",
-    "06-verdict": None,
-}
+# what each notebook needs beyond a follower graph (None: runs on any descriptor), from the catalogue
+APPLIES = {notebook.name: notebook.needs for notebook in catalogue.NOTEBOOKS}
 
 
 def run_descriptor(

@@ -25,7 +25,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-FULL_EDGES = 1_468_365_182
+from analysis.data import registry
+
+FULL_EDGES = registry.published("kwak2009-full")["edges"]
 
 
 def write_archive(folder: Path, edges: int, seed: int, chunk: int = 5_000_000) -> list[Path]:

@@ -10,7 +10,9 @@ and not slow"``) never needs a data file. When ``CI`` or
 
 from __future__ import annotations
 
+import http.server
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,85 @@ def executed(tmp_path_factory, processed):
         NOTEBOOKS, base / "build", base / "reports", {"quick": 1, "seed": 7}, log=lambda *_: None
     )
     return base, numbers
+
+
+class LoopbackServer:
+    """Serves ``files`` (name -> bytes) at ``http://127.0.0.1:PORT/NAME``, HTTP/1.0, honouring
+    ``Range: bytes=START-`` (206, or 416 past the end) unless ``honour_range`` is False.
+
+    ``cut_once(name, keep)`` makes the next transfer of ``name`` announce its full
+    length, send ``keep`` bytes and drop the connection. ``requests`` records every
+    request as ``(name, Range header or None, status)``. Sockets time out after
+    ``TIMEOUT`` seconds, so no handler outlives a test by long.
+    """
+
+    TIMEOUT = 10
+
+    def __init__(self, files: dict[str, bytes] | None = None):
+        self.files = dict(files or {})
+        self.honour_range = True
+        self.requests: list[tuple[str, str | None, int]] = []
+        self._cuts: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self._server.server_address[1]}/"
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+
+    def url(self, name: str) -> str:
+        return self.base + name
+
+    def cut_once(self, name: str, keep: int) -> None:
+        self._cuts[name] = keep
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(self.TIMEOUT)
+        assert not self._thread.is_alive(), "the loopback server did not stop"
+
+    def _handler(self):
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            timeout = server.TIMEOUT
+
+            def do_GET(self):
+                name = self.path.lstrip("/")
+                asked = self.headers.get("Range")
+                data = server.files.get(name)
+                if data is None:
+                    return self._answer(name, asked, 404, {}, b"")
+                start = int(asked.split("=")[1].split("-")[0]) if asked and server.honour_range else 0
+                if start >= len(data) > 0:
+                    return self._answer(name, asked, 416, {"Content-Range": f"bytes */{len(data)}"}, b"")
+                headers = {"Content-Range": f"bytes {start}-{len(data) - 1}/{len(data)}"} if start else {}
+                with server._lock:
+                    keep = server._cuts.pop(name, None)
+                self._answer(name, asked, 206 if start else 200, headers, data[start:], keep)
+
+            def _answer(self, name, asked, status, headers, body, keep=None):
+                server.requests.append((name, asked, status))
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(body if keep is None else body[:keep])
+                self.wfile.flush()
+                if keep is not None:
+                    self.connection.shutdown(2)  # socket.SHUT_RDWR: the client sees the transfer cut short
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+
+@pytest.fixture
+def http_server():
+    """A :class:`LoopbackServer` on 127.0.0.1 (an ephemeral port), stopped at teardown."""
+    server = LoopbackServer()
+    yield server
+    server.close()

@@ -24,7 +24,7 @@ def test_networkx_tries_are_counted_exactly():
     graph = nx.gnp_random_graph(60, 0.1, seed=2, directed=True)
     for max_tries in (20, 37, 200):
         draws = bench._CountingRandom(3)
-        with pytest.raises(nx.NetworkXAlgorithmError):
+        with pytest.raises(nx.NetworkXAlgorithmError, match=rf"^Maximum number of swap attempts \({max_tries + 1}\)"):
             nx.directed_edge_swap(graph.copy(), nswap=max_tries, max_tries=max_tries, seed=draws)
         assert draws.calls == max_tries + 1
 

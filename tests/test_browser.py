@@ -114,7 +114,7 @@ def test_index_has_a_verdict_row_per_claim_and_works_from_the_file_system(browse
     reports, _ = site
     browser.get((reports / "index.html").as_uri())
     rows = browser.execute_script("return document.querySelectorAll('#verdicts tbody tr').length;")
-    assert rows == len(catalogue.CLAIM_SOURCES)
+    assert rows == len(catalogue.CLAIMS)
     loaded = browser.execute_script("return Array.from(document.images).every(i => i.complete && i.naturalWidth > 0);")
     assert loaded
     cards = browser.execute_script("return document.querySelectorAll('.card').length;")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import numpy as np
@@ -86,7 +87,9 @@ def test_whitespace_file_with_column_indices_and_reversed_direction(tmp_path):
         (('follower = "source"', 'follower = "src"'), "edges.follower: column 'src' not in edges.csv"),
         (('followee = "target"', "followee = 7"), "edges.followee: column 7 does not exist"),
         (('label = "star"', 'label = "nobody"'), "selects no account"),
-        (('label = "star"', "threshold = 0"), "selects every account"),
+        (('label = "star"', "threshold = 1"), "selects every account"),
+        (('label = "star"', "threshold = 0"), "threshold needs a positive number"),
+        (('label = "star"', 'top = "ten"'), "top needs a number"),
         (('label = "star"', 'top = 1\nlabel = "star"'), "exactly one of"),
         (('file = "edges.csv"', 'file = "missing.csv"'), "edges.file: file .*missing.csv does not exist"),
         (('citation = "made up"', 'colour = "blue"'), "unknown fields"),
@@ -111,9 +114,13 @@ def test_bad_files_name_the_file_and_line(graph_files):
 
 
 def test_registered_archives_have_descriptors(processed):
+    for name in (*sources.GRAPH_DATASETS, sources.FULL_GRAPH):
+        desc = descriptor.read_descriptor(descriptor.registered(name))
+        assert desc.name == name and desc.citation and desc.title and desc.description and desc.caveats
     for name in sources.GRAPH_DATASETS:
         desc = descriptor.read_descriptor(descriptor.registered(name))
-        assert desc.name == name and desc.citation
+        assert desc.resolve(desc.edges["file"]) == processed / f"{name}_edges.parquet"
+        assert desc.resolve(desc.edges["file"]).exists()
 
 
 @pytest.mark.notebooks
@@ -156,8 +163,36 @@ def test_planted_elite_is_found_by_the_verdict(tmp_path, processed, monkeypatch)
     assert set(verdicts) == {"C2", "C4", "C5"}
     assert verdicts["C4"] == "supported"
     index = (reports / "index.html").read_text()
-    assert "02-broadcasters" in index and "skipped" in index
+    skipped = re.findall(r'<div class="card skipped"><b>([^<]+)</b>', index)
+    assert skipped == ["00-data", "01-claims-and-race", "02-broadcasters", "05-robustness"]
+    assert sorted(p.stem for p in reports.glob("[0-9][0-9]-*.html")) == ["03-follow-back", "04-gated-community",
+                                                                         "06-verdict"]  # fmt: skip
     assert not (tmp_path / "reports" / "index.html").exists()  # the default reports are untouched
+    _pages_speak_of_their_own_graph(reports, "A planted gated community")
+
+
+ALIEN = ("ego-Twitter", "ego networks", "2009 profile", "SNAP", "Kwak", "2012")
+
+
+def _pages_speak_of_their_own_graph(reports, title):
+    """Every page of a descriptor run names its graph, says nothing of the project's own data,
+    and links only to pages that exist."""
+    import html as html_lib
+
+    pages = sorted(reports.glob("*.html"))
+    assert {p.stem for p in pages} >= {"index", "03-follow-back", "04-gated-community", "06-verdict"}
+    for page in pages:
+        text = page.read_text()
+        body = re.sub(r"<(script|style)[^>]*>.*?</\\1>", " ", text, flags=re.S | re.I)
+        words = html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
+        if page.stem in ("index", "03-follow-back", "04-gated-community"):
+            assert title in words, f"{page.name} does not name its graph"
+        for alien in ALIEN:
+            assert alien not in words, (
+                f"{page.name} speaks of {alien!r}: " + words[max(0, words.find(alien) - 80) :][:200]
+            )
+        for href in re.findall(r'href="([^"#:]+)(?:#[^"]*)?"', text):
+            assert (page.parent / href).exists(), f"{page.name} links to missing {href}"
 
 
 @pytest.mark.notebooks

@@ -37,3 +37,39 @@ def test_makefile_targets_have_help_lines():
 def test_readme_opens_with_the_two_commands():
     head = "\n".join((ROOT / "README.md").read_text().splitlines()[:30])
     assert "make test" in head and "\nmake\n" in head + "\n"
+
+
+def _lock() -> dict[str, str]:
+    """``{name: pinned version}`` of requirements.lock."""
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==([^\s\\]+)", (ROOT / "requirements.lock").read_text(), re.MULTILINE)
+    return {name.lower().replace("_", "-"): version for name, version in pins}
+
+
+def test_the_lock_pins_every_dependency_within_its_declared_range_with_hashes():
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = project["dependencies"] + project["optional-dependencies"]["dev"]
+    pins = _lock()
+    for line in declared:
+        requirement = Requirement(line.split("#")[0])
+        name = requirement.name.lower().replace("_", "-")
+        assert name in pins, f"{name} is not in requirements.lock: run `make lock`"
+        assert requirement.specifier.contains(pins[name], prereleases=True), f"{name}=={pins[name]} not {requirement}"
+    text = (ROOT / "requirements.lock").read_text()
+    assert text.count("--hash=sha256:") >= len(pins)
+    blocks = re.split(r"\n(?=[A-Za-z0-9_.-]+==)", text.split("\n\n", 1)[-1])
+    assert all("--hash=sha256:" in block for block in blocks if "==" in block), "every pin needs its hashes"
+    assert "file://" not in text and "--index-url" not in text, "the lock must not name this machine's indexes"
+
+
+def test_environment_yml_agrees_with_the_lock():
+    """Every conda dependency is a declared one, and the lock satisfies it (so both give one environment)."""
+    from packaging.requirements import Requirement
+
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pins = _lock()
+    for entry in env["dependencies"]:
+        if isinstance(entry, str) and not entry.startswith(("python=", "pip")):
+            requirement = Requirement(entry)
+            assert requirement.specifier.contains(pins[requirement.name.lower()], prereleases=True), entry

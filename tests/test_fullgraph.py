@@ -2,13 +2,16 @@
 
 import gzip
 import json
+import os
+import re
+import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.data import fullgraph, sources
-from analysis.data.fetch import DataIntegrityError
+from analysis.data import fullgraph, registry, sources
+from analysis.data.fetch import DataIntegrityError, DownloadError
 from analysis.data.readers import DataFormatError
 from analysis.graph import measures
 from analysis.stats import synthetic
@@ -144,22 +147,18 @@ def test_an_interrupted_run_is_not_trusted(archive, tmp_path):
     assert fullgraph.is_available(out)
     broken = tmp_path / "twitter_rv.net.03.gz"
     broken.write_bytes(gzip.compress(b"1\t2\n3\n"))
-    with pytest.raises(DataFormatError):
+    with pytest.raises(DataFormatError, match="twitter_rv.net.03.gz"):
         fullgraph.run(archive["parts"][:3] + [broken], out, verify=False, memory_limit="1GB", log=lambda *_: None)
     assert not fullgraph.is_available(out)
     assert not (out / "manifest.json").exists()
 
 
 def test_expected_values_check():
-    stats = {
-        "nodes": 41_652_230,
-        "edges": 1_468_365_182,
-        "reciprocity_pairs": 0.2214,
-        "reciprocity_edges": 0.3624,
-        "followed_back_by_none": 0.6761,
-        "top_account": 19_058_681,
-        "top_followers": 2_997_469,
-    }
+    published = registry.published("kwak2009-full")
+    stats = {**published, "reciprocity_pairs": published["reciprocity_pairs"] + 4e-4,
+             "reciprocity_edges": published["reciprocity_edges"] + 4e-4,
+             "followed_back_by_none": published["followed_back_by_none"] + 1e-4}  # fmt: skip
+    assert published == fullgraph.EXPECTED
     assert all(fullgraph.check_expected(stats).values())
     assert not fullgraph.check_expected({**stats, "nodes": 1})["nodes"]
 
@@ -177,64 +176,76 @@ def test_notebooks_fall_back_without_the_archive():
 
     if fullgraph.is_available():
         pytest.skip("the archive is present")
-    dataset, note = sources.resolve_dataset("kwak2009-full")
-    assert dataset == "ego_twitter" and "make data-full" in note
+    info = sources.describe("kwak2009-full")
+    assert info.name == "ego_twitter" and "make data-full" in info.note and info.kwak_profiles
 
 
-class _RangeHandler:
-    """A loopback HTTP server that honours Range requests and can cut a transfer short."""
-
-    def __init__(self, files: dict[str, bytes]):
-        import http.server
-        import threading
-
-        outer = self
-        self.files, self.cut_once = files, set()
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                data = outer.files[self.path.lstrip("/")]
-                start = 0
-                if "Range" in self.headers:
-                    start = int(self.headers["Range"].split("=")[1].split("-")[0])
-                body = data[start:]
-                self.send_response(206 if start else 200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if self.path in outer.cut_once:
-                    outer.cut_once.discard(self.path)
-                    self.wfile.write(body[: len(body) // 3])
-                    self.wfile.flush()
-                    self.connection.shutdown(2)
-                    return
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+def test_download_parts_resumes_an_interrupted_transfer(archive, tmp_path, http_server):
+    names = fullgraph.PART_NAMES
+    http_server.files.update({p.name: p.read_bytes() for p in archive["parts"]})
+    urls = [http_server.url(name) for name in names]
+    http_server.cut_once(names[1], keep=3 * 1024)
+    raw = tmp_path / "raw"
+    total = len(http_server.files[names[1]])
+    message = (
+        rf"^{names[1]}: transfer interrupted at 3072 of {total} bytes \(ChunkedEncodingError\); run again to resume$"
+    )
+    with pytest.raises(DownloadError, match=message):
+        fullgraph.download_parts(raw, urls, progress=False, chunk=1024)
+    assert sorted(p.name for p in raw.iterdir()) == [names[0], names[1] + ".part"]
+    assert (raw / (names[1] + ".part")).read_bytes() == http_server.files[names[1]][:3072]
+    parts = fullgraph.download_parts(raw, urls, progress=False)  # resumes with a Range request
+    assert [p.read_bytes() for p in parts] == [http_server.files[n] for n in names]
+    assert sorted(p.name for p in raw.iterdir()) == sorted(names)
+    assert http_server.requests == [
+        (names[0], None, 200),
+        (names[1], None, 200),
+        (names[1], "bytes=3072-", 206),  # part 00 is on disk already: not asked for again
+        (names[2], None, 200),
+        (names[3], None, 200),
+    ]
+    assert fullgraph.verify_parts(parts, archive["md5"], archive["size"]) == archive["md5"]
 
 
-def test_download_parts_resumes_an_interrupted_transfer(archive, tmp_path):
-    files = {p.name: p.read_bytes() for p in archive["parts"]}
-    server = _RangeHandler(files)
-    try:
-        urls = [server.base + name for name in fullgraph.PART_NAMES]
-        server.cut_once.add("/" + fullgraph.PART_NAMES[1])
-        raw = tmp_path / "raw"
-        with pytest.raises(DataIntegrityError, match="transfer interrupted"):
-            fullgraph.download_parts(raw, urls, progress=False, chunk=1024)
-        partial = raw / (fullgraph.PART_NAMES[1] + ".part")
-        assert partial.exists() and 0 < partial.stat().st_size < len(files[fullgraph.PART_NAMES[1]])
-        assert not (raw / fullgraph.PART_NAMES[1]).exists()
-        parts = fullgraph.download_parts(raw, urls, progress=False)  # resumes with a Range request
-        assert [p.read_bytes() for p in parts] == [files[n] for n in fullgraph.PART_NAMES]
-        assert fullgraph.verify_parts(parts, archive["md5"], archive["size"]) == archive["md5"]
-    finally:
-        server.close()
+def test_download_parts_names_the_part_a_server_does_not_have(tmp_path, http_server):
+    urls = [http_server.url(name) for name in fullgraph.PART_NAMES]
+    message = (
+        rf"^twitter_rv.net.00.gz: {re.escape(urls[0])} answered HTTP 404; check the URL or the mirror, then run again$"
+    )
+    with pytest.raises(DownloadError, match=message):
+        fullgraph.download_parts(tmp_path, urls, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_verified_stamp_matches_only_while_the_parts_are_unchanged(archive, tmp_path):
+    parts = []
+    for source in archive["parts"]:
+        copy = tmp_path / source.name
+        shutil.copy(source, copy)
+        parts.append(copy)
+    stamp = fullgraph.verified_stamp(tmp_path)
+    assert not fullgraph.stamp_matches(parts)  # no stamp yet
+    assert fullgraph.write_verified_stamp(parts, archive["md5"]) == stamp
+    assert json.loads(stamp.read_text())["md5"] == archive["md5"]
+    assert fullgraph.stamp_matches(parts) and fullgraph.stamp_matches(parts, stamp)
+    shutil.copy(stamp, tmp_path / "elsewhere.json")
+    assert fullgraph.stamp_matches(parts, tmp_path / "elsewhere.json")
+
+    before = parts[2].stat()
+    os.utime(parts[2], ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))  # touched: same bytes, new mtime
+    assert not fullgraph.stamp_matches(parts)
+    os.utime(parts[2], ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert fullgraph.stamp_matches(parts)
+
+    with parts[3].open("ab") as handle:  # one more byte, mtime put back: the size alone gives it away
+        handle.write(b"\0")
+    mtime = parts[3].stat().st_mtime_ns
+    os.utime(parts[3], ns=(mtime, json.loads(stamp.read_text())["parts"][3]["mtime_ns"]))
+    assert parts[3].stat().st_size == archive["parts"][3].stat().st_size + 1
+    assert not fullgraph.stamp_matches(parts)
+
+    fullgraph.write_verified_stamp(parts, "0" * 32)  # verified again as they are now
+    assert fullgraph.stamp_matches(parts)
+    parts[0].unlink()
+    assert not fullgraph.stamp_matches(parts)
+    assert not fullgraph.stamp_matches(parts[1:])  # a different list of parts

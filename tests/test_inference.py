@@ -18,7 +18,20 @@ def test_ensemble_test_fields():
     low, high = np.percentile(null, [2.5, 97.5])
     assert result.ci_low == pytest.approx(97.5 / high) and result.ci_high == pytest.approx(97.5 / low)
     assert result.z == pytest.approx((97.5 - 50) / null.std(ddof=1))
-    assert set(result.as_dict()) >= {"observed", "expected", "ratio", "z", "ci_low", "ci_high", "p_value"}
+    assert result.as_dict() == {
+        "statistic": "s",
+        "observed": 97.5,
+        "expected": result.expected,
+        "ratio": result.ratio,
+        "z": result.z,
+        "ci_low": result.ci_low,
+        "ci_high": result.ci_high,
+        "p_value": result.p_value,
+        "n_null": 99,
+        "null_model": "toy null",
+        "alternative": "greater",
+    }
+    assert all(type(v) in (str, int, float) for v in result.as_dict().values())  # plain JSON types, no numpy scalars
 
 
 def test_p_value_is_never_zero_and_ties_are_handled():
@@ -28,7 +41,7 @@ def test_p_value_is_never_zero_and_ties_are_handled():
     randomised = [inference.ensemble_p_value(0.0, np.zeros(19), tie_rng=rng) for _ in range(4000)]
     assert np.mean(np.array(randomised) <= 0.05) == pytest.approx(0.05, abs=0.015)
     assert inference.ensemble_p_value(-5, np.arange(10), "less") == pytest.approx(1 / 11)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="alternative must be greater, less or two-sided, not 'bigger'"):
         inference.ensemble_p_value(0, [1], "bigger")
 
 

@@ -109,11 +109,25 @@ def test_labels_follow_the_documented_rules_and_report_every_case(tmp_path):
         "unknown",
     ]
     assert report.rows == 10 and report.taken_as_is == 3 and report.not_as_is == 7
-    lines = sorted(line for found in report.cases.values() for line in found)
-    assert lines == [3, 4, 5, 6, 7, 8, 9]
-    summary = report.summary()
-    assert "10 rows, 3 taken as they were, 7 not" in summary
-    assert "26 fields, no label column: unknown: 1 (lines 7)" in summary
+    assert report.cases == {
+        "label 'p' mapped to personal": [3],
+        "label 'Pf' mapped to personal": [4],
+        "label 'OP' not a P/O/U code: set to unknown": [5],
+        "label '' not a P/O/U code: set to unknown": [6],
+        "26 fields, no label column: unknown": [7],
+        "28 fields, label taken from the last field": [8],
+        "28 fields with conflicting labels 'P'/'O': unknown": [9],
+    }
+    assert report.summary().splitlines() == [
+        "10 rows, 3 taken as they were, 7 not:",
+        "  26 fields, no label column: unknown: 1 (lines 7)",
+        "  28 fields with conflicting labels 'P'/'O': unknown: 1 (lines 9)",
+        "  28 fields, label taken from the last field: 1 (lines 8)",
+        "  label '' not a P/O/U code: set to unknown: 1 (lines 6)",
+        "  label 'OP' not a P/O/U code: set to unknown: 1 (lines 5)",
+        "  label 'Pf' mapped to personal: 1 (lines 4)",
+        "  label 'p' mapped to personal: 1 (lines 3)",
+    ]
 
 
 def test_labels_reject_rows_with_other_field_counts(tmp_path):

@@ -7,7 +7,7 @@ from analysis.data import registry
 
 def test_registry_entries_are_complete():
     files = registry.registry()
-    assert set(files) >= {
+    assert set(files) == {
         "celebrities_profiles.txt",
         "celebrities_profiles_labeled.txt",
         "twitter.tar.gz",

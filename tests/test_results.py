@@ -1,10 +1,14 @@
+import hashlib
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from analysis.claims import broadcasters, catalogue
 from analysis.report import results
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_recorder_writes_plain_json_and_merge_nests(tmp_path):
@@ -16,7 +20,11 @@ def test_recorder_writes_plain_json_and_merge_nests(tmp_path):
     other = results.Recorder("02-y", folder=tmp_path / "numbers")
     other.record("a.f", True)
     tree = results.merge(tmp_path / "numbers", tmp_path / "numbers.json")
+    build = tree.pop("build")
     assert tree == {"a": {"b": 3, "c": 0.123456789012, "f": True}, "d": None, "e": {"x": [1, 2]}}
+    assert len(build["commit"]) == 40 or build["commit"] == "unknown"
+    assert build["lock_sha256"] == hashlib.sha256((ROOT / "requirements.lock").read_bytes()).hexdigest()
+    tree["build"] = build
     assert json.loads((tmp_path / "numbers.json").read_text()) == tree
 
 
@@ -43,3 +51,32 @@ def test_uniform_top_k_share_matches_brute_force():
     brute = [np.sort(np.bincount(rng.integers(0, n, m), minlength=n))[-k:].sum() / m for _ in range(300)]
     fast = broadcasters.uniform_top_k_share(n, m, k, rng, 3000)
     assert abs(np.mean(brute) - fast.mean()) < 4 * np.std(brute) / np.sqrt(300)
+
+
+def test_the_catalogue_is_the_one_home_of_the_claims():
+    ids = [c.id for c in catalogue.CLAIMS]
+    assert ids == [f"C{i}" for i in range(1, 8)] and len(set(ids)) == len(ids)
+    names = [nb.name for nb in catalogue.NOTEBOOKS]
+    for entry in catalogue.CLAIMS:
+        assert entry.notebook in names and entry.direction in ("greater", "less") and entry.post and entry.statement
+    assert catalogue.claim_notebooks() == ["01-claims-and-race", "02-broadcasters", "03-follow-back",
+                                           "04-gated-community"]  # fmt: skip
+    with pytest.raises(KeyError, match="no claim 'C99'"):
+        catalogue.claim("C99")
+    with pytest.raises(ValueError, match="direction must be"):
+        catalogue.verdict(0.01, 2.0, "bigger")
+
+
+def test_readme_claim_table_is_the_catalogue():
+    readme = (ROOT / "README.md").read_text()
+    assert catalogue.markdown_table() in readme, "README claim table differs: python -m analysis.claims.catalogue"
+
+
+def test_site_and_cli_read_the_catalogue():
+    from analysis import __main__ as cli
+    from analysis.report import site
+
+    assert {nb.name: nb.title for nb in catalogue.NOTEBOOKS} == site.NOTEBOOK_TITLES
+    assert cli.APPLIES["03-follow-back"] is None and cli.APPLIES["02-broadcasters"]
+    numbers = {"claims": [{"id": "C2", "short": "x", "verdict": "supported", "effect": 0.5}]}
+    assert site.finding("03-follow-back", numbers) == "C2 x: supported (effect 0.5)"

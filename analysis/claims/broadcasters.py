@@ -15,7 +15,6 @@ __all__ = [
     "stratified_median_test",
     "test_follow_few",
     "test_brands_follow_back",
-    "KWAK_PUBLISHED",
     "test_concentration",
     "uniform_top_k_share",
     "test_top_accounts_share",
@@ -27,9 +26,14 @@ def stratified_median_test(
 ) -> tuple[inference.TestResult, np.ndarray]:
     """Median of ``values`` in the group against label permutations within strata of
     ``strata_by`` (log-binned, 4 bins a decade): null 3, so that 'the group is more
-    popular' is not mistaken for the effect."""
+    popular' is not mistaken for the effect. Rows whose value is missing (NaN, e.g. a
+    ratio of an account without followers) are left out before testing."""
     values = np.asarray(values, dtype=float)
     group_mask = np.asarray(group_mask, dtype=bool)
+    strata_by = np.asarray(strata_by, dtype=float)
+    if not np.isfinite(values).all():
+        finite = np.isfinite(values)
+        values, group_mask, strata_by = values[finite], group_mask[finite], strata_by[finite]
     strata = permutation.degree_strata(strata_by, np.zeros(len(values)), bins_per_decade=4)
     observed = float(np.median(values[group_mask]))
     null = np.array(
@@ -76,9 +80,6 @@ def test_brands_follow_back(accounts: pd.DataFrame, rng, n_perm: int):
     )
 
 
-KWAK_PUBLISHED = {"nodes": 41_652_230, "edges": 1_468_365_182}  # Kwak et al. WWW 2010, the complete July 2009 graph
-
-
 def test_concentration(in_degrees, rng, n_null: int) -> tuple[inference.TestResult, np.ndarray]:
     """Gini of followers (in-degree) over all accounts of a graph against the same
     number of follows sent to uniformly random accounts (multinomial allocation).
@@ -105,7 +106,8 @@ def uniform_top_k_share(n_accounts: int, n_follows: int, k: int, rng, n_null: in
 
     lam = n_follows / n_accounts
     # lowest value whose upper tail holds many more than k accounts: the top k lie above it
-    start = int(stats.poisson.isf(min(0.5, 50 * k / n_accounts), lam))
+    tail = 50 * k / n_accounts
+    start = 0 if tail >= 0.5 else int(stats.poisson.isf(tail, lam))
     stop = int(lam + 12 * np.sqrt(lam) + 60)  # P(X >= stop) is far below 1 / n_accounts
     values = np.arange(start, stop)
     probs = stats.poisson.pmf(values, lam)

@@ -80,8 +80,8 @@ def follow_back_by_class(
                 "null_low": low,
                 "null_high": high,
                 "effect": result.ratio,
-                "effect_low": result.ci_low,
-                "effect_high": result.ci_high,
+                "ci_low": result.ci_low,
+                "ci_high": result.ci_high,
                 "p_value": result.p_value,
                 "alternative": alternative,
             }

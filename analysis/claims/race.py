@@ -77,7 +77,7 @@ def test_race(accounts: pd.DataFrame) -> tuple[inference.TestResult, dict]:
         "@aplusk followers gained per day of account age",
         observed,
         others,
-        "@aplusk exchangeable with the other 6,498 profiled accounts",
+        f"@aplusk exchangeable with the other {len(others):,} profiled accounts",
     )
     by_name = accounts.set_index("screen_name")
     created = by_name.loc["aplusk", "created_at"]

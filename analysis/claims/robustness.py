@@ -54,8 +54,8 @@ def closure_sweep(
                 "observed": result.observed,
                 "expected": result.expected,
                 "effect": result.ratio,
-                "effect_low": result.ci_low,
-                "effect_high": result.ci_high,
+                "ci_low": result.ci_low,
+                "ci_high": result.ci_high,
                 "p_value": result.p_value,
             }
         )
@@ -100,6 +100,8 @@ def mixing_settled(mixing: pd.DataFrame, used: float, tolerance_se: float = 3.0)
     at = table.index[np.isclose(table["switches_per_edge"], used)]
     if len(at) == 0:
         raise ValueError(f"{used} switches per edge is not among the mixing levels")
+    if len(table) < 2:
+        raise ValueError("the mixing check needs at least two chain lengths")
     i = int(at[0])
     others = table.iloc[i + 1 :] if i + 1 < len(table) else table.iloc[i - 1 : i]
     here = table.iloc[i]

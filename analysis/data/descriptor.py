@@ -34,7 +34,7 @@ when it gives follower counts, i.e. profiles of notable accounts), *regular*
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +42,7 @@ import pandas as pd
 
 from .. import paths
 from ..graph import measures
-from ..graph.labelled import LabelledGraph
+from ..graph.labelled import LabelledGraph, label_graph
 
 __all__ = [
     "REGISTERED_DIR",
@@ -52,7 +52,7 @@ __all__ = [
     "read_descriptor",
     "load_edges",
     "load_accounts",
-    "elite_mask",
+    "elite_definition",
     "load_graph",
 ]
 
@@ -72,7 +72,9 @@ class Descriptor:
     elite: dict
     title: str = ""
     citation: str = ""
-    extra: dict = field(default_factory=dict)
+    description: str = ""
+    caveats: tuple[str, ...] = ()
+    kwak_profiles: bool = False
 
     def resolve(self, value: str) -> Path:
         path = Path(str(value).replace("{processed}", str(paths.processed_dir())))
@@ -120,9 +122,13 @@ def read_descriptor(path: str | Path) -> Descriptor:
         )
     if "label" in elite and (accounts is None or "class" not in accounts):
         raise DescriptorError(f"{path.name}: elite.label needs accounts.class")
-    unknown = set(table) - {"name", "title", "citation", "edges", "accounts", "elite"}
+    unknown = set(table) - {"name", "title", "citation", "description", "caveats", "kwak_profiles", "edges",
+                            "accounts", "elite"}  # fmt: skip
     if unknown:
         raise DescriptorError(f"{path.name}: unknown fields {sorted(unknown)}")
+    caveats = table.get("caveats", [])
+    if not isinstance(caveats, list) or not all(isinstance(c, str) for c in caveats):
+        raise DescriptorError(f"{path.name}: caveats must be a list of strings")
     return Descriptor(
         name=str(name),
         source=path,
@@ -131,6 +137,9 @@ def read_descriptor(path: str | Path) -> Descriptor:
         elite=elite,
         title=table.get("title", ""),
         citation=table.get("citation", ""),
+        description=table.get("description", ""),
+        caveats=tuple(caveats),
+        kwak_profiles=bool(table.get("kwak_profiles", False)),
     )
 
 
@@ -230,44 +239,22 @@ def load_accounts(desc: Descriptor) -> pd.DataFrame | None:
     return out
 
 
-def elite_mask(desc: Descriptor, graph: measures.Graph, accounts: pd.DataFrame | None) -> np.ndarray:
-    """Which graph nodes are the elite; refuses an empty elite or one that is everybody."""
-    elite = desc.elite
-    mask = np.zeros(graph.n, dtype=bool)
-    if "label" in elite:
-        chosen = accounts.loc[accounts["class"] == str(elite["label"]), "user_id"]
-        nodes = graph.index_of(chosen.to_numpy())
-        mask[nodes[nodes >= 0]] = True
-    else:
-        if accounts is not None and "followers" in accounts:
-            followers = np.zeros(graph.n)
-            nodes = graph.index_of(accounts["user_id"].to_numpy())
-            followers[nodes[nodes >= 0]] = accounts["followers"].to_numpy()[nodes >= 0]
-        else:
-            followers = measures.in_degree(graph.dst, graph.n)
-        if "top" in elite:
-            mask[measures.top_k_by(followers, int(elite["top"]))] = True
-        else:
-            mask = followers >= float(elite["threshold"])
-    if not mask.any():
-        raise DescriptorError(f"{desc.source.name}: the elite {elite} selects no account of the graph")
-    if mask.all():
-        raise DescriptorError(f"{desc.source.name}: the elite {elite} selects every account of the graph")
-    return mask
+def elite_definition(desc: Descriptor) -> str:
+    """The descriptor's ``[elite]`` as an elite definition of :func:`analysis.graph.labelled.elite_ids`
+    (``label = "x"`` -> ``"label:x"``, ``top = 100`` -> ``"top:100"``, ``threshold = N`` -> ``"threshold:N"``)."""
+    ((kind, value),) = desc.elite.items()
+    return f"{kind}:{value}"
 
 
-def load_graph(desc: Descriptor):
-    """The labelled graph of a descriptor (see :class:`analysis.graph.labelled.LabelledGraph`)."""
-
+def load_graph(desc: Descriptor) -> LabelledGraph:
+    """The labelled graph of a descriptor, classed by the project's one rule
+    (:func:`analysis.graph.labelled.label_graph`; the accounts' ``class`` column is the label)."""
     edges, _ = load_edges(desc)
     accounts = load_accounts(desc)
+    if accounts is not None:
+        accounts = accounts.rename(columns={"class": "label"})
     graph = measures.index_edges(edges)
-    classes = np.full(graph.n, "regular", dtype=object)
-    if accounts is not None and "followers" in accounts:
-        # profiled accounts (the file gives follower counts) that are not the elite
-        nodes = graph.index_of(accounts["user_id"].to_numpy())
-        classes[nodes[nodes >= 0]] = "popular"
-    mask = elite_mask(desc, graph, accounts)
-    classes[mask] = "celebrity"
-    rule = ", ".join(f"{k}:{v}" for k, v in desc.elite.items())
-    return LabelledGraph(desc.name, graph, classes.astype(str), mask, rule)
+    try:
+        return label_graph(desc.name, graph, accounts, elite_definition(desc))
+    except ValueError as error:
+        raise DescriptorError(f"{desc.source.name}: [elite] {error}") from None

@@ -4,8 +4,11 @@ Order of sources for a file: the mirror named by ``TWEETERWOOD_DATA_MIRROR`` (a
 folder or a base URL) first, then the canonical URL, then the public mirrors.
 Each candidate is written to a hidden staging folder inside ``data/raw/``, its
 digest checked, and only then renamed into place, so ``data/raw/`` never holds a
-half-written or unverified file under a registered name. HTTP transfers go
-through pooch (with a progress bar); a folder mirror is copied.
+half-written or unverified file under a registered name. A folder mirror is
+copied; every HTTP transfer, here and for the full graph's parts
+(:mod:`analysis.data.fullgraph`), goes through :func:`download`: streamed into a
+``.part`` file with a progress bar, resumed with an HTTP Range request, renamed
+only when complete.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-import pooch
+import requests
 
 from .. import paths
 from .registry import DataFile, default_files
@@ -29,6 +32,7 @@ __all__ = [
     "STAGING_PREFIX",
     "CHUNK",
     "DataIntegrityError",
+    "DownloadError",
     "FetchError",
     "sha256_file",
     "sha256_members",
@@ -36,6 +40,7 @@ __all__ = [
     "actual_digest",
     "verify",
     "candidate_sources",
+    "download",
     "fetch",
     "main",
 ]
@@ -48,6 +53,14 @@ class DataIntegrityError(RuntimeError):
     """A file's digest does not match the registry (names file, expected, actual)."""
 
 
+class DownloadError(DataIntegrityError):
+    """A transfer did not deliver the whole file: HTTP status, no connection, or cut short.
+
+    One line naming the file and what to do. A DataIntegrityError, since what it
+    leaves behind (a ``.part`` file) is an incomplete copy.
+    """
+
+
 class FetchError(RuntimeError):
     """No source could deliver a verified copy of a file."""
 
@@ -57,7 +70,8 @@ class FetchError(RuntimeError):
 
 def sha256_file(path: Path) -> str:
     """SHA-256 hex digest of a file's bytes."""
-    return pooch.file_hash(str(path), alg="sha256")
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def sha256_members(path: Path) -> str:
@@ -153,12 +167,92 @@ def _copy_with_progress(source: Path, target: Path, progress: bool) -> None:
         bar.close()
 
 
+def download(
+    url: str, target: Path, progress: bool = True, chunk: int = CHUNK, resume: bool = True, timeout: float = 60
+) -> Path:
+    """Stream ``url`` into ``target`` through ``TARGET.part``; rename it onto ``target`` only when whole.
+
+    With ``resume`` an existing ``.part`` file is continued with an HTTP Range
+    request; a server that ignores the range (answers 200) or cannot satisfy it
+    (416) is read again from the first byte. A transfer is whole when its length
+    is the one the server announced. Raises DownloadError (one line, naming the
+    file and what to do) on an HTTP error status, a failed connection or an
+    interrupted transfer; the ``.part`` file is kept for the next attempt (the
+    bytes of the ``chunk`` being read when the connection broke are lost).
+    """
+    target = Path(target)
+    partial = target.with_name(target.name + ".part")
+    if not resume:
+        partial.unlink(missing_ok=True)
+    done = partial.stat().st_size if partial.exists() else 0
+    headers = {"Accept-Encoding": "identity"}  # the bytes as stored, so lengths and ranges agree
+    if done:
+        headers["Range"] = f"bytes={done}-"
+    retry = "run again to resume" if resume else "run again"
+    try:
+        response = requests.get(url, headers=headers, stream=True, timeout=timeout)
+    except requests.exceptions.RequestException as error:
+        raise DownloadError(
+            f"{target.name}: cannot reach {url} ({type(error).__name__}); check the network or the mirror, then {retry}"
+        ) from error
+    with response:
+        if done and (response.status_code == 416 or _range_start(response) not in (None, done)):
+            # the server cannot send the rest from byte `done` (or sent another range): start again
+            response.close()
+            partial.unlink()
+            return download(url, target, progress, chunk, resume, timeout)
+        if response.status_code >= 400:
+            raise DownloadError(
+                f"{target.name}: {url} answered HTTP {response.status_code}; check the URL or the mirror, then run again"
+            )
+        if response.status_code != 206:
+            done = 0  # the server ignored the range: start again
+        length = response.headers.get("Content-Length")
+        total = done + int(length) if length is not None else None
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=total, initial=done, unit="B", unit_scale=True, desc=target.name, file=sys.stderr)
+        try:
+            with open(partial, "ab" if done else "wb") as handle:
+                for block in response.iter_content(chunk):
+                    handle.write(block)
+                    if bar:
+                        bar.update(len(block))
+        except requests.exceptions.RequestException as error:
+            size = partial.stat().st_size
+            of = f" of {total}" if total is not None else ""
+            raise DownloadError(
+                f"{target.name}: transfer interrupted at {size}{of} bytes ({type(error).__name__}); {retry}"
+            ) from error
+        finally:
+            if bar:
+                bar.close()
+    size = partial.stat().st_size
+    if total is not None and size != total:
+        raise DownloadError(f"{target.name}: transfer interrupted at {size} of {total} bytes; {retry}")
+    os.replace(partial, target)
+    return target
+
+
+def _range_start(response) -> int | None:
+    """The first byte of a 206 answer's Content-Range (None for any other answer)."""
+    if response.status_code != 206:
+        return None
+    value = response.headers.get("Content-Range", "")
+    try:
+        return int(value.split()[1].split("-")[0])
+    except (IndexError, ValueError):
+        return -1  # unreadable: not the range asked for
+
+
 def _download(source: str, staging: Path, name: str, progress: bool) -> Path:
     """Bring one candidate into the staging folder; return its path."""
     target = staging / name
     if "://" in source:
-        downloader = pooch.HTTPDownloader(progressbar=progress, timeout=60)
-        pooch.retrieve(source, known_hash=None, fname=name, path=staging, downloader=downloader)
+        # the staging folder goes with a failed attempt, so there is no .part to resume
+        download(source, target, progress=progress, resume=False)
     else:
         path = Path(source)
         if not path.is_file():

@@ -4,7 +4,8 @@ The archive ``twitter_rv.net`` (1,468,365,182 follows, 26 GB uncompressed) comes
 as four gzip parts; its lines are ``USER<TAB>FOLLOWER``: the **second id follows
 the first**. The pipeline never holds the graph in Python objects:
 
-1. :func:`download_parts` fetches the parts, resumably (HTTP Range), with progress;
+1. :func:`download_parts` fetches the parts with :func:`analysis.data.fetch.download`
+   (resumable with HTTP Range, progress bar);
    :func:`verify_parts` checks the MD5 of the concatenated decompressed stream.
 2. :func:`convert` turns the parts into ``edges.parquet`` with columns
    ``follower, followee`` (the project's convention), distinct, self-loops dropped.
@@ -21,9 +22,7 @@ written last, and later steps trust a folder only if its manifest says complete.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -31,7 +30,8 @@ import duckdb
 import pandas as pd
 
 from .. import files, paths
-from .fetch import DataIntegrityError, md5_stream
+from . import registry
+from .fetch import DataIntegrityError, download, md5_stream
 from .readers import DataFormatError
 from .registry import get
 
@@ -56,15 +56,7 @@ __all__ = [
 ]
 
 PART_NAMES = [f"twitter_rv.net.{i:02d}.gz" for i in range(4)]
-EXPECTED = {  # Kwak et al. WWW 2010 and the LAW copy of the same graph
-    "nodes": 41_652_230,
-    "edges": 1_468_365_182,
-    "reciprocity_pairs": 0.221,
-    "reciprocity_edges": 0.362,
-    "followed_back_by_none": 0.676,
-    "top_account": 19_058_681,
-    "top_followers": 2_997_469,
-}
+EXPECTED = registry.published("kwak2009-full")  # Kwak et al. WWW 2010 and the LAW copy (registry.toml)
 DEFAULT_MEMORY_LIMIT = "16GB"
 
 
@@ -112,60 +104,17 @@ def is_available(folder: Path | None = None) -> bool:
 
 
 def download_parts(raw: Path | None = None, urls=None, progress: bool = True, chunk: int = 1 << 22) -> list[Path]:
-    """Download the four parts into ``raw``; a partial ``.part`` file is resumed with an
-    HTTP Range request and renamed only when its length matches the server's."""
-    import requests
-
+    """Download the four parts into ``raw`` with :func:`analysis.data.fetch.download`: a part
+    already there is kept, an interrupted one resumes from its ``.part`` file (HTTP Range)."""
     raw = Path(raw or paths.raw_dir())
     raw.mkdir(parents=True, exist_ok=True)
     urls = list(urls or get("twitter_rv.net").parts)
     out = []
     for url, target in zip(urls, part_paths(raw)):
+        if not target.exists():
+            download(url, target, progress=progress, chunk=chunk)
         out.append(target)
-        if target.exists():
-            continue
-        partial = target.with_name(target.name + ".part")
-        done = partial.stat().st_size if partial.exists() else 0
-        headers = {"Range": f"bytes={done}-"} if done else {}
-        try:
-            total = _download_part(requests, url, partial, done, headers, progress, chunk, target.name)
-        except requests.exceptions.HTTPError as error:
-            raise DataIntegrityError(f"{target.name}: {url} answered {error.response.status_code}") from error
-        except requests.exceptions.RequestException as error:
-            size = partial.stat().st_size if partial.exists() else 0
-            raise DataIntegrityError(
-                f"{target.name}: transfer interrupted at {size} bytes ({type(error).__name__}); run again to resume"
-            ) from error
-        if total and partial.stat().st_size != total:
-            raise DataIntegrityError(
-                f"{target.name}: transfer interrupted at {partial.stat().st_size} of {total} bytes; run again to resume"
-            )
-        os.replace(partial, target)
     return out
-
-
-def _download_part(
-    requests, url, partial: Path, done: int, headers: dict, progress: bool, chunk: int, name: str
-) -> int:
-    """Stream ``url`` into ``partial`` (appending from byte ``done``); returns the expected total length."""
-    with requests.get(url, headers=headers, stream=True, timeout=60) as response:
-        if response.status_code == 200 and done:
-            done = 0  # the server ignored the range: start again
-        response.raise_for_status()
-        total = done + int(response.headers.get("Content-Length", 0))
-        bar = None
-        if progress:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=total, initial=done, unit="B", unit_scale=True, desc=name, file=sys.stderr)
-        with open(partial, "ab" if done else "wb") as handle:
-            for block in response.iter_content(chunk):
-                handle.write(block)
-                if bar:
-                    bar.update(len(block))
-        if bar:
-            bar.close()
-    return total
 
 
 def verify_parts(parts, expected_md5: str | None = None, expected_size: int | None = None) -> str:

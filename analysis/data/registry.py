@@ -16,7 +16,10 @@ __all__ = [
     "REGISTRY_PATH",
     "DIGEST_KINDS",
     "DataFile",
+    "parse_published",
     "parse_registry",
+    "published",
+    "published_source",
     "registry",
     "default_files",
     "get",
@@ -48,6 +51,16 @@ class DataFile:
             raise ValueError(f"{self.name}: digest kind {self.digest!r} not in {DIGEST_KINDS}")
 
 
+def parse_published(text: str) -> dict[str, dict]:
+    """The ``[published.NAME]`` tables of registry TOML text: ``{dataset: {figure: value}}``
+    (each with a ``source`` naming who published it)."""
+    published = tomllib.loads(text).get("published", {})
+    for dataset, figures in published.items():
+        if "source" not in figures:
+            raise ValueError(f"published figures of {dataset!r} need a source")
+    return published
+
+
 def parse_registry(text: str) -> dict[str, DataFile]:
     """Parse registry TOML text into ``{file name: DataFile}``."""
     table = tomllib.loads(text)
@@ -64,6 +77,27 @@ def parse_registry(text: str) -> dict[str, DataFile]:
 def registry() -> dict[str, DataFile]:
     """All registered files, by local name."""
     return parse_registry(REGISTRY_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _published() -> dict[str, dict]:
+    return parse_published(REGISTRY_PATH.read_text(encoding="utf-8"))
+
+
+def published(dataset: str) -> dict:
+    """The figures the publisher of ``dataset`` reports (``kwak2009-full``: nodes, edges, ...),
+    without the ``source`` entry; :func:`published_source` names who reported them."""
+    try:
+        figures = _published()[dataset]
+    except KeyError:
+        raise KeyError(f"no published figures for {dataset!r}; known: {sorted(_published())}") from None
+    return {k: v for k, v in figures.items() if k != "source"}
+
+
+def published_source(dataset: str) -> str:
+    """Who published the figures of :func:`published`."""
+    published(dataset)
+    return _published()[dataset]["source"]
 
 
 def default_files() -> list[DataFile]:

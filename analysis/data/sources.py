@@ -8,6 +8,8 @@ user's descriptor (``.toml``, :mod:`analysis.data.descriptor`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ..graph import measures
@@ -18,8 +20,10 @@ from .processed import load_table
 __all__ = [
     "accounts_with_labels",
     "GRAPH_DATASETS",
+    "FULL_GRAPH",
+    "DatasetInfo",
     "is_descriptor",
-    "resolve_dataset",
+    "describe",
     "load_labelled_graph",
     "graph_from_table",
 ]
@@ -36,58 +40,84 @@ def accounts_with_labels() -> pd.DataFrame:
     return out
 
 
-GRAPH_DATASETS = ("ego_twitter", "konect_icwsm2010")  # registered, each with a descriptor in analysis/descriptors/
+GRAPH_DATASETS = ("ego_twitter", "konect_icwsm2010")  # registered, each with a descriptor in descriptors/
+FULL_GRAPH = "kwak2009-full"  # the celebrity slice of the complete 2009 graph, when `make fullgraph` has run
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What a notebook says about the graph it analyses, all from the dataset's descriptor.
+
+    ``name`` is the dataset to load (a registered name or a descriptor path);
+    ``kwak_profiles``: its ids are Twitter ids that join the 2009 Kwak profiles
+    (so the post's named accounts can be looked up); ``note``: why another dataset
+    than the one asked for is used, if so.
+    """
+
+    name: str
+    title: str
+    description: str
+    citation: str
+    caveats: tuple[str, ...]
+    kwak_profiles: bool
+    descriptor: bool
+    note: str = ""
 
 
 def is_descriptor(dataset: str) -> bool:
+    """A user's descriptor is given by the path of its ``.toml`` file."""
     return str(dataset).endswith(".toml")
 
 
-def resolve_dataset(dataset: str) -> tuple[str, str]:
-    """The graph dataset to use and a note. A path ending in ``.toml`` is a user's
-    descriptor (:mod:`analysis.data.descriptor`). ``kwak2009-full`` is the celebrity slice
-    of the complete 2009 graph (:mod:`analysis.data.fullgraph`) when its pipeline has run;
-    otherwise the note says how to get it and ego-Twitter is used instead."""
+def _descriptor_of(dataset: str) -> descriptor.Descriptor:
+    return descriptor.read_descriptor(dataset if is_descriptor(dataset) else descriptor.registered(dataset))
 
-    if is_descriptor(dataset):
-        desc = descriptor.read_descriptor(dataset)
-        return str(
-            desc.source
-        ), f"{desc.title or desc.name} (descriptor {desc.source.name}; elite {desc.elite}). {desc.citation}"
-    if dataset in GRAPH_DATASETS:
-        return dataset, descriptor.read_descriptor(descriptor.registered(dataset)).title
-    if dataset == "kwak2009-full":
-        if fullgraph.is_available():
-            return dataset, (
-                "The celebrity slice of the complete July 2009 graph (Kwak et al.): every follow made by "
-                "the 6,499 profiled accounts and every follow they receive from accounts they follow."
-            )
-        return "ego_twitter", (
+
+def describe(dataset: str) -> DatasetInfo:
+    """The dataset a notebook will analyse and what it says about it.
+
+    A path ending in ``.toml`` is a user's descriptor (:mod:`analysis.data.descriptor`).
+    ``kwak2009-full`` is the celebrity slice of the complete 2009 graph when its
+    pipeline has run; otherwise ego-Twitter is used and ``note`` says how to get it."""
+    note = ""
+    if dataset == FULL_GRAPH and not fullgraph.is_available():
+        note = (
             "The complete July 2009 graph is not on this machine: `make data-full` downloads it "
             "(four gzip parts, 26 GB) and `make fullgraph` builds its tables (DuckDB, out of core). "
             "Falling back to ego-Twitter."
         )
-    raise ValueError(
-        f"unknown dataset {dataset!r}: use one of {list(GRAPH_DATASETS)}, kwak2009-full or a descriptor .toml"
+        dataset = "ego_twitter"
+    if not (is_descriptor(dataset) or dataset in (*GRAPH_DATASETS, FULL_GRAPH)):
+        raise ValueError(
+            f"unknown dataset {dataset!r}: use one of {list(GRAPH_DATASETS)}, {FULL_GRAPH} or a descriptor .toml"
+        )
+    desc = _descriptor_of(dataset)
+    return DatasetInfo(
+        name=str(desc.source) if is_descriptor(dataset) else dataset,
+        title=desc.title or desc.name,
+        description=desc.description,
+        citation=desc.citation,
+        caveats=desc.caveats,
+        kwak_profiles=desc.kwak_profiles,
+        descriptor=is_descriptor(dataset),
+        note=note,
     )
 
 
-def load_labelled_graph(dataset: str, elite: str, accounts: pd.DataFrame) -> LabelledGraph:
-    """The labelled graph of ``dataset`` (as returned by :func:`resolve_dataset`).
+def load_labelled_graph(dataset: str, elite: str) -> LabelledGraph:
+    """The labelled graph of ``dataset`` (a :attr:`DatasetInfo.name`).
 
-    A user's descriptor brings its own elite. Registered datasets read their edges
-    through their descriptors; on ego-Twitter ``elite`` is any profile-based
-    definition (:func:`elite_ids`), on KONECT (anonymised ids) it must be ``top:K``."""
-
+    A user's descriptor brings its own elite (its ``[elite]`` table). Registered
+    datasets read their edges through their descriptors and take ``elite``: on
+    graphs with Twitter ids any profile-based definition (see
+    :func:`analysis.graph.labelled.elite_ids`, on the 2009 profiles with their hand
+    labels), on KONECT (anonymised ids) ``top:K`` or ``threshold:N`` by in-degree."""
+    desc = _descriptor_of(dataset)
     if is_descriptor(dataset):
-        return descriptor.load_graph(descriptor.read_descriptor(dataset))
-    if dataset == "kwak2009-full":
-        edges = pd.read_parquet(fullgraph.output_dir() / "celebrity_slice.parquet").drop_duplicates()
-        return label_graph(dataset, measures.index_edges(edges), accounts, elite)
-    desc = descriptor.read_descriptor(descriptor.registered(dataset))
+        return descriptor.load_graph(desc)
     edges, _ = descriptor.load_edges(desc)
-    graph = measures.index_edges(edges)
-    return label_graph(dataset, graph, accounts if desc.has_profiles else None, elite)
+    accounts = accounts_with_labels() if desc.kwak_profiles else None
+    return label_graph(dataset, measures.index_edges(edges), accounts, elite)
 
 
 def graph_from_table(table: str) -> measures.Graph:

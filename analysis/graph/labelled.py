@@ -19,39 +19,83 @@ import pandas as pd
 
 from . import measures
 
-__all__ = ["CLASSES", "elite_ids", "LabelledGraph", "label_graph"]
+__all__ = ["CLASSES", "ELITE_KINDS", "parse_elite", "elite_mask_by", "elite_ids", "LabelledGraph", "label_graph"]
 
 
 CLASSES = ("celebrity", "popular", "regular")
 
 
-def elite_ids(accounts: pd.DataFrame, definition: str) -> np.ndarray:
-    """User ids of the elite under ``definition``:
+ELITE_KINDS = ("verified", "top", "threshold", "label", "profiled")
 
-    - ``"verified"``: verified in the 2009 profiles;
-    - ``"top:K"``: the K profiles with most followers in 2009;
-    - ``"threshold:N"``: profiles with at least N followers in 2009;
-    - ``"label:personal"`` (or another label): profiles with that 2013 hand label;
-    - ``"profiled"``: all 6,499 profiles.
-    """
-    kind, _, value = definition.partition(":")
-    if kind == "verified":
-        chosen = accounts["verified"].to_numpy(bool)
-    elif kind == "top":
-        chosen = measures.classes_top_k(accounts["followers"].to_numpy(), int(value)) == "elite"
-    elif kind == "threshold":
-        chosen = accounts["followers"].to_numpy() >= float(value)
-    elif kind == "label":
-        chosen = accounts["label"].to_numpy() == value
-    elif kind == "profiled":
-        chosen = np.ones(len(accounts), dtype=bool)
-    else:
+
+def parse_elite(definition: str) -> tuple[str, str]:
+    """``"top:100"`` to ``("top", "100")``; refuses unknown kinds and missing or non-numeric values."""
+    kind, _, value = str(definition).partition(":")
+    if kind not in ELITE_KINDS:
         raise ValueError(
             f"unknown elite definition {definition!r}: use verified, top:K, threshold:N, label:NAME or profiled"
         )
+    if kind == "top" and not value.isdigit():
+        raise ValueError(f"elite definition {definition!r}: top needs a number of accounts, e.g. top:100")
+    if kind in ("top", "threshold"):
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"elite definition {definition!r}: {kind} needs a number, e.g. {kind}:100") from None
+        if not np.isfinite(number) or number <= 0:
+            raise ValueError(
+                f"elite definition {definition!r}: {kind} needs a positive {'integer' if kind == 'top' else 'number'}"
+            )
+    if kind == "label" and not value:
+        raise ValueError(f"elite definition {definition!r}: label needs a value, e.g. label:personal")
+    return kind, value
+
+
+def elite_mask_by(followers, definition: str) -> np.ndarray:
+    """Which entries of ``followers`` are the elite under ``top:K`` (the K largest, ties
+    broken by position) or ``threshold:N`` (at least N followers)."""
+    kind, value = parse_elite(definition)
+    followers = np.asarray(followers)
+    mask = np.zeros(len(followers), dtype=bool)
+    if kind == "top":
+        mask[measures.top_k_by(followers, int(value))] = True
+    elif kind == "threshold":
+        mask = followers >= float(value)
+    else:
+        raise ValueError(
+            f"elite definition {definition!r} needs profiles: only top:K and threshold:N rank by followers"
+        )
+    return mask
+
+
+def elite_ids(accounts: pd.DataFrame, definition: str) -> np.ndarray:
+    """User ids of the elite under ``definition``, chosen among the rows of ``accounts``:
+
+    - ``"verified"``: verified in the profiles (column ``verified``);
+    - ``"top:K"``: the K accounts with most followers (column ``followers``);
+    - ``"threshold:N"``: accounts with at least N followers;
+    - ``"label:personal"`` (or another value): accounts with that label (column ``label``);
+    - ``"profiled"``: every account of the table.
+
+    An elite of no account, or of every account (except ``profiled``), is refused.
+    """
+    kind, value = parse_elite(definition)
+    needed = {"verified": "verified", "top": "followers", "threshold": "followers", "label": "label"}.get(kind)
+    if needed and needed not in accounts:
+        raise ValueError(f"elite definition {definition!r} needs a {needed!r} column in the accounts")
+    if kind == "verified":
+        chosen = accounts["verified"].to_numpy(bool)
+    elif kind in ("top", "threshold"):
+        chosen = elite_mask_by(accounts["followers"].to_numpy(), definition)
+    elif kind == "label":
+        chosen = accounts["label"].astype(str).to_numpy() == value
+    else:
+        chosen = np.ones(len(accounts), dtype=bool)
     ids = accounts["user_id"].to_numpy()[chosen]
-    if len(ids) == 0 or (len(ids) == len(accounts) and kind != "profiled"):
-        raise ValueError(f"elite definition {definition!r} selects {len(ids)} of {len(accounts)} accounts")
+    if len(ids) == 0:
+        raise ValueError(f"elite definition {definition!r} selects no account (0 of {len(accounts)})")
+    if len(ids) == len(accounts) and kind != "profiled":
+        raise ValueError(f"elite definition {definition!r} selects every account ({len(ids)} of {len(accounts)})")
     return ids
 
 
@@ -71,22 +115,38 @@ class LabelledGraph:
 
 
 def label_graph(name: str, graph: measures.Graph, accounts: pd.DataFrame | None, elite: str) -> LabelledGraph:
-    """Classes for the nodes of ``graph``. With profiles (real ids): celebrity = elite
-    profiles, popular = other profiles, regular = the rest. Without (anonymised ids,
-    KONECT): ``elite`` must be ``top:K`` and ranks by in-degree in the graph."""
+    """The one rule that gives every node of ``graph`` its class.
+
+    ``accounts`` is None (no profiles, e.g. anonymised ids) or a table keyed by
+    ``user_id`` with any of ``followers``, ``verified``, ``label``. Then:
+
+    - *celebrity*: the elite. With accounts, :func:`elite_ids` chooses it among the
+      accounts' rows (``top:K`` ranks the accounts by their follower counts); without
+      accounts, or for ``top:K`` / ``threshold:N`` when they give no follower counts,
+      the graph's nodes are ranked by in-degree (followers inside the graph);
+    - *popular*: the other *profiled* accounts, i.e. rows of ``accounts`` when it gives
+      follower counts (profiles of notable accounts);
+    - *regular*: everyone else.
+    """
     classes = np.full(graph.n, "regular", dtype=object)
-    if accounts is None:
-        kind, _, value = elite.partition(":")
-        if kind != "top":
-            raise ValueError(f"{name} has no profiles: the elite must be top:K by followers in the graph")
-        is_elite = measures.classes_top_k(measures.in_degree(graph.dst, graph.n), int(value)) == "elite"
+    kind, _ = parse_elite(elite)
+    profiled = accounts is not None and "followers" in accounts
+    if accounts is None or (kind in ("top", "threshold") and not profiled):
+        if kind not in ("top", "threshold"):
+            raise ValueError(
+                f"{name} has no profiles: the elite must be top:K or threshold:N by followers in the graph"
+            )
+        is_elite = elite_mask_by(measures.in_degree(graph.dst, graph.n), elite)
     else:
-        profiled = graph.index_of(accounts["user_id"])
-        classes[profiled[profiled >= 0]] = "popular"
         chosen = graph.index_of(elite_ids(accounts, elite))
         is_elite = np.zeros(graph.n, dtype=bool)
         is_elite[chosen[chosen >= 0]] = True
+    if profiled:
+        nodes = graph.index_of(accounts["user_id"].to_numpy())
+        classes[nodes[nodes >= 0]] = "popular"
     classes[is_elite] = "celebrity"
     if not is_elite.any():
         raise ValueError(f"the elite {elite!r} has no account in {name}")
+    if is_elite.all():
+        raise ValueError(f"the elite {elite!r} is every account of {name}")
     return LabelledGraph(name, graph, classes.astype(str), is_elite, elite)

@@ -26,7 +26,6 @@ __all__ = [
     "follow_back",
     "friends_followers_ratio",
     "classes_verified",
-    "classes_top_k",
     "mixing_counts",
     "attention_matrix",
     "elite_closure",
@@ -166,15 +165,6 @@ def friends_followers_ratio(friends, followers) -> np.ndarray:
 def classes_verified(verified) -> np.ndarray:
     """``"verified"`` / ``"unverified"`` from a boolean array (Twitter's 2009 verified flag)."""
     return np.where(np.asarray(verified, dtype=bool), "verified", "unverified")
-
-
-def classes_top_k(followers, k: int) -> np.ndarray:
-    """``"elite"`` for the ``k`` accounts with the most followers (ties broken by position), else ``"other"``."""
-    followers = np.asarray(followers)
-    order = np.argsort(-followers, kind="stable")
-    out = np.full(len(followers), "other", dtype=object)
-    out[order[:k]] = "elite"
-    return out.astype(str)
 
 
 # ------------------------------------------------------------------ mixing

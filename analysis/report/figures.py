@@ -278,8 +278,8 @@ def verdict_figure(table: pd.DataFrame, ax=None):
     y = np.arange(len(table))
     colours = table["verdict"].map({"supported": OKABE_ITO[2], "not supported": OKABE_ITO[3]}).fillna(NULL_COLOUR)
     ratio = table["effect"].astype(float)
-    low = table["effect_low"].astype(float)
-    high = table["effect_high"].astype(float)
+    low = table["ci_low"].astype(float)
+    high = table["ci_high"].astype(float)
     ax.errorbar(
         ratio,
         y,

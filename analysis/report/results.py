@@ -21,6 +21,7 @@ __all__ = [
     "read_fragment",
     "nest",
     "merge",
+    "build_info",
     "Num",
     "prose",
 ]
@@ -104,9 +105,36 @@ def merge(folder: Path | None = None, target: Path | None = None) -> dict:
             if key in flat and flat[key] != value:
                 raise ValueError(f"{fragment.name} redefines {key!r}")
             flat[key] = value
+    if any(key == "build" or key.startswith("build.") for key in flat):
+        raise ValueError("'build' is reserved for the provenance that merge records")
     tree = nest(flat)
+    tree["build"] = build_info()
     files.write_json(target, tree)
     return tree
+
+
+def build_info() -> dict:
+    """Where a ``numbers.json`` came from: the commit (and whether the tree had uncommitted
+    changes) and the SHA-256 of the dependency lock that was installed."""
+    import hashlib
+    import subprocess
+
+    root = paths.project_root()
+
+    def git(*args):
+        try:
+            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    lock = root / "requirements.lock"
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {
+        "commit": git("rev-parse", "HEAD") or "unknown",
+        "uncommitted_changes": None if status is None else bool(status),
+        "lock_sha256": hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else None,
+    }
 
 
 if __name__ == "__main__":

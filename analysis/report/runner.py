@@ -70,7 +70,7 @@ def run_notebooks(
                 parameters={k: v for k, v in parameters.items() if k in declared},
                 cwd=str(notebook.parent),
             )
-            site.render(executed, reports)
+            site.render(executed, reports, order=[n.stem for n in notebooks])
         numbers = results.merge(build / "numbers", reports / "numbers.json")
         site.build_index(reports, skipped=skipped, title_suffix=title_suffix)
     return numbers

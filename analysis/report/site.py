@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from .. import files, paths
+from ..claims import catalogue
 
 __all__ = [
     "TITLE",
@@ -28,7 +29,6 @@ __all__ = [
     "make_offline",
     "render",
     "verdict_rows",
-    "CLAIMS_OF",
     "finding",
     "thumbnail",
     "build_index",
@@ -53,15 +53,7 @@ th { background: #f4f4f4; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em; }
 .card img { width: 100%; height: 160px; object-fit: contain; background: #fafafa; }
 """
-NOTEBOOK_TITLES = {
-    "00-data": "The data: provenance, checks, limits",
-    "01-claims-and-race": "The post's numbers and the race (C6)",
-    "02-broadcasters": "Broadcasters: C1, C3, C7",
-    "03-follow-back": "Follow-back: C2, C5",
-    "04-gated-community": "The gated community: C4",
-    "05-robustness": "Robustness",
-    "06-verdict": "Verdict",
-}
+NOTEBOOK_TITLES = {notebook.name: notebook.title for notebook in catalogue.NOTEBOOKS}
 
 
 REMOTE_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>', re.IGNORECASE)
@@ -76,8 +68,8 @@ NAV_STYLE = (
 )
 
 
-def report_order(reports: Path) -> list[str]:
-    """Report names in notebook order (from ``notebooks/``, so links exist before rendering ends)."""
+def report_order() -> list[str]:
+    """Every numbered notebook, in order: the reports of a full run (``make``)."""
     return [p.stem for p in sorted(paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))]
 
 
@@ -104,9 +96,12 @@ def make_offline(page: str, name: str) -> str:
     )
 
 
-def render(executed: Path, reports: Path | None = None) -> Path:
+def render(executed: Path, reports: Path | None = None, order: list[str] | None = None) -> Path:
     """Render an executed notebook to ``reports/<name>.html``: code hidden, figures
-    embedded, no network dependencies, navigation to the index and neighbours."""
+    embedded, no network dependencies, navigation to the index and to its neighbours
+    in ``order`` (the reports of this run; default: every numbered notebook), so a
+    page links only to pages the run writes."""
+    order = report_order() if order is None else list(order)
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -119,8 +114,8 @@ def render(executed: Path, reports: Path | None = None) -> Path:
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
     body = make_offline(body, name).replace("<head>", "<head>" + FAVICON, 1)
-    body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + navigation(name, report_order(reports)), body, count=1)
-    body = body.replace("</body>", navigation(name, report_order(reports)) + "</body>", 1)
+    body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + navigation(name, order), body, count=1)
+    body = body.replace("</body>", navigation(name, order) + "</body>", 1)
     return files.write_text(reports / f"{name}.html", body)
 
 
@@ -153,21 +148,14 @@ def verdict_rows(claims: list[dict]) -> str:
     return "\n".join(rows)
 
 
-CLAIMS_OF = {
-    "01-claims-and-race": ["C6"],
-    "02-broadcasters": ["C1", "C3", "C7"],
-    "03-follow-back": ["C2", "C5"],
-    "04-gated-community": ["C4"],
-}
-
-
 def finding(name: str, numbers: dict) -> str:
     """A one-line finding for a report's card, from ``numbers.json``."""
     claims = {c["id"]: c for c in numbers.get("claims", [])}
-    if name in CLAIMS_OF:
+    tested = [c.id for c in catalogue.claims_of(name)]
+    if tested:
         return "; ".join(
             f"{c} {claims[c]['short']}: {claims[c]['verdict']} (effect {_fmt(claims[c]['effect'])})"
-            for c in CLAIMS_OF[name]
+            for c in tested
             if c in claims
         )
     if name == "00-data" and "kwak2009" in numbers:

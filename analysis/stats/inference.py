@@ -67,9 +67,12 @@ def ensemble_p_value(
     ``tie_rng``, ties are instead broken at random (the observed value's rank among
     the tied values is uniform), which makes the test exact for discrete
     statistics such as edge counts; the p-value still never falls below 1/(n+1).
+    A missing (NaN) observed value has no p-value: NaN is returned.
     """
     null = np.asarray(null_values, dtype=float)
     n = len(null)
+    if not np.isfinite(observed):
+        return float("nan")
     if alternative == "greater":
         beyond, tied = int((null > observed).sum()), int((null == observed).sum())
     elif alternative == "less":
@@ -120,16 +123,21 @@ def ensemble_test(
 
 
 def benjamini_hochberg(p_values) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (step-up, monotone, capped at 1)."""
+    """Benjamini-Hochberg adjusted p-values (step-up, monotone, capped at 1).
+
+    Missing (NaN) p-values are tests that gave no p-value: they stay NaN and are not
+    counted in the family, so they cannot spread to the others.
+    """
     p = np.asarray(p_values, dtype=float)
-    m = len(p)
+    out = np.full(len(p), np.nan)
+    present = np.flatnonzero(np.isfinite(p))
+    m = len(present)
     if m == 0:
-        return p
-    order = np.argsort(p)
-    scaled = p[order] * m / np.arange(1, m + 1)
+        return out
+    order = np.argsort(p[present])
+    scaled = p[present][order] * m / np.arange(1, m + 1)
     adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
-    out = np.empty(m)
-    out[order] = np.minimum(adjusted, 1.0)
+    out[present[order]] = np.minimum(adjusted, 1.0)
     return out
 
 

@@ -1,0 +1,265 @@
+"""Prose from the recorded numbers: templates name the numbers they quote, and every
+interpretive word is chosen by a stated rule on the numbers it interprets.
+
+A template is ordinary text with fields naming recorded values by their dotted
+key, then any keys inside the value and a format spec::
+
+    say("{C4.elite_closure.observed:.1%} of the elite's follows", values)
+
+Missing values (None, NaN) print as ``n/a``. Words that interpret a number come
+from the helpers below, each with its rule in the docstring, so that a sentence
+stays true when the notebook runs on someone else's graph: :func:`compare`
+(more / less / no different, from an interval), :func:`share` (almost all, most,
+about half, a minority, few), :func:`rank` (the first / among the top / ...),
+:func:`order` (above / below / the same, from two values), :func:`as_many` (more
+than / about as many as / half as many as ..., from a ratio), :func:`matches`
+(a figure against a published one, at the published precision), :func:`by_sign`
+(which way a significant signed statistic points) and :func:`how_many` (all /
+none / k of the n).
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from collections.abc import Mapping
+
+from ..claims import catalogue
+
+__all__ = [
+    "say",
+    "lookup",
+    "compare",
+    "share",
+    "rank",
+    "order",
+    "as_many",
+    "matches",
+    "by_sign",
+    "how_many",
+    "listing",
+    "answer",
+    "NA",
+]
+
+NA = "n/a"
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def lookup(values: Mapping, field: str):
+    """The value of dotted ``field`` in ``values``: the longest recorded key that prefixes it,
+    then the remaining parts as keys (or list indices) inside that value."""
+    parts = field.split(".")
+    for cut in range(len(parts), 0, -1):
+        key = ".".join(parts[:cut])
+        if key in values:
+            value = values[key]
+            for part in parts[cut:]:
+                if isinstance(value, Mapping):
+                    value = value[part]
+                elif isinstance(value, list | tuple) and part.lstrip("-").isdigit():
+                    value = value[int(part)]
+                else:
+                    raise KeyError(f"{field!r}: {part!r} is not inside {key!r}")
+            return value
+    raise KeyError(f"no recorded number {field!r}")
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, values: Mapping):
+        self.values = values
+
+    def get_field(self, field_name, args, kwargs):
+        return lookup(self.values, field_name), field_name
+
+    def format_field(self, value, format_spec):
+        if _missing(value):
+            return NA
+        return format(value, format_spec)
+
+
+def say(template: str, values: Mapping, **extra) -> str:
+    """Fill ``template``'s fields from ``values`` (recorded numbers, flat dotted keys) and ``extra``."""
+    return _Formatter({**values, **extra}).format(template)
+
+
+def compare(effect, low, high, more: str, less: str, same: str, p_value=None, alpha: float = 0.05) -> str:
+    """``more`` when the whole interval ``[low, high]`` of a ratio lies above 1, ``less`` when
+    it lies below 1, ``same`` when it contains 1 or is missing; also ``same`` when a
+    ``p_value`` is given and is not below ``alpha`` (no word claims a difference the test
+    did not find)."""
+    if _missing(low) or _missing(high) or _missing(effect):
+        return same
+    if p_value is not None and (_missing(p_value) or p_value >= alpha):
+        return same
+    if low > 1:
+        return more
+    if high < 1:
+        return less
+    return same
+
+
+def share(fraction) -> str:
+    """A word for a share: ``almost all`` (at least 90%), ``most`` (over 60%), ``about half``
+    (40-60%), ``a minority of`` (10-40%), ``few of`` (under 10%); ``an unknown share of`` if missing."""
+    if _missing(fraction):
+        return "an unknown share of"
+    if fraction >= 0.9:
+        return "almost all"
+    if fraction > 0.6:
+        return "most"
+    if fraction >= 0.4:
+        return "about half of"
+    if fraction >= 0.1:
+        return "a minority of"
+    return "few of"
+
+
+def rank(position, total) -> str:
+    """``the highest`` for rank 1, ``among the top 1%`` / ``among the top 10%`` by position
+    in ``total``, otherwise ``ranked N of M``."""
+    if _missing(position) or _missing(total):
+        return "of unknown rank"
+    if position == 1:
+        return "the highest"
+    if position <= max(1, total // 100):
+        return "among the top 1%"
+    if position <= max(1, total // 10):
+        return "among the top 10%"
+    return f"ranked {position:,} of {total:,}"
+
+
+def order(value, reference, above: str, below: str, same: str, unknown: str = NA) -> str:
+    """``above`` when ``value > reference``, ``below`` when ``value < reference``, ``same`` when
+    they are equal, ``unknown`` when either is missing. Works on anything ordered (numbers,
+    ISO dates as text: ``"2009-01-16" > "2007-01-02"``)."""
+    if _missing(value) or _missing(reference):
+        return unknown
+    if value > reference:
+        return above
+    if value < reference:
+        return below
+    return same
+
+
+_AS_MANY = (  # (lowest ratio, words) from the top down; see as_many
+    (0.5, "more than half as many {noun}as"),
+    (0.1, "between a tenth and half as many {noun}as"),
+    (0.01, "under a tenth as many {noun}as"),
+    (0.001, "under a hundredth as many {noun}as"),
+)
+
+
+def as_many(ratio, noun: str = "", tolerance: float = 0.1) -> str:
+    """Words for ``ratio`` = a / b as "a is ... b", with an optional plural ``noun``:
+    ``more {noun} than`` (ratio above 1 + ``tolerance``), ``about as many {noun} as``
+    (within ``tolerance`` of 1), ``more than half as many {noun} as`` (0.5 up to there),
+    ``between a tenth and half as many {noun} as`` (0.1 to 0.5), ``under a tenth as many``
+    (0.01 to 0.1), ``under a hundredth as many`` (0.001 to 0.01), ``under a thousandth as
+    many`` (below 0.001); ``an unknown number of {noun} against`` if missing."""
+    noun = f"{noun} " if noun else ""
+    if _missing(ratio):
+        return f"an unknown number of {noun}against"
+    if ratio > 1 + tolerance:
+        return f"more {noun}than"
+    if ratio >= 1 - tolerance:
+        return f"about as many {noun}as"
+    for lowest, words in _AS_MANY:
+        if ratio >= lowest:
+            return words.format(noun=noun)
+    return f"under a thousandth as many {noun}as"
+
+
+def _significant_digits(published) -> int | None:
+    """Significant digits of a published figure as written (None: an integer, compared exactly)."""
+    if isinstance(published, int):
+        return None
+    mantissa = f"{float(published):.12g}".split("e")[0].lstrip("-").replace(".", "").lstrip("0")
+    return max(1, len(mantissa))
+
+
+def matches(value, published, same: str = "matching", different: str = "not matching") -> str:
+    """``same`` when ``value`` equals the ``published`` figure at the precision it was
+    published with (an integer exactly; a float to its significant digits as written, so
+    0.0030115 matches 0.00301 and 0.00312 does not), ``different`` otherwise or when either
+    is missing."""
+    if _missing(value) or _missing(published):
+        return different
+    digits = _significant_digits(published)
+    if digits is None:
+        return same if value == published else different
+    return same if float(f"{float(value):.{digits}g}") == float(published) else different
+
+
+def by_sign(value, p_value, positive: str, negative: str, neither: str, alpha: float = 0.05) -> str:
+    """Which way a signed statistic points, when it is significant: ``positive`` when
+    ``value > 0`` and ``p_value < alpha``, ``negative`` when ``value < 0`` and
+    ``p_value < alpha``, ``neither`` otherwise (zero, not significant or missing)."""
+    if _missing(value) or _missing(p_value) or p_value >= alpha:
+        return neither
+    if value > 0:
+        return positive
+    if value < 0:
+        return negative
+    return neither
+
+
+def how_many(count, total) -> str:
+    """``count`` of ``total`` in words: ``all N`` / ``none of the N`` / ``k of the N``
+    (``both`` / ``neither`` when N is 2; ``the only one`` / ``none`` when N is 1; ``none``
+    when N is 0); ``an unknown number of the N`` if ``count`` is missing."""
+    if _missing(count) or _missing(total):
+        return "an unknown number" if _missing(total) else f"an unknown number of the {total:,}"
+    if total in (0, 1):
+        return "the only one" if count == 1 else "none"
+    if total == 2 and count in (0, 2):
+        return "both" if count == 2 else "neither"
+    if count == total:
+        return f"all {total:,}"
+    if count == 0:
+        return f"none of the {total:,}"
+    return f"{count:,} of the {total:,}"
+
+
+def listing(items, conjunction: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = [str(i) for i in items]
+    if len(items) <= 2:
+        return f" {conjunction} ".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def answer(values: Mapping, notebook: str, caveats=(), alpha: float = 0.05) -> str:
+    """The closing paragraph of a claim notebook: each of its claims with the verdict of the
+    catalogue's rule (before the adjustment across all claims that notebook 06 applies),
+    the effect and its interval, then the caveats (the dataset's and the notebook's)."""
+    table = catalogue.notebook_verdicts(dict(values), notebook, alpha)
+    lines = []
+    for row in table.itertuples():
+        entry = catalogue.claim(row.id)
+        lines.append(
+            say(
+                "- **{id} {short}**: *{verdict}* by the verdict rule before adjustment "
+                "(effect {effect:.3g}, 95% interval {low:.3g} to {high:.3g}, p = {p:.3g}). {statement}",
+                {},
+                id=row.id, short=entry.short, verdict=row.verdict, effect=row.effect, low=row.ci_low,
+                high=row.ci_high, p=row.p_value, statement=entry.statement,
+            )
+        )  # fmt: skip
+    tested = {row.id for row in table.itertuples()}
+    for entry in catalogue.claims_of(notebook):
+        if entry.id not in tested:
+            lines.append(f"- **{entry.id} {entry.short}**: not tested on this dataset.")
+    text = "**Answer.** " + (
+        "Notebook 06 adjusts the p-values of all claims together (Benjamini-Hochberg), which can only turn "
+        "*supported* into *inconclusive*.\n\n" + "\n".join(lines)
+        if lines
+        else "No claim is tested here."
+    )
+    caveats = [c for c in caveats if c]
+    if caveats:
+        text += "\n\n**Caveats.** " + " ".join(caveats)
+    return text

@@ -1,0 +1,118 @@
+"""The word choosers of analysis.report.prose: each rule of its docstring, at and around its edges."""
+
+import math
+
+import pytest
+
+from analysis.report import prose
+
+
+def test_say_fills_dotted_fields_and_prints_missing_as_na():
+    values = {"C1.test": {"ratio": 0.3846, "ci": [0.2, 0.6]}, "n": None}
+    assert prose.say("{C1.test.ratio:.2f} ({C1.test.ci.0:.1f}) {n:,}", values) == "0.38 (0.2) n/a"
+    assert prose.say("{x:.1%}", values, x=math.nan) == "n/a"
+
+
+@pytest.mark.parametrize(
+    ("value", "reference", "word"),
+    [
+        (2, 1, "up"),
+        (1, 2, "down"),
+        (1, 1, "level"),
+        ("2009-01-16", "2007-01-02", "up"),
+        (None, 1, "?"),
+        (1, math.nan, "?"),
+    ],
+)
+def test_order(value, reference, word):
+    assert prose.order(value, reference, "up", "down", "level", unknown="?") == word
+
+
+def test_order_reports_missing_as_na_by_default():
+    assert prose.order(None, 1, "up", "down", "level") == prose.NA
+
+
+@pytest.mark.parametrize(
+    ("ratio", "words"),
+    [
+        (1.2, "more accounts than"),
+        (1.1, "about as many accounts as"),
+        (0.93, "about as many accounts as"),
+        (0.9, "about as many accounts as"),
+        (0.56, "more than half as many accounts as"),
+        (0.5, "more than half as many accounts as"),
+        (0.3, "between a tenth and half as many accounts as"),
+        (0.05, "under a tenth as many accounts as"),
+        (0.0083, "under a hundredth as many accounts as"),
+        (6.9e-5, "under a thousandth as many accounts as"),
+        (0.0, "under a thousandth as many accounts as"),
+        (None, "an unknown number of accounts against"),
+        (math.nan, "an unknown number of accounts against"),
+    ],
+)
+def test_as_many(ratio, words):
+    assert prose.as_many(ratio, "accounts") == words
+
+
+def test_as_many_without_noun_and_with_another_tolerance():
+    assert prose.as_many(0.85) == "more than half as many as"
+    assert prose.as_many(0.85, tolerance=0.2) == "about as many as"
+    assert prose.as_many(3) == "more than"
+
+
+@pytest.mark.parametrize(
+    ("value", "published", "word"),
+    [
+        (81306, 81306, "yes"),
+        (81305, 81306, "no"),
+        (0.00301151058281, 0.00301, "yes"),
+        (0.00312, 0.00301, "no"),
+        (0.36249, 0.362, "yes"),
+        (0.3626, 0.362, "no"),
+        (6499.0, 6499, "yes"),
+        (None, 6499, "no"),
+        (6499, math.nan, "no"),
+    ],
+)
+def test_matches_at_the_published_precision(value, published, word):
+    assert prose.matches(value, published, "yes", "no") == word
+
+
+@pytest.mark.parametrize(
+    ("value", "p", "word"),
+    [(14.1, 1e-45, "plus"), (-2.0, 0.01, "minus"), (14.1, 0.05, "none"), (0.0, 0.001, "none"), (None, 0.01, "none")],
+)
+def test_by_sign(value, p, word):
+    assert prose.by_sign(value, p, "plus", "minus", "none") == word
+
+
+def test_by_sign_uses_alpha():
+    assert prose.by_sign(1.0, 0.08, "plus", "minus", "none", alpha=0.1) == "plus"
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "words"),
+    [
+        (6, 6, "all 6"),
+        (0, 6, "none of the 6"),
+        (2, 6, "2 of the 6"),
+        (2, 2, "both"),
+        (0, 2, "neither"),
+        (1, 2, "1 of the 2"),
+        (1, 1, "the only one"),
+        (0, 1, "none"),
+        (0, 0, "none"),
+        (1200, 6499, "1,200 of the 6,499"),
+        (None, 6, "an unknown number of the 6"),
+    ],
+)
+def test_how_many(count, total, words):
+    assert prose.how_many(count, total) == words
+
+
+def test_the_existing_choosers_keep_their_rules():
+    assert prose.compare(0.4, 0.2, 0.6, "more", "less", "same") == "less"
+    assert prose.compare(1.2, 0.9, 1.5, "more", "less", "same") == "same"
+    assert prose.share(0.95) == "almost all" and prose.share(0.05) == "few of"
+    assert prose.rank(1, 6499) == "the highest" and prose.rank(700, 6499) == "ranked 700 of 6,499"
+    assert prose.listing(["a", "b", "c"]) == "a, b and c"
