@@ -233,29 +233,34 @@ def listing(items, conjunction: str = "and") -> str:
 
 
 def answer(values: Mapping, notebook: str, caveats=(), alpha: float = 0.05) -> str:
-    """The closing paragraph of a claim notebook: each of its claims with the verdict of the
-    catalogue's rule (before the adjustment across all claims that notebook 06 applies),
-    the effect and its interval, then the caveats (the dataset's and the notebook's)."""
+    """The closing paragraph of a claim notebook: each statement it records with the verdict
+    of the catalogue's rule (tests before the adjustment across all statements that
+    notebook 06 applies), the effect and its interval (or, for a descriptive statement,
+    what was measured), then the caveats (the dataset's and the notebook's)."""
     table = catalogue.notebook_verdicts(dict(values), notebook, alpha)
     lines = []
     for row in table.itertuples():
-        entry = catalogue.claim(row.id)
-        lines.append(
-            say(
-                "- **{id} {short}**: *{verdict}* by the verdict rule before adjustment "
-                "(effect {effect:.3g}, 95% interval {low:.3g} to {high:.3g}, p = {p:.3g}). {statement}",
-                {},
-                id=row.id, short=entry.short, verdict=row.verdict, effect=row.effect, low=row.ci_low,
-                high=row.ci_high, p=row.p_value, statement=entry.statement,
-            )
-        )  # fmt: skip
-    tested = {row.id for row in table.itertuples()}
-    for entry in catalogue.claims_of(notebook):
-        if entry.id not in tested:
-            lines.append(f"- **{entry.id} {entry.short}**: not tested on this dataset.")
+        entry = catalogue.statement(row.id)
+        role = "" if entry.role == "headline" else " (secondary)"
+        if entry.kind == "test":
+            lines.append(
+                say(
+                    "- **{id}**{role}: *{verdict}* by the verdict rule before adjustment (effect {effect:.3g}, "
+                    "interval {low:.3g} to {high:.3g}, p = {p:.3g}). {text}",
+                    {},
+                    id=row.id, role=role, verdict=row.verdict, effect=row.effect, low=row.ci_low, high=row.ci_high,
+                    p=row.p_value, text=entry.text,
+                )
+            )  # fmt: skip
+        else:
+            lines.append(f"- **{row.id}**{role}: *{row.verdict}*. {entry.text}")
+    recorded = {row.id for row in table.itertuples()}
+    for entry in catalogue.statements_of(notebook=notebook):
+        if entry.id not in recorded:
+            lines.append(f"- **{entry.id}**: not tested on this dataset.")
     text = "**Answer.** " + (
-        "Notebook 06 adjusts the p-values of all claims together (Benjamini-Hochberg), which can only turn "
-        "*supported* into *inconclusive*.\n\n" + "\n".join(lines)
+        "Notebook 06 adjusts the p-values of every tested statement together (Benjamini-Hochberg), which can only "
+        "turn *supported* into *not supported*.\n\n" + "\n".join(lines)
         if lines
         else "No claim is tested here."
     )
