@@ -60,12 +60,12 @@ def test_claim_verdicts_from_their_parts(words, claim_word):
 
 
 def _fragments():
-    """A run where C4a is strong, C4b-inflow significant but negligible, C4b-community the other way,
-    C6 and C7 descriptive, C1 secondary bands present."""
+    """A run where C4a is strong, C2a significant but negligible, C4b-community the other way,
+    C4b-closed, C6 and C7 descriptive, C1 secondary bands present."""
     rows = {
         "04-gated-community": {
             "claim.C4a": cat.claim_row("C4a", _result(5.0, 0.001), "toy"),
-            "claim.C4b-inflow": cat.claim_row("C4b-inflow", _result(0.97, 0.001, 0.96, 0.98, "less"), "toy"),
+            "claim.C4b-closed": cat.descriptive_row("C4b-closed", 0.09, "toy", from_inside_share=0.03),
             "claim.C4b-community": cat.claim_row("C4b-community", _result(1.5, 0.002, 1.3, 1.7, "less"), "toy"),
         },
         "02-broadcasters": {
@@ -74,6 +74,7 @@ def _fragments():
             "claim.C7": cat.descriptive_row("C7", 0.31, "toy", ci_low=0.30, ci_high=0.32, interval="bootstrap"),
         },
         "01-claims-and-race": {"claim.C6": cat.descriptive_row("C6", 1234.0, "toy", rank=1)},
+        "03-follow-back": {"claim.C2a": cat.claim_row("C2a", _result(0.97, 0.001, 0.96, 0.98, "less"), "toy")},
     }
     return rows
 
@@ -81,7 +82,7 @@ def _fragments():
 def test_the_family_is_every_tested_statement_and_never_c6_or_c7():
     table = cat.verdict_table(_fragments())
     family = table[table["in_family"]]
-    assert set(family["id"]) == {"C1", "C1-10k-100k", "C4a", "C4b-inflow", "C4b-community"}
+    assert set(family["id"]) == {"C1", "C1-10k-100k", "C2a", "C4a", "C4b-community"}
     raw = family["p_value_raw"].to_numpy()
     assert np.allclose(family["p_value"], stats.false_discovery_control(raw, method="bh"))
     outside = table.set_index("id").loc[["C6", "C7"]]
@@ -94,7 +95,8 @@ def test_verdicts_of_statements_parts_and_claims():
     table = cat.verdict_table(_fragments())
     words = table.set_index("id")["verdict"]
     assert words["C4a"] == cat.SUPPORTED
-    assert words["C4b-inflow"] == cat.NEGLIGIBLE
+    assert words["C2a"] == cat.NEGLIGIBLE
+    assert words["C4b-closed"] == cat.DESCRIPTIVE
     assert words["C4b-community"] == cat.CONTRADICTED
     claims = cat.claim_table(table).set_index("claim")
     assert claims.loc["C4", "parts"] == "C4a: supported; C4b: contradicted"
@@ -127,3 +129,29 @@ def test_every_statement_belongs_to_a_claim_and_a_notebook():
 def test_the_rule_text_names_every_verdict_word():
     for word in cat.VERDICTS:
         assert word.capitalize() in cat.VERDICT_RULE or word in cat.VERDICT_RULE, word
+
+
+def test_a_test_without_a_p_value_is_not_testable_and_does_not_spoil_the_others():
+    fragments = _fragments()
+    missing = cat.claim_row("C5", _result(2.0, float("nan"), 1.5, 2.5), "toy")
+    fragments["03-follow-back"]["claim.C5"] = missing
+    table = cat.verdict_table(fragments).set_index("id")
+    assert table.loc["C5", "verdict"] == cat.NOT_TESTABLE
+    assert table.loc["C4a", "verdict"] == cat.SUPPORTED and np.isfinite(table.loc["C4a", "p_value"])
+
+
+def test_a_significant_effect_the_other_way_is_contradicted_end_to_end():
+    """An ensemble far below a 'greater' prediction: the two-sided p is small, the verdict contradicted."""
+    null = np.linspace(0.9, 1.1, 199)
+    result = inference.ensemble_test("s", 0.2, null, "toy", alternative="greater")
+    assert result.p_value > 0.9 and result.p_two_sided == pytest.approx(2 / 200)
+    table = cat.verdict_table({"04-gated-community": {"claim.C4a": cat.claim_row("C4a", result, "toy")}})
+    assert table.loc[0, "verdict"] == cat.CONTRADICTED
+
+
+def test_an_unbounded_interval_side_does_not_hide_a_clear_effect():
+    """A sparse null whose 2.5th percentile is 0: the interval is unbounded above, yet excludes 1 below."""
+    null = np.r_[np.zeros(10), np.full(189, 0.01)]
+    result = inference.ensemble_test("s", 0.2, null, "toy", alternative="greater")
+    assert result.ci_high == math.inf and result.ci_low > 1
+    assert cat.statement_verdict(result.ratio, result.ci_low, None, 0.001, "greater") == cat.SUPPORTED

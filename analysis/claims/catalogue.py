@@ -15,8 +15,10 @@ the same entries. Adding a claim or a statement is one entry here plus its test.
 result; :func:`statement_verdict` and :func:`claim_verdict`):
 
 - every statement of kind ``test`` that a run tests, headline or secondary, is one
-  family for the Benjamini-Hochberg adjustment; descriptive and not-testable
-  statements (C6, C7) never enter it;
+  family for the Benjamini-Hochberg adjustment of its directional two-sided p-value
+  (twice the smaller of the two one-sided p-values, so that an effect in either
+  direction can be significant); descriptive and not-testable statements (C6, C7)
+  never enter it;
 - a statement is *supported* when its adjusted p-value is below alpha, its effect
   (observed / expected) points the way the post predicts, lies beyond the practical
   threshold (outside :data:`PRACTICAL_BAND`, 0.8 to 1.25) and its interval excludes
@@ -236,10 +238,12 @@ STATEMENTS: tuple[Statement, ...] = (
               "Enrichment: celebrities send a larger share of their follows to celebrities than their degrees imply.",
               "04-gated-community", "elite closure (share of elite follows to the elite)", _DEGREE, "greater",
               data=_GRAPH),
-    Statement("C4b-inflow", "C4",
-              "Closure from outside: fewer of the follows into the elite come from outside it than the degrees imply.",
-              "04-gated-community", "in-leak (share of follows into the elite from outside)", _DEGREE, "less",
-              data=_GRAPH),
+    Statement("C4b-closed", "C4",
+              "Closed: most of the elite's follows stay inside it and most follows into it come from inside (the "
+              "post's closed: both shares above one half; described, as under the degree-keeping null the shares "
+              "are functions of the same count of follows among the elite as the enrichment test).",
+              "04-gated-community", "share of the elite's follows that stay inside it", "none", None,
+              kind="descriptive", data=_GRAPH),
     Statement("C4b-community", "C4",
               "One community: the elite falls into fewer communities than the degrees imply.",
               "04-gated-community", "effective number of communities among the elite", _DEGREE, "less",
@@ -271,8 +275,9 @@ STATEMENTS: tuple[Statement, ...] = (
 )  # fmt: skip
 
 VERDICT_RULE = (
-    "Every statement tested in this run, headline or secondary, is adjusted together (Benjamini-Hochberg); "
-    "descriptive and not-testable statements are not. "
+    "Every statement tested in this run, headline or secondary, is one family: its directional two-sided p-value "
+    "(twice the smaller one-sided p) is adjusted with the others (Benjamini-Hochberg); descriptive and "
+    "not-testable statements are not. "
     "*Supported*: adjusted p below alpha, the effect in the direction the post predicts, beyond the practical band "
     f"({PRACTICAL_BAND[0]:g} to {PRACTICAL_BAND[1]:g}) and with an interval that excludes 1. "
     "*Contradicted*: the same in the opposite direction. "
@@ -336,7 +341,8 @@ def statement_verdict(effect, low, high, p_adjusted, direction: str, alpha: floa
     inside = PRACTICAL_BAND[0] <= effect <= PRACTICAL_BAND[1]
     if inside:
         return NEGLIGIBLE
-    excludes_one = not (_missing(low) or _missing(high)) and (low > 1 or high < 1)
+    # an unbounded side (the null's percentile at 0: recorded as missing) does not stop the other side excluding 1
+    excludes_one = (not _missing(low) and low > 1) or (not _missing(high) and high < 1)
     predicted = effect > 1 if direction == "greater" else effect < 1
     if not excludes_one:
         return NOT_SUPPORTED
@@ -344,8 +350,12 @@ def statement_verdict(effect, low, high, p_adjusted, direction: str, alpha: floa
 
 
 def claim_verdict(verdicts) -> str:
-    """A claim's verdict from its headline statements' verdicts (see :data:`VERDICT_RULE`)."""
+    """A claim's (or a part's) verdict from its headline statements' verdicts (see
+    :data:`VERDICT_RULE`); descriptive and not-testable statements count only when
+    there is no test."""
     verdicts = list(verdicts)
+    tested = [v for v in verdicts if v not in (DESCRIPTIVE, NOT_TESTABLE)]
+    verdicts = tested or verdicts
     if not verdicts:
         return NOT_TESTABLE
     if len(verdicts) == 1:
@@ -392,7 +402,9 @@ def claim_row(statement_id: str, result: inference.TestResult, data: str, caveat
         "ci_low": result.ci_low,
         "ci_high": result.ci_high,
         "interval": "null ensemble spread",
-        "p_value": result.p_value,
+        "p_value": result.p_two_sided,
+        "p_one_sided": result.p_value,
+        "p_opposite": result.p_opposite,
         "n_null": result.n_null,
         "direction": result.alternative,
         "null_model": result.null_model,
@@ -422,6 +434,8 @@ def descriptive_row(statement_id: str, observed, data: str, ci_low=None, ci_high
         "ci_high": ci_high,
         "interval": interval,
         "p_value": None,
+        "p_one_sided": None,
+        "p_opposite": None,
         "n_null": 0,
         "direction": None,
         "null_model": entry.null,

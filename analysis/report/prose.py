@@ -88,16 +88,16 @@ def say(template: str, values: Mapping, **extra) -> str:
 
 def compare(effect, low, high, more: str, less: str, same: str, p_value=None, alpha: float = 0.05) -> str:
     """``more`` when the whole interval ``[low, high]`` of a ratio lies above 1, ``less`` when
-    it lies below 1, ``same`` when it contains 1 or is missing; also ``same`` when a
+    it lies below 1, ``same`` when it contains 1 or both ends are missing (one missing end is an unbounded side); also ``same`` when a
     ``p_value`` is given and is not below ``alpha`` (no word claims a difference the test
     did not find)."""
-    if _missing(low) or _missing(high) or _missing(effect):
+    if _missing(effect) or (_missing(low) and _missing(high)):
         return same
     if p_value is not None and (_missing(p_value) or p_value >= alpha):
         return same
-    if low > 1:
+    if not _missing(low) and low > 1:
         return more
-    if high < 1:
+    if not _missing(high) and high < 1:
         return less
     return same
 
@@ -246,12 +246,18 @@ def answer(values: Mapping, notebook: str, caveats=(), alpha: float = 0.05) -> s
             lines.append(
                 say(
                     "- **{id}**{role}: *{verdict}* by the verdict rule before adjustment (effect {effect:.3g}, "
-                    "interval {low:.3g} to {high:.3g}, p = {p:.3g}). {text}",
+                    "interval {low:.3g} to {high:.3g}, two-sided p = {p:.3g}). {text}",
                     {},
                     id=row.id, role=role, verdict=row.verdict, effect=row.effect, low=row.ci_low, high=row.ci_high,
                     p=row.p_value, text=entry.text,
                 )
             )  # fmt: skip
+        elif row.kind == "descriptive" and not _missing(row.observed):
+            interval = "" if _missing(row.ci_low) else say(", interval {low:.3g} to {high:.3g}", {}, low=row.ci_low,
+                                                           high=row.ci_high)  # fmt: skip
+            lines.append(say("- **{id}**{role}: *{verdict}* ({statistic}: {observed:.3g}{interval}). {text}", {},
+                             id=row.id, role=role, verdict=row.verdict, statistic=entry.statistic,
+                             observed=row.observed, interval=interval, text=entry.text))  # fmt: skip
         else:
             lines.append(f"- **{row.id}**{role}: *{row.verdict}*. {entry.text}")
     recorded = {row.id for row in table.itertuples()}
