@@ -106,10 +106,13 @@ reports/%.html: build/%.ipynb analysis/report/site.py | $(STAMP)
 build/06-verdict.ipynb: $(filter-out build/06-verdict.ipynb build/00-data.ipynb,$(EXECUTED))
 
 $(NUMBERS): $(EXECUTED) | $(STAMP)
-	$(PY) -m analysis.report.results merge
+	$(PY) -m analysis.report.results merge $(SEED) $(QUICK)
 
 $(INDEX): $(REPORTS) $(NUMBERS) analysis/report/site.py | $(STAMP)
 	$(PY) -m analysis.report.site
+ifeq ($(QUICK),0)
+	$(PY) -m analysis.report.readme $(NUMBERS)  # results/verdicts.json and the README's findings (published runs only)
+endif
 
 reports: $(INDEX) ## Execute the notebooks and render reports/ (same as `make`)
 

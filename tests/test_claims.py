@@ -10,7 +10,6 @@ modules (``broadcasters.test_follow_few``) so that pytest does not collect them.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import numpy as np
@@ -195,12 +194,11 @@ def test_follower_growth_is_followers_per_day_of_age():
     assert growth.to_dict() == {"a": pytest.approx(100.0), "b": pytest.approx(10.0)}
 
 
-def test_race_finds_the_fastest_account():
+def test_race_facts_rank_the_fastest_account_first():
     table = race_table(np.random.default_rng(8))
-    result, facts = race.test_race(table)
+    facts = race.race_facts(table)
     assert facts["aplusk_growth_rank"] == 1 and facts["accounts"] == 201
-    assert result.p_value == pytest.approx(1 / 201) and result.n_null == 200
-    assert result.ratio > 1
+    assert facts["aplusk_followers_per_day"] == pytest.approx(race.follower_growth(table)["aplusk"])
     created = pd.Timestamp("2009-01-16 12:00", tz="UTC")
     assert facts["aplusk_created"] == "2009-01-16"
     assert facts["aplusk_days_to_million"] == pytest.approx((race.RACE_TIME - created).total_seconds() / 86400)
@@ -208,16 +206,18 @@ def test_race_finds_the_fastest_account():
     assert facts["aplusk_followers_2009"] == 2_700_000
     assert facts["cnnbrk_followers_2009"] == int(table.loc[table["screen_name"] == "cnnbrk", "followers"].iloc[0])
     assert facts["cnnbrk_created"] == str(table.loc[0, "created_at"].date())
-    catalogue.claim_row("C6", result, "synthetic profiles")
+    row = catalogue.descriptive_row("C6", facts["aplusk_followers_per_day"], "synthetic profiles", **facts)
+    assert row["kind"] == "not testable" and row["p_value"] is None and row["aplusk_growth_rank"] == 1
+    with pytest.raises(ValueError, match="record it with descriptive_row"):
+        catalogue.claim_row("C6", inference.TestResult("s", 1, 1, 1, 0, 1, 1, 0.5, 9, "null", "greater"), "d")
 
 
-def test_race_finds_nothing_for_a_median_account():
+def test_race_facts_rank_a_median_account_in_the_middle():
     table = race_table(np.random.default_rng(9), aplusk_rank_among_others=100)
-    result, facts = race.test_race(table)
+    facts = race.race_facts(table)
     others = race.follower_growth(table).drop("aplusk")
-    assert facts["aplusk_growth_rank"] == 101 and (others > result.observed).sum() == 100
-    assert result.p_value == pytest.approx(101 / 201)
-    assert result.expected == pytest.approx(others.mean())
+    assert facts["aplusk_growth_rank"] == 101 and (others > facts["aplusk_followers_per_day"]).sum() == 100
+    assert "p_value" not in facts
 
 
 def test_post_accounts_table_marks_absent_accounts():
@@ -234,32 +234,7 @@ def test_post_accounts_table_marks_absent_accounts():
     assert post.set_index("screen_name").loc["Starbucks", "following_in_post"] == 131_505
 
 
-# ------------------------------------------------------------------ C7: concentration
-
-
-def test_concentration_finds_concentrated_followers_and_not_equal_ones():
-    rng = np.random.default_rng(11)
-    concentrated = np.ones(500, dtype=np.int64)
-    concentrated[:5] = 400  # 5 accounts hold 2,000 of 2,495 follows
-    result, null = broadcasters.test_concentration(concentrated, rng, 99)
-    assert result.observed == pytest.approx(measures.gini(concentrated)) and len(null) == 99
-    assert result.ratio > 1.5 and result.p_value == pytest.approx(1 / 100)
-    equal, _ = broadcasters.test_concentration(np.full(500, 5), rng, 99)
-    assert equal.observed == pytest.approx(0.0) and equal.p_value == pytest.approx(1.0)
-    uniform, _ = broadcasters.test_concentration(rng.multinomial(2500, np.full(500, 1 / 500)), rng, 99)
-    assert 0.8 < uniform.ratio < 1.25 and uniform.p_value > 0.05
-
-
-def test_top_accounts_share_finds_concentrated_attention_and_not_uniform():
-    rng = np.random.default_rng(12)
-    n, follows, k = 10_000, 50_000, 20
-    result, null = broadcasters.test_top_accounts_share(np.full(k, 1_000), n, follows, rng, 99)
-    assert result.observed == pytest.approx(k * 1_000 / follows)
-    assert result.ratio > 10 and result.p_value == pytest.approx(1 / 100) and len(null) == 99
-    catalogue.claim_row("C7", result, "synthetic")
-    uniform_top = np.sort(rng.poisson(follows / n, n))[::-1][:k]
-    uniform, _ = broadcasters.test_top_accounts_share(uniform_top, n, follows, rng, 99)
-    assert 0.9 < uniform.ratio < 1.1 and uniform.p_value > 0.05
+# ------------------------------------------------------------------ C7: the uniform reference (not a test)
 
 
 def brute_top_k_share(n, follows, k, rng, samples):
@@ -298,7 +273,7 @@ def test_gated_community_finds_the_planted_elite(planted):
     assert rich["k"].tolist() == [5, 10, 20]
     assert (rich["rho"] > 1).all() and (rich["p_bh"] >= rich["p_value"]).all()
     assert np.allclose(rich["p_bh"], inference.benjamini_hochberg(rich["p_value"]))
-    row = catalogue.claim_row("C4", closure, "planted graph")
+    row = catalogue.claim_row("C4a", closure, "planted graph")
     assert row["effect"] == closure.ratio
 
 
@@ -377,7 +352,7 @@ def test_follow_back_by_class_on_celebrities_who_return_only_each_other(follow_b
     assert c2.p_value == pytest.approx(1 / (N_NULL + 1))
     assert results[("celebrity", "celebrity")].alternative == "greater"
     assert ((table["null_low"] <= table["expected"]) & (table["expected"] <= table["null_high"])).all()
-    catalogue.claim_row("C2", c2, "constructed graph")
+    catalogue.claim_row("C2b-budget", c2, "constructed graph")
     catalogue.claim_row("C5", results[("celebrity", "celebrity")], "constructed graph")
 
 
@@ -487,126 +462,11 @@ def test_sampling_experiment_has_one_row_at_fraction_one(ego_graph):
 # ------------------------------------------------------------------ the verdict rule
 
 
-def test_verdict_rule():
-    assert catalogue.verdict(0.01, 2.0, "greater") == "supported"
-    assert catalogue.verdict(0.01, 0.5, "less") == "supported"
-    assert catalogue.verdict(0.01, 0.5, "greater") == "not supported"
-    assert catalogue.verdict(0.9, 2.0, "less") == "not supported"
-    assert catalogue.verdict(0.2, 2.0, "greater") == "inconclusive"
-    assert catalogue.verdict(0.05, 2.0, "greater") == "inconclusive"  # below alpha, not at it
-    assert catalogue.verdict(0.04, 2.0, "greater", alpha=0.01) == "inconclusive"
-    assert catalogue.verdict(np.nan, 2.0, "greater") == "inconclusive"
-    assert catalogue.verdict(0.01, np.nan, "less") == "inconclusive"
-    assert catalogue.verdict(0.01, np.inf, "greater") == "inconclusive"
-    with pytest.raises(ValueError, match="direction must be 'greater' or 'less', not 'two-sided'"):
-        catalogue.verdict(0.01, 2.0, "two-sided")
-
-
-def recorded(claim_id, p_value, effect):
-    entry = catalogue.claim(claim_id)
-    result = inference.TestResult(
-        entry.statistic, effect, 1.0, effect, 0.0, effect, effect, p_value, 99, entry.null, entry.direction
-    )
-    return catalogue.claim_row(claim_id, result, "constructed")
-
-
-def fragments_of(values):
-    fragments = {}
-    for claim_id, (p, effect) in values.items():
-        fragments.setdefault(catalogue.claim(claim_id).notebook, {})[f"claim.{claim_id}"] = recorded(
-            claim_id, p, effect
-        )
-    return fragments
-
-
-def test_verdict_table_adjusts_across_the_claims_present():
-    values = {  # C6 (notebook 01) did not run
-        "C1": (0.001, 0.2),
-        "C2": (0.045, 0.5),  # significant alone, not after adjustment (0.054)
-        "C3": (0.01, 0.8),  # wrong direction
-        "C4": (0.004, 1.6),
-        "C5": (0.4, 1.1),
-        "C7": (0.02, 50.0),
-    }
-    table = catalogue.verdict_table(fragments_of(values))
-    assert table["id"].tolist() == ["C1", "C2", "C3", "C4", "C5", "C7"]
-    raw = np.array([values[i][0] for i in table["id"]])
-    assert np.allclose(table["p_value_raw"], raw)
-    assert np.allclose(table["p_value"], stats.false_discovery_control(raw, method="bh"))
-    assert table.set_index("id")["verdict"].to_dict() == {
-        "C1": "supported",
-        "C2": "inconclusive",
-        "C3": "not supported",
-        "C4": "supported",
-        "C5": "inconclusive",
-        "C7": "supported",
-    }
-    assert table.loc[0, "statement"] == catalogue.claim("C1").statement
-    assert table.loc[0, "notebook"] == "02-broadcasters"
-    alone = catalogue.verdict_table({"03-follow-back": fragments_of(values)["03-follow-back"]})
-    assert alone["id"].tolist() == ["C2", "C5"]
-    assert np.allclose(alone["p_value"], stats.false_discovery_control([0.045, 0.4], method="bh"))
-    assert alone["verdict"].tolist() == ["inconclusive", "inconclusive"]
-    with pytest.raises(ValueError, match="no claim results found: run the claim notebooks first"):
-        catalogue.verdict_table({"00-data": {"something": 1}})
-
-
-def test_verdict_table_with_one_claim_without_a_p_value():
-    fragments = fragments_of({"C1": (0.001, 0.2), "C4": (0.001, 2.0), "C7": (0.001, 50.0)})
-    fragments["02-broadcasters"]["claim.C3"] = dict(recorded("C3", 0.5, 2.0), p_value=None)
-    table = catalogue.verdict_table(fragments).set_index("id")
-    assert table.loc["C3", "verdict"] == "inconclusive"
-    assert table.loc[["C1", "C4", "C7"], "verdict"].tolist() == ["supported"] * 3
-
-
-def test_notebook_verdicts_use_the_raw_p_values():
-    record = {
-        "claim.C1": recorded("C1", 0.01, 0.2),
-        "claim.C3": dict(recorded("C3", 0.01, 2.0), p_value=None),  # NaN is recorded as None
-        "other": 3,
-    }
-    table = catalogue.notebook_verdicts(record, "02-broadcasters")
-    assert table["id"].tolist() == ["C1", "C3"]  # C7 not recorded
-    assert table["verdict"].tolist() == ["supported", "inconclusive"]
-    assert catalogue.notebook_verdicts(record, "03-follow-back").empty
-
-
-def test_claim_row_refuses_a_test_in_the_other_direction():
-    result = inference.TestResult("s", 0.5, 1.0, 0.5, -3.0, 0.4, 0.6, 0.01, 99, "null", "less")
-    with pytest.raises(ValueError, match="C4: the test is 'less', the catalogue says 'greater'"):
-        catalogue.claim_row("C4", result, "data")
-    row = catalogue.claim_row("C1", result, "data", "this run's caveat")
-    assert row["id"] == "C1" and row["effect"] == 0.5 and row["p_value"] == 0.01 and row["data"] == "data"
-    assert row["caveats"] == catalogue.claim("C1").caveats + " this run's caveat"
-    assert catalogue.claim_row("C5", dataclasses.replace(result, alternative="greater"), "d")["caveats"] == ""
-    with pytest.raises(KeyError, match="no claim 'C9'"):
-        catalogue.claim_row("C9", result, "data")
-
-
-def test_catalogue_is_consistent_with_the_tests():
-    ids = [c.id for c in catalogue.CLAIMS]
-    assert ids == [f"C{i}" for i in range(1, 8)]
-    notebooks = {nb.name for nb in catalogue.NOTEBOOKS}
-    assert all(c.notebook in notebooks and c.direction in ("greater", "less") for c in catalogue.CLAIMS)
-    assert catalogue.claim_notebooks() == [
-        "01-claims-and-race",
-        "02-broadcasters",
-        "03-follow-back",
-        "04-gated-community",
-    ]
-    pairs = {(a, b): alt for a, b, alt in follow_back.FOLLOW_BACK_PAIRS}
-    assert catalogue.claim("C2").direction == pairs[("regular", "celebrity")]
-    assert catalogue.claim("C5").direction == pairs[("celebrity", "celebrity")]
-    assert catalogue.claim("C4").direction == gated.GATED_ALTERNATIVES[gated.GATED_NAMES.index("elite closure")]
-
-
-def test_markdown_table_has_one_row_per_claim():
-    lines = catalogue.markdown_table().splitlines()
-    assert lines[:2] == ["| claim | the post says | tested as | notebook | null model |", "|---|---|---|---|---|"]
-    assert len(lines) == 2 + len(catalogue.CLAIMS)
-    for line, entry in zip(lines[2:], catalogue.CLAIMS):
-        assert line.startswith(f"| {entry.id} {entry.short} | ") and f"`{entry.notebook}`" in line
-        assert line.count(" | ") == 4
+def test_catalogue_directions_agree_with_the_tests():
+    """The directions the catalogue predicts are the ones the claim modules test."""
+    assert catalogue.statement("C4a").direction == gated.GATED_ALTERNATIVES[0]
+    assert catalogue.statement("C4b-community").direction == "less"
+    assert catalogue.statement("C2b-budget").direction == "less" and catalogue.statement("C5").direction == "greater"
 
 
 # ------------------------------------------------------------------ the one class rule

@@ -30,7 +30,11 @@ def test_ensemble_test_fields():
         "n_null": 99,
         "null_model": "toy null",
         "alternative": "greater",
+        "p_opposite": (1 + 97) / 100,  # 1 ... 97 are <= 97.5
+        "p_two_sided": 2 * (1 + 2) / 100,
     }
+    below = inference.ensemble_test("s", 2.5, null, "toy null")  # far the other way
+    assert below.p_value == pytest.approx(98 / 100) and below.p_two_sided == pytest.approx(2 * 3 / 100)
     assert all(type(v) in (str, int, float) for v in result.as_dict().values())  # plain JSON types, no numpy scalars
 
 

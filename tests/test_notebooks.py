@@ -89,6 +89,19 @@ def test_notebooks_define_no_functions_or_classes(notebook):
     assert len(lambdas) <= 1  # a formatting lambda for a table is the most allowed
 
 
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_cell_prints_a_recorded_value_by_accident(notebook):
+    """A cell whose last line is ``rec.record(...)`` shows the value it returns (a stray number on the page)."""
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        body = ast.parse(cell.source).body
+        if body and isinstance(body[-1], ast.Expr) and isinstance(body[-1].value, ast.Call):
+            name = ast.unparse(body[-1].value.func)
+            assert not name.startswith("rec.record"), f"{notebook.stem}: a cell ends with {name}(...)"
+
+
 def _get(tree: dict, dotted: str):
     for part in dotted.split("."):
         tree = tree[part]
@@ -104,12 +117,21 @@ def test_numbers_json_has_the_required_keys(executed):
         assert _get(numbers, key) is not None, key
     assert numbers["kwak2009"]["accounts"] == 6499 and numbers["kwak2009"]["verified"] == 221
     assert numbers["ego_twitter"]["edges"] == 1_768_135 and numbers["ego_twitter"]["self_loops_dropped"] == 14
-    ids = [c["id"] for c in numbers["claims"]]
-    assert ids == [f"C{i}" for i in range(1, 8)]
-    for claim in numbers["claims"]:
-        assert set(claim) >= CLAIM_FIELDS, claim["id"]
-        assert claim["verdict"] in {"supported", "not supported", "inconclusive"}
-        assert 0 < claim["p_value"] <= 1
+    assert [c["claim"] for c in numbers["claims"]] == [f"C{i}" for i in range(1, 8)]
+    assert all(c["verdict"] in catalogue.VERDICTS for c in numbers["claims"])
+    statements = {s["id"]: s for s in numbers["statements"]}
+    assert set(statements) <= {s.id for s in catalogue.STATEMENTS}
+    for s in statements.values():
+        assert set(s) >= CLAIM_FIELDS, s["id"]
+        assert s["verdict"] in catalogue.VERDICTS
+        if s["kind"] == "test":
+            assert s["in_family"] and 0 < s["p_value"] <= 1 and 0 < s["p_value_raw"] <= s["p_value"]
+        else:
+            assert not s["in_family"] and s["p_value"] is None
+    assert (
+        statements["C6"]["verdict"] == catalogue.NOT_TESTABLE and statements["C7"]["verdict"] == catalogue.DESCRIPTIVE
+    )
+    assert numbers["build"]["quick"] is True and numbers["build"]["seed"] == 7
 
 
 @pytest.mark.notebooks

@@ -1,23 +1,45 @@
-"""The one home of the claims: what the post says, what is tested, where, against what.
+"""The one home of the claims: what the post says, what is tested, where, against what,
+and the rule that turns each test into a verdict word.
 
-Every claim of the April 2009 post is one :class:`Claim` in :data:`CLAIMS`: its
-words, the testable statement, the notebook that tests it, the statistic, the
-null model, the direction of the effect the post predicts, and the caveats that
-hold whatever the data. Notebooks record their results with :func:`claim_row`;
-notebook 06 builds the verdict table with :func:`verdict_table`; the report site
-and the README table (:func:`markdown_table`) read the same entries. Adding a
-claim is one entry here plus its test.
+The post's claims (:data:`CLAIMS`, C1 ... C7) are split into testable
+:class:`Statement` entries (:data:`STATEMENTS`): each has its own test (statistic,
+null model, the direction the post predicts), its role (``headline``: it decides
+the claim's verdict; ``secondary``: reported and adjusted with the others, but it
+does not decide) and its kind (``test``, ``descriptive``, ``not testable``).
+Notebooks record one entry per statement with :func:`claim_row` (a test) or
+:func:`descriptive_row` (no test); notebook 06 builds the verdict table with
+:func:`verdict_table`; the report site and the README (:func:`markdown_table`) read
+the same entries. Adding a claim or a statement is one entry here plus its test.
 
-The notebooks themselves (title, what data they need beyond a follower graph)
-are listed once in :data:`NOTEBOOKS`.
+**The verdict rule** (:data:`VERDICT_RULE`, written down before looking at any
+result; :func:`statement_verdict` and :func:`claim_verdict`):
 
-**The verdict rule** (:data:`VERDICT_RULE`, fixed before looking at any result):
-the p-values of every claim tested in a run are adjusted together
-(Benjamini-Hochberg); a claim is *supported* when its adjusted p-value is below
-alpha (0.05) and its effect (observed / expected under the null) points the way
-the post predicts; *not supported* when the effect points the other way;
-*inconclusive* when it points the predicted way without significance, is exactly 1,
-or cannot be computed.
+- every statement of kind ``test`` that a run tests, headline or secondary, is one
+  family for the Benjamini-Hochberg adjustment of its directional two-sided p-value
+  (twice the smaller of the two one-sided p-values, so that an effect in either
+  direction can be significant); descriptive and not-testable statements (C6, C7)
+  never enter it;
+- a statement is *supported* when its adjusted p-value is below alpha, its effect
+  (observed / expected) points the way the post predicts, lies beyond the practical
+  threshold (outside :data:`PRACTICAL_BAND`, 0.8 to 1.25) and its interval excludes
+  1; *contradicted* when all of that holds in the opposite direction; *negligible*
+  when it is significant but inside the band; *not supported* otherwise (not
+  significant, or an interval that includes 1); *not testable with this data* when
+  no effect or p-value could be computed;
+- a claim takes the verdict of its headline statements: one headline, its verdict;
+  several, *supported* when all are supported, *partly supported* when some are,
+  *contradicted* when some are contradicted and none supported, *negligible* when
+  all are negligible, *not supported* otherwise.
+
+The practical band 0.8 to 1.25 is symmetric on the log scale (1.25 = 1 / 0.8): an
+effect must move the statistic by a quarter of its null value, either way, to
+count. It is the equivalence margin long used for ratios of means in
+bioequivalence (the 80-125% rule), fixed here before any result was seen; a
+smaller effect may be real but is not what the post describes ("they do not
+follow regular people" is not a 10% shortfall).
+
+The interval is, until sampling intervals land (resampling egos), the null
+ensemble's spread; the verdict page says which it is.
 """
 
 from __future__ import annotations
@@ -31,41 +53,91 @@ from ..stats import inference
 
 __all__ = [
     "Claim",
+    "Statement",
     "Notebook",
     "CLAIMS",
+    "STATEMENTS",
     "NOTEBOOKS",
     "VERDICTS",
+    "PRACTICAL_BAND",
     "VERDICT_RULE",
+    "SUPPORTED",
+    "PARTLY",
+    "NOT_SUPPORTED",
+    "CONTRADICTED",
+    "NEGLIGIBLE",
+    "NOT_TESTABLE",
+    "DESCRIPTIVE",
     "claim",
+    "statement",
+    "statements_of",
     "claims_of",
     "claim_notebooks",
+    "statement_verdict",
+    "claim_verdict",
     "verdict",
     "claim_row",
+    "descriptive_row",
     "verdict_table",
+    "claim_table",
     "notebook_verdicts",
     "markdown_table",
     "as_records",
 ]
 
+SUPPORTED = "supported"
+PARTLY = "partly supported"
+NOT_SUPPORTED = "not supported"
+CONTRADICTED = "contradicted"
+NEGLIGIBLE = "negligible"
+NOT_TESTABLE = "not testable with this data"
+DESCRIPTIVE = "descriptive"
+VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED, CONTRADICTED, NEGLIGIBLE, NOT_TESTABLE, DESCRIPTIVE)
+PRACTICAL_BAND = (0.8, 1.25)  # effects inside it are negligible, whatever their p-value
+KINDS = ("test", "descriptive", "not testable")
+ROLES = ("headline", "secondary")
+
 
 @dataclass(frozen=True)
 class Claim:
-    """One claim of the post and how it is tested.
-
-    ``direction`` is the side the post predicts for the effect (observed / null
-    expectation): ``"greater"`` (effect > 1) or ``"less"`` (effect < 1).
-    """
+    """One claim of the post: its words and the caveats that hold whatever the data."""
 
     id: str
     short: str
     post: str
-    statement: str
+    caveats: str = ""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One testable statement of a claim, and how it is tested.
+
+    ``direction`` is the side the post predicts for the effect (observed / null
+    expectation): ``"greater"`` (effect > 1) or ``"less"`` (effect < 1); ``None``
+    for descriptive and not-testable statements.
+    """
+
+    id: str
+    claim: str
+    text: str
     notebook: str
     statistic: str
     null: str
-    direction: str
-    data: str
-    caveats: str
+    direction: str | None
+    role: str = "headline"
+    kind: str = "test"
+    data: str = ""
+
+    @property
+    def part(self) -> str:
+        """The part of the claim it belongs to: the id before any ``-`` (``"C4b-inflow"`` -> ``"C4b"``)."""
+        return self.id.split("-")[0]
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS or self.role not in ROLES:
+            raise ValueError(f"{self.id}: kind {self.kind!r} / role {self.role!r} not in {KINDS} / {ROLES}")
+        if (self.kind == "test") != (self.direction in ("greater", "less")):
+            raise ValueError(f"{self.id}: a test needs a direction ('greater' or 'less'), other kinds none")
 
 
 @dataclass(frozen=True)
@@ -93,80 +165,128 @@ NOTEBOOKS: tuple[Notebook, ...] = (
 
 _PROFILES = "profile counts of popular accounts (Kwak et al. 2009)"
 _GRAPH = "a follower graph with classes (celebrity, popular, regular)"
+_DEGREE = "directed degree-preserving rewiring"
+_RECIPROCAL = "rewiring that keeps every degree and every account's reciprocated ties"
 
 CLAIMS: tuple[Claim, ...] = (
-    Claim(
-        "C1", "celebrities follow few",
-        "Celebrities follow few people (Kutcher: about 962,000 followers, following 72).",
-        "Celebrities follow fewer accounts than profiled accounts with similar follower counts.",
-        "02-broadcasters", "median accounts followed by celebrities",
-        "celebrity label permuted among profiles of similar follower count", "less", _PROFILES,
-        "Profiles only count follows; all profiled accounts are popular, so this compares celebrities with the "
-        "equally popular, not with ordinary users.",
-    ),
-    Claim(
-        "C2", "celebrities ignore fans",
-        "Celebrities do not follow regular people and do not follow back their fans.",
-        "Follows from regular accounts to celebrities are returned less often than the accounts' own numbers of "
-        "mutual ties imply.",
-        "03-follow-back", "reciprocated share of regular -> celebrity follows",
-        "rewiring that keeps every degree and every account's reciprocated ties", "less", _GRAPH,
-        "Only the follow-back half of the claim is tested here.",
-    ),
-    Claim(
-        "C3", "brands follow back",
-        "Brands follow back (Starbucks: 141,341 followers, following 131,505).",
-        "Accounts hand-labelled organization follow more accounts per follower than equally popular personal "
-        "accounts.",
-        "02-broadcasters", "median following/followers ratio of organizations",
-        "organization/personal labels permuted among profiles of similar follower count", "greater",
-        _PROFILES + " with 2013 hand labels",
-        "The labels are third-party (2013); the ratio bounds follow-back from above; organizations include news "
-        "media, not only brands.",
-    ),
-    Claim(
-        "C4", "celebrities follow celebrities",
-        "Celebrities follow other celebrities: a closed, gated community.",
-        "Celebrities send a larger share of their follows to celebrities than their degrees imply.",
-        "04-gated-community", "elite closure (share of elite follows to the elite)",
-        "directed degree-preserving rewiring", "greater", _GRAPH,
-        "Closure is one face of a gated community; how open the elite is from outside is reported beside it.",
-    ),
-    Claim(
-        "C5", "celebrities follow each other back",
-        "Inside it they follow each other back.",
-        "Follows among celebrities are returned more often than the accounts' own numbers of mutual ties imply.",
-        "03-follow-back", "reciprocated share of celebrity -> celebrity follows",
-        "rewiring that keeps every degree and every account's reciprocated ties", "greater", _GRAPH,
-        "",
-    ),
-    Claim(
-        "C6", "the race to a million",
-        "The race: @aplusk reached a million followers before @cnnbrk.",
-        "@aplusk gained followers faster, per day of account age, than the other profiled accounts.",
-        "01-claims-and-race", "@aplusk followers gained per day of account age",
-        "@aplusk exchangeable with the other profiled accounts", "greater", _PROFILES,
-        "The archive is a snapshot three months after the race: it cannot time it nor tell a stunt from organic "
-        "growth; growth is averaged over the account's life; @aplusk was chosen because he won.",
-    ),
-    Claim(
-        "C7", "attention is concentrated",
-        "Attention is concentrated: we are nothing but an audience.",
-        "The most-followed accounts receive a larger share of all follows than if follows went to random accounts.",
-        "02-broadcasters", "share of all follows received by the profiled accounts",
-        "each follow goes to a uniformly random account", "greater",
-        _PROFILES + " and the published totals of the complete 2009 graph",
-        "Follower counts and graph totals were crawled weeks apart; the uniform null is deliberately naive.",
-    ),
+    Claim("C1", "celebrities follow few",
+          "Celebrities follow few people (Kutcher: about 962,000 followers, following 72).",
+          "Profiles only count follows; all profiled accounts are popular, so this compares celebrities with the "
+          "equally popular, not with ordinary users."),
+    Claim("C2", "celebrities ignore regular people",
+          "Celebrities do not follow regular people and do not follow back their fans."),
+    Claim("C3", "brands follow back",
+          "Brands follow back (Starbucks: 141,341 followers, following 131,505).",
+          "The labels are third-party (2013); the following/followers ratio bounds follow-back from above."),
+    Claim("C4", "a gated community",
+          "Celebrities follow other celebrities: a closed, gated community."),
+    Claim("C5", "celebrities follow each other back",
+          "Inside it they follow each other back."),
+    Claim("C6", "the race to a million",
+          "The race: @aplusk reached a million followers before @cnnbrk.",
+          "The archive is a snapshot three months after the race: it cannot order the race, time it, nor tell a "
+          "stunt from organic growth; @aplusk is named because he won, so ranking his growth would test a "
+          "choice made after the fact."),
+    Claim("C7", "attention is concentrated",
+          "Attention is concentrated: we are nothing but an audience.",
+          "Follower counts and graph totals were crawled weeks apart."),
 )  # fmt: skip
 
-VERDICTS = ("supported", "not supported", "inconclusive")
+STATEMENTS: tuple[Statement, ...] = (
+    Statement("C1", "C1",
+              "Celebrities follow fewer accounts than profiled accounts with similar follower counts.",
+              "02-broadcasters", "median accounts followed by celebrities",
+              "celebrity label permuted among profiles of similar follower count", "less", data=_PROFILES),
+    *(Statement(f"C1-{band}", "C1",
+                f"Within the {band} follower band, celebrities follow fewer accounts than profiled accounts with "
+                "similar follower counts.",
+                "02-broadcasters", f"median accounts followed by celebrities with {band} followers",
+                "celebrity label permuted among profiles of similar follower count", "less", role="secondary",
+                data=_PROFILES)
+      for band in ("10k-100k", "100k-1M", "1M+")),
+    Statement("C2a", "C2",
+              "Celebrities send a smaller share of their follows to regular accounts than their degrees imply.",
+              "03-follow-back", "share of celebrity follows going to regular accounts", _DEGREE, "less",
+              data=_GRAPH),
+    Statement("C2b-chance", "C2",
+              "Follows from regular accounts to celebrities are returned less often than chance, given every "
+              "account's followers and followees.",
+              "03-follow-back", "reciprocated share of regular -> celebrity follows", _DEGREE, "less", data=_GRAPH),
+    Statement("C2b-budget", "C2",
+              "Follows from regular accounts to celebrities are returned less often than the accounts' own numbers "
+              "of mutual ties imply.",
+              "03-follow-back", "reciprocated share of regular -> celebrity follows", _RECIPROCAL, "less",
+              data=_GRAPH),
+    Statement("C3", "C3",
+              "Brands follow more accounts per follower than celebrities with similar follower counts (brands "
+              "as curated: hand labels corrected, news media and other organizations set apart).",
+              "02-broadcasters", "median following/followers ratio of brands",
+              "brand/celebrity labels permuted among accounts of similar follower count", "greater",
+              data=_PROFILES + " with 2013 hand labels and the project's curated corrections"),
+    Statement("C3-uncorrected", "C3",
+              "The same comparison with the 2013 hand labels as they are (every organization counts as a brand).",
+              "02-broadcasters", "median following/followers ratio of organizations (uncorrected labels)",
+              "organization/celebrity labels permuted among accounts of similar follower count", "greater",
+              role="secondary", data=_PROFILES + " with 2013 hand labels"),
+    Statement("C3-organizations", "C3",
+              "Accounts hand-labelled organization follow more accounts per follower than equally popular personal "
+              "accounts.",
+              "02-broadcasters", "median following/followers ratio of organizations",
+              "organization/personal labels permuted among profiles of similar follower count", "greater",
+              role="secondary", data=_PROFILES + " with 2013 hand labels"),
+    Statement("C4a", "C4",
+              "Enrichment: celebrities send a larger share of their follows to celebrities than their degrees imply.",
+              "04-gated-community", "elite closure (share of elite follows to the elite)", _DEGREE, "greater",
+              data=_GRAPH),
+    Statement("C4b-closed", "C4",
+              "Closed: most of the elite's follows stay inside it and most follows into it come from inside (the "
+              "post's closed: both shares above one half; described, as under the degree-keeping null the shares "
+              "are functions of the same count of follows among the elite as the enrichment test).",
+              "04-gated-community", "share of the elite's follows that stay inside it", "none", None,
+              kind="descriptive", data=_GRAPH),
+    Statement("C4b-community", "C4",
+              "One community: the elite falls into fewer communities than the degrees imply.",
+              "04-gated-community", "effective number of communities among the elite", _DEGREE, "less",
+              data=_GRAPH),
+    Statement("C5", "C5",
+              "Follows among celebrities are returned more often than the accounts' own numbers of mutual ties imply.",
+              "03-follow-back", "reciprocated share of celebrity -> celebrity follows", _RECIPROCAL, "greater",
+              data=_GRAPH),
+    Statement("C5-vs-regular", "C5",
+              "Follows among celebrities are returned more often than follows among regular accounts, beyond what "
+              "the accounts' own numbers of mutual ties imply.",
+              "03-follow-back", "reciprocated share of celebrity -> celebrity over regular -> regular follows",
+              _RECIPROCAL, "greater", role="secondary", data=_GRAPH),
+    Statement("C5-anecdote", "C5",
+              "The post's anecdote pair by pair: Kutcher follows Michael Phelps, Larry King, Miley Cyrus, Ryan "
+              "Seacrest and John Mayer, and they follow him back (each direction: followed, not followed or not "
+              "observable, in each dataset where it can be seen).",
+              "01-claims-and-race", "share of observable directed pairs that are followed", "none", None,
+              role="secondary", kind="descriptive", data="follower graphs with Twitter ids"),
+    Statement("C6", "C6",
+              "The order and timing of the race (not testable from a snapshot; the archive's facts are reported).",
+              "01-claims-and-race", "@aplusk followers gained per day of account age", "none", None,
+              kind="not testable", data=_PROFILES),
+    Statement("C7", "C7",
+              "The share of all follows received by the most-followed accounts (described, with a sampling "
+              "interval; no null of uniform attention is a fair test).",
+              "02-broadcasters", "share of all follows received by the profiled accounts", "none", None,
+              kind="descriptive", data=_PROFILES + " and the published totals of the complete 2009 graph"),
+)  # fmt: skip
+
 VERDICT_RULE = (
-    "The p-values of every claim tested in this run are adjusted together (Benjamini-Hochberg). "
-    "*Supported*: adjusted p below alpha and the effect in the direction the post predicts. "
-    "*Not supported*: the effect points the other way. "
-    "*Inconclusive*: the predicted direction without significance, an effect of exactly 1, or no effect could be "
-    "computed."
+    "Every statement tested in this run, headline or secondary, is one family: its directional two-sided p-value "
+    "(twice the smaller one-sided p) is adjusted with the others (Benjamini-Hochberg); descriptive and "
+    "not-testable statements are not. "
+    "*Supported*: adjusted p below alpha, the effect in the direction the post predicts, beyond the practical band "
+    f"({PRACTICAL_BAND[0]:g} to {PRACTICAL_BAND[1]:g}) and with an interval that excludes 1. "
+    "*Contradicted*: the same in the opposite direction. "
+    "*Negligible*: significant, but inside the band. "
+    "*Not supported*: not significant, or an interval that includes 1. "
+    "*Not testable with this data*: no effect or p-value could be computed, or the data cannot order the event. "
+    "*Descriptive*: reported without a test. "
+    "A claim takes its headline statements' verdict: all supported, *supported*; some, *partly supported*; "
+    "some contradicted and none supported, *contradicted*; all negligible, *negligible*; else *not supported*."
 )
 
 
@@ -178,104 +298,244 @@ def claim(claim_id: str) -> Claim:
     raise KeyError(f"no claim {claim_id!r}; the catalogue has {[c.id for c in CLAIMS]}")
 
 
+def statement(statement_id: str) -> Statement:
+    """The catalogue entry of a statement (``"C4a"``)."""
+    for entry in STATEMENTS:
+        if entry.id == statement_id:
+            return entry
+    raise KeyError(f"no statement {statement_id!r}; the catalogue has {[s.id for s in STATEMENTS]}")
+
+
+def statements_of(claim_id: str | None = None, notebook: str | None = None) -> list[Statement]:
+    """The statements of a claim and/or a notebook, in catalogue order."""
+    return [s for s in STATEMENTS if claim_id in (None, s.claim) and notebook in (None, s.notebook)]
+
+
 def claims_of(notebook: str) -> list[Claim]:
-    """The claims a notebook tests, in catalogue order."""
-    return [c for c in CLAIMS if c.notebook == notebook]
+    """The claims a notebook tests (any of their statements), in catalogue order."""
+    ids = {s.claim for s in statements_of(notebook=notebook)}
+    return [c for c in CLAIMS if c.id in ids]
 
 
 def claim_notebooks() -> list[str]:
-    """The notebooks that test at least one claim, in notebook order."""
-    return [nb.name for nb in NOTEBOOKS if claims_of(nb.name)]
+    """The notebooks that record at least one statement, in notebook order."""
+    return [nb.name for nb in NOTEBOOKS if statements_of(notebook=nb.name)]
 
 
-def verdict(p_adjusted: float, effect: float, direction: str, alpha: float = inference.ALPHA) -> str:
-    """The verdict word of :data:`VERDICT_RULE` for one claim.
+def _missing(value) -> bool:
+    return value is None or not np.isfinite(value)
 
-    ``direction`` is the predicted side (``"greater"``: effect > 1, ``"less"``:
-    effect < 1). A missing (NaN) p-value or effect gives ``inconclusive``.
+
+def statement_verdict(effect, low, high, p_adjusted, direction: str, alpha: float = inference.ALPHA) -> str:
+    """The verdict word of one tested statement by :data:`VERDICT_RULE`.
+
+    ``direction``: the side the post predicts (``"greater"``: effect > 1). ``low,
+    high``: the effect's interval. Missing effect or p-value: not testable with this data.
     """
     if direction not in ("greater", "less"):
         raise ValueError(f"direction must be 'greater' or 'less', not {direction!r}")
-    if not np.isfinite(p_adjusted) or not np.isfinite(effect) or effect == 1:
-        return "inconclusive"
-    in_direction = effect > 1 if direction == "greater" else effect < 1
-    if in_direction and p_adjusted < alpha:
-        return "supported"
-    if not in_direction:
-        return "not supported"
-    return "inconclusive"
+    if _missing(effect) or _missing(p_adjusted):
+        return NOT_TESTABLE
+    if p_adjusted >= alpha:
+        return NOT_SUPPORTED
+    inside = PRACTICAL_BAND[0] <= effect <= PRACTICAL_BAND[1]
+    if inside:
+        return NEGLIGIBLE
+    # an unbounded side (the null's percentile at 0: recorded as missing) does not stop the other side excluding 1
+    excludes_one = (not _missing(low) and low > 1) or (not _missing(high) and high < 1)
+    predicted = effect > 1 if direction == "greater" else effect < 1
+    if not excludes_one:
+        return NOT_SUPPORTED
+    return SUPPORTED if predicted else CONTRADICTED
 
 
-def claim_row(claim_id: str, result: inference.TestResult, data: str, caveats: str = "") -> dict:
-    """One claim's result for the verdict (before adjustment): the test's numbers, the
-    data it ran on and the caveats (the catalogue's, then ``caveats`` of this run)."""
-    entry = claim(claim_id)
+def claim_verdict(verdicts) -> str:
+    """A claim's (or a part's) verdict from its headline statements' verdicts (see
+    :data:`VERDICT_RULE`); descriptive and not-testable statements count only when
+    there is no test."""
+    verdicts = list(verdicts)
+    tested = [v for v in verdicts if v not in (DESCRIPTIVE, NOT_TESTABLE)]
+    verdicts = tested or verdicts
+    if not verdicts:
+        return NOT_TESTABLE
+    if len(verdicts) == 1:
+        return verdicts[0]
+    if all(v == SUPPORTED for v in verdicts):
+        return SUPPORTED
+    if any(v == SUPPORTED for v in verdicts):
+        return PARTLY
+    if any(v == CONTRADICTED for v in verdicts):
+        return CONTRADICTED
+    if all(v == NEGLIGIBLE for v in verdicts):
+        return NEGLIGIBLE
+    if all(v in (NOT_TESTABLE, DESCRIPTIVE) for v in verdicts):
+        return verdicts[0]
+    return NOT_SUPPORTED
+
+
+def verdict(p_adjusted, effect, direction: str, alpha: float = inference.ALPHA, low=None, high=None) -> str:
+    """:func:`statement_verdict` with the arguments in the order of the old rule (``low, high``
+    default to the effect itself, i.e. an interval of no width)."""
+    low = effect if low is None else low
+    high = effect if high is None else high
+    return statement_verdict(effect, low, high, p_adjusted, direction, alpha)
+
+
+def claim_row(statement_id: str, result: inference.TestResult, data: str, caveats: str = "") -> dict:
+    """One tested statement's result for the verdict (before adjustment): the test's
+    numbers, the data it ran on and the caveats (the claim's, then ``caveats`` of this run)."""
+    entry = statement(statement_id)
+    if entry.kind != "test":
+        raise ValueError(f"{statement_id} is {entry.kind}: record it with descriptive_row")
     if result.alternative != entry.direction:
-        raise ValueError(f"{claim_id}: the test is {result.alternative!r}, the catalogue says {entry.direction!r}")
+        raise ValueError(f"{statement_id}: the test is {result.alternative!r}, the catalogue says {entry.direction!r}")
     return {
-        "id": claim_id,
-        "short": entry.short,
+        "id": statement_id,
+        "claim": entry.claim,
+        "kind": entry.kind,
+        "role": entry.role,
+        "short": claim(entry.claim).short,
         "statistic": result.statistic,
         "observed": result.observed,
         "expected": result.expected,
         "effect": result.ratio,
         "ci_low": result.ci_low,
         "ci_high": result.ci_high,
-        "p_value": result.p_value,
+        "interval": "null ensemble spread",
+        "p_value": result.p_two_sided,
+        "p_one_sided": result.p_value,
+        "p_opposite": result.p_opposite,
         "n_null": result.n_null,
         "direction": result.alternative,
         "null_model": result.null_model,
         "data": data,
-        "caveats": " ".join(text for text in (entry.caveats, caveats) if text),
+        "caveats": " ".join(text for text in (claim(entry.claim).caveats, caveats) if text),
     }
 
 
-def verdict_table(fragments: dict, alpha: float = inference.ALPHA) -> pd.DataFrame:
-    """One row a claim from the notebooks' ``claim.Cn`` entries (``fragments`` maps a
-    notebook name to its recorded numbers; claims whose notebook did not run are left
-    out). The family of the Benjamini-Hochberg adjustment is every claim present;
-    ``p_value`` is adjusted, ``p_value_raw`` as tested; ``verdict`` by :func:`verdict`."""
+def descriptive_row(statement_id: str, observed, data: str, ci_low=None, ci_high=None, interval: str = "",
+                    caveats: str = "", **facts) -> dict:  # fmt: skip
+    """One descriptive or not-testable statement's entry: what was measured (``observed``
+    with its interval, if any), no p-value, never in the adjustment family."""
+    entry = statement(statement_id)
+    if entry.kind == "test":
+        raise ValueError(f"{statement_id} is a test: record it with claim_row")
+    return {
+        "id": statement_id,
+        "claim": entry.claim,
+        "kind": entry.kind,
+        "role": entry.role,
+        "short": claim(entry.claim).short,
+        "statistic": entry.statistic,
+        "observed": observed,
+        "expected": None,
+        "effect": None,
+        "ci_low": ci_low,
+        "ci_high": ci_high,
+        "interval": interval,
+        "p_value": None,
+        "p_one_sided": None,
+        "p_opposite": None,
+        "n_null": 0,
+        "direction": None,
+        "null_model": entry.null,
+        "data": data,
+        "caveats": " ".join(text for text in (claim(entry.claim).caveats, caveats) if text),
+        **facts,
+    }
+
+
+def _rows(fragments: dict) -> list[dict]:
     rows = []
-    for entry in CLAIMS:
+    for entry in STATEMENTS:
         recorded = fragments.get(entry.notebook, {}).get(f"claim.{entry.id}")
         if recorded is not None:
-            rows.append(dict(recorded, claim=entry.post, statement=entry.statement, notebook=entry.notebook))
+            rows.append(dict(recorded, statement=entry.text, post=claim(entry.claim).post, notebook=entry.notebook))
+    return rows
+
+
+def verdict_table(fragments: dict, alpha: float = inference.ALPHA) -> pd.DataFrame:
+    """One row a recorded statement (``fragments`` maps a notebook name to its recorded
+    numbers; statements whose notebook did not run are left out). The family of the
+    Benjamini-Hochberg adjustment is every recorded statement of kind ``test``;
+    ``p_value`` is adjusted, ``p_value_raw`` as tested; ``verdict`` by :func:`statement_verdict`."""
+    rows = _rows(fragments)
     if not rows:
         raise ValueError("no claim results found: run the claim notebooks first")
     table = pd.DataFrame(rows)
-    table["p_value_raw"] = table["p_value"]
-    table["p_value"] = inference.benjamini_hochberg(table["p_value_raw"].astype(float))
-    table["verdict"] = [
-        verdict(p, e, d, alpha) for p, e, d in zip(table["p_value"], table["effect"], table["direction"])
-    ]
+    tests = (table["kind"] == "test").to_numpy()
+    table["p_value_raw"] = table["p_value"].astype(float)
+    adjusted = np.full(len(table), np.nan)
+    adjusted[tests] = inference.benjamini_hochberg(table.loc[tests, "p_value_raw"].to_numpy(dtype=float))
+    table["p_value"] = adjusted
+    table["in_family"] = tests
+    words = []
+    for row in table.itertuples():
+        if row.kind == "descriptive":
+            words.append(DESCRIPTIVE)
+        elif row.kind == "not testable":
+            words.append(NOT_TESTABLE)
+        else:
+            words.append(statement_verdict(row.effect, row.ci_low, row.ci_high, row.p_value, row.direction, alpha))
+    table["verdict"] = words
     return table
 
 
+def claim_table(statements: pd.DataFrame) -> pd.DataFrame:
+    """One row a claim present in a :func:`verdict_table`: the post's words, the verdict of
+    each part (``C2a``, ``C2b``: from its headline statements), the claim's verdict from
+    its parts' verdicts (:func:`claim_verdict`), and every recorded statement's verdict."""
+    rows = []
+    for entry in CLAIMS:
+        mine = statements[statements["claim"] == entry.id]
+        if mine.empty:
+            continue
+        headline = mine[mine["role"] == "headline"]
+        parts = {}
+        for row in headline.itertuples():
+            parts.setdefault(statement(row.id).part, []).append(row.verdict)
+        part_verdicts = {part: claim_verdict(words) for part, words in parts.items()}
+        rows.append({"claim": entry.id, "short": entry.short, "post": entry.post,
+                     "verdict": claim_verdict(part_verdicts.values()),
+                     "parts": "; ".join(f"{part}: {word}" for part, word in part_verdicts.items()),
+                     "statements": "; ".join(f"{r.id}: {r.verdict}" for r in mine.itertuples())})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 def notebook_verdicts(recorded: dict, notebook: str, alpha: float = inference.ALPHA) -> pd.DataFrame:
-    """The verdicts of one notebook's claims by the same rule, before the adjustment across
-    all claims (``recorded``: the notebook's own numbers). Adjusting can only raise a
-    p-value, so a claim *supported* here may become *inconclusive* in 06, never the reverse
-    of a direction."""
-    rows = [recorded[f"claim.{c.id}"] for c in claims_of(notebook) if f"claim.{c.id}" in recorded]
-    table = pd.DataFrame(rows, columns=["id", "short", "effect", "ci_low", "ci_high", "p_value", "direction"])
-    table["verdict"] = [
-        verdict(np.nan if p is None else p, np.nan if e is None else e, d, alpha)
-        for p, e, d in zip(table["p_value"], table["effect"], table["direction"])
-    ]
+    """The verdicts of one notebook's statements by the same rule, before the adjustment
+    across every statement that notebook 06 applies (``recorded``: the notebook's own
+    numbers). Adjusting can only raise a p-value, so a statement *supported* here may
+    become *not supported* in 06, never *contradicted*."""
+    rows = [recorded[f"claim.{s.id}"] for s in statements_of(notebook=notebook) if f"claim.{s.id}" in recorded]
+    columns = ["id", "claim", "kind", "role", "short", "effect", "ci_low", "ci_high", "p_value", "direction",
+               "observed"]  # fmt: skip
+    table = pd.DataFrame(rows, columns=columns)
+    words = []
+    for row in table.itertuples():
+        if row.kind != "test":
+            words.append(DESCRIPTIVE if row.kind == "descriptive" else NOT_TESTABLE)
+            continue
+        p = np.nan if row.p_value is None else row.p_value
+        words.append(statement_verdict(row.effect, row.ci_low, row.ci_high, p, row.direction, alpha))
+    table["verdict"] = words
     return table
 
 
 def markdown_table() -> str:
     """The README's claim table, from the catalogue (the README test compares the two)."""
-    lines = ["| claim | the post says | tested as | notebook | null model |", "|---|---|---|---|---|"]
-    for c in CLAIMS:
-        lines.append(f"| {c.id} {c.short} | {c.post} | {c.statement} | `{c.notebook}` | {c.null} |")
+    lines = ["| statement | the post says | tested as | notebook | null model |", "|---|---|---|---|---|"]
+    for s in STATEMENTS:
+        role = "" if s.role == "headline" else " (secondary)"
+        kind = "" if s.kind == "test" else f" ({s.kind})"
+        lines.append(f"| {s.id} {claim(s.claim).short}{role}{kind} | {claim(s.claim).post} | {s.text} | "
+                     f"`{s.notebook}` | {s.null} |")  # fmt: skip
     return "\n".join(lines)
 
 
-def as_records() -> list[dict]:
+def as_records() -> dict:
     """The catalogue as plain dictionaries (for ``numbers.json`` and the site)."""
-    return [asdict(c) for c in CLAIMS]
+    return {"claims": [asdict(c) for c in CLAIMS], "statements": [asdict(s) for s in STATEMENTS]}
 
 
 if __name__ == "__main__":

@@ -1,5 +1,33 @@
 """C4, the gated community: do celebrities follow celebrities more than their
 degrees imply, and is the elite closed? (notebook 04).
+
+The catalogue's statements of C4, the tests against null 1 (directed
+degree-preserving rewiring, :mod:`analysis.nulls.rewiring`):
+
+- ``C4a`` enrichment: elite closure, the share of the elite's follows that go to
+  the elite (:func:`elite_closure_test`; in :func:`gated_community`), ``greater``;
+- ``C4b-community``: the effective number of Louvain communities the elite falls
+  into (:func:`effective_communities_test`, :func:`community_test`), ``less``;
+- ``C4b-closed`` (described): the absolute shares of :func:`closure_shares`.
+
+The in-leak, the share of follows into the elite that come from outside
+(:func:`in_leak_test`; in :func:`gated_community`, ``less``), is reported beside
+them but is no statement of its own, for this reason:
+
+Null 1 keeps every account's numbers of follows given and received, so the
+elite's totals of follows given (``elite_out``) and received (``elite_in``) are
+fixed and both closure = E / elite_out and in-leak = 1 - E / elite_in are
+functions of one count, E, the follows among the elite: against this null the
+closure and in-leak tests order the samples alike (same p-value up to the random
+breaking of ties) and differ only in their effect sizes.
+
+Whether the elite is *closed* in the post's sense (most of its follows stay
+inside) is an absolute question, without a null: :func:`closure_shares`, read
+against :data:`CLOSED_SHARE`.
+
+Calibration (size on graphs drawn from the degree null, power on planted graphs):
+:func:`calibrate_inflow`, :func:`calibrate_community` (the closure test's is in
+:mod:`analysis.claims.calibration`).
 """
 
 from __future__ import annotations
@@ -10,15 +38,23 @@ import pandas as pd
 from ..graph import measures
 from ..graph.labelled import LabelledGraph
 from ..nulls import rewiring
-from ..stats import inference
+from ..stats import inference, synthetic
 
 __all__ = [
     "gated_statistics",
     "GATED_NAMES",
     "GATED_ALTERNATIVES",
+    "STATEMENT_TESTS",
+    "CLOSED_SHARE",
     "gated_community",
+    "closure_shares",
     "community_test",
+    "effective_communities_test",
     "elite_closure_test",
+    "in_leak_test",
+    "side_p_value",
+    "calibrate_inflow",
+    "calibrate_community",
 ]
 
 
@@ -51,6 +87,14 @@ GATED_NAMES = [
 GATED_ALTERNATIVES = ["greater", "less", "greater", "greater"]
 
 
+STATEMENT_TESTS = {"C4a": "elite closure"}
+"""The catalogue statement each of :func:`gated_community`'s tests records (by its name in ``tests``)."""
+
+
+CLOSED_SHARE = 0.5
+"""The post's "closed": most of the elite's follows stay inside it (a share above one half)."""
+
+
 def gated_community(
     lg: LabelledGraph, ks, rng, n_null: int, switches_per_edge: float, progress: bool = False, workers: int = 1
 ) -> dict:
@@ -79,14 +123,16 @@ def gated_community(
     }
     phi, phi_null = observed[4:], null[:, 4:]
     null_mean = phi_null.mean(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no follows among the top k in the null: rho is NaN
+        rho, low, high = (phi / null_mean, *(np.percentile(phi_null, q, axis=0) / null_mean for q in (2.5, 97.5)))
     rich = pd.DataFrame(
         {
             "k": ks,
             "phi": phi,
             "null_mean": null_mean,
-            "rho": phi / null_mean,
-            "band_low": np.percentile(phi_null, 2.5, axis=0) / null_mean,
-            "band_high": np.percentile(phi_null, 97.5, axis=0) / null_mean,
+            "rho": rho,
+            "band_low": low,
+            "band_high": high,
             "p_value": [inference.ensemble_p_value(phi[i], phi_null[:, i], tie_rng=rng) for i in range(len(ks))],
         }
     )
@@ -94,35 +140,79 @@ def gated_community(
     return {"tests": tests, "null": null, "observed": observed, "rich_club": rich}
 
 
-def community_test(
-    lg: LabelledGraph, rng, n_null: int, switches_per_edge: float, seed: int, workers: int = 1
+def closure_shares(src, dst, is_elite) -> dict:
+    """How closed the elite is in absolute terms (no null model).
+
+    ``inside_share``: share of the elite's follows that stay inside it (the elite
+    closure); ``from_inside_share``: share of the follows into the elite that come
+    from inside it (1 - in-leak); with the counts behind them: ``elite_edges`` (follows
+    among the elite), ``elite_out`` (follows the elite gives), ``elite_in`` (follows it
+    receives). The post's "closed" is ``inside_share`` above :data:`CLOSED_SHARE`.
+    """
+    is_elite = np.asarray(is_elite, dtype=bool)
+    s_in, d_in = is_elite[np.asarray(src)], is_elite[np.asarray(dst)]
+    inside, out_total, in_total = int((s_in & d_in).sum()), int(s_in.sum()), int(d_in.sum())
+    return {
+        "inside_share": inside / out_total if out_total else float("nan"),
+        "from_inside_share": inside / in_total if in_total else float("nan"),
+        "elite_edges": inside,
+        "elite_out": out_total,
+        "elite_in": in_total,
+    }
+
+
+def effective_communities_test(
+    src,
+    dst,
+    n: int,
+    elite,
+    n_samples: int,
+    rng: np.random.Generator,
+    seed: int,
+    switches_per_edge: float = 10,
+    workers: int = 1,
 ) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
-    """Does the elite fall into fewer communities than the null implies? Statistic: the
-    effective number of Louvain communities (seeded) among elite accounts. Null 1.
-    One-sided 'less'. Returns the test, the null values and the observed membership."""
-    g = lg.graph
-    membership = measures.communities(g.src, g.dst, g.n, seed)
-    observed = measures.effective_communities(membership, lg.elite)
+    """Does the elite fall into fewer communities than the degrees imply?
+
+    Statistic: the effective number of Louvain communities (igraph, seeded with
+    ``seed``, the same seed on the observed graph and on every null sample) among the
+    node indices ``elite`` (:func:`analysis.graph.measures.effective_communities`).
+    Null: directed degree-preserving rewiring, one Louvain run per sample; one-sided
+    ``less``; ties (common: all the elite in one community gives 1 exactly) broken at
+    random with ``rng``. Returns the test, the null values and the observed membership.
+    """
+    elite = np.asarray(elite)
+    membership = measures.communities(src, dst, n, seed)
+    observed = measures.effective_communities(membership, elite)
     null = rewiring.null_ensemble(
-        g.src,
-        g.dst,
-        g.n,
-        lambda s, d: measures.effective_communities(measures.communities(s, d, g.n, seed), lg.elite),
-        n_null,
+        src,
+        dst,
+        n,
+        lambda s, d: measures.effective_communities(measures.communities(s, d, n, seed), elite),
+        n_samples,
         rng,
         switches_per_edge=switches_per_edge,
         workers=workers,
+    ).ravel()
+    result = inference.ensemble_test(
+        "effective number of communities among the elite",
+        observed,
+        null,
+        rewiring.NULL_DESCRIPTIONS["degree"],
+        alternative="less",
+        tie_rng=rng,
     )
-    return (
-        inference.ensemble_test(
-            "effective number of communities among the elite",
-            observed,
-            null.ravel(),
-            rewiring.NULL_DESCRIPTIONS["degree"],
-            alternative="less",
-        ),
-        null.ravel(),
-        membership,
+    return result, null, membership
+
+
+def community_test(
+    lg: LabelledGraph, rng, n_null: int, switches_per_edge: float, seed: int, workers: int = 1
+) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
+    """C4b-community on a labelled graph: :func:`effective_communities_test` with its
+    elite. Returns the test, the null values and the observed membership."""
+    g = lg.graph
+    return effective_communities_test(
+        g.src, g.dst, g.n, lg.elite, n_null, rng, seed, switches_per_edge=switches_per_edge, workers=workers
     )
 
 
@@ -166,3 +256,152 @@ def elite_closure_test(
         rewiring.NULL_DESCRIPTIONS[model],
         tie_rng=rng,
     )
+
+
+def in_leak_test(
+    src,
+    dst,
+    n: int,
+    is_elite,
+    n_samples: int,
+    rng: np.random.Generator,
+    model: str = "degree",
+    switches_per_edge: float = 10,
+    progress: bool = False,
+    workers: int = 1,
+) -> inference.TestResult:
+    """In-leak (reported beside C4a): do fewer of the follows into the elite come from outside than the
+    degrees imply?
+
+    Statistic: in-leak, the share of follows into the elite that come from outside
+    (:func:`analysis.graph.measures.conductance`). Null: ``model`` rewiring, one-sided
+    ``less``; ties broken at random with ``rng``. Against the degree null this orders
+    the samples as :func:`elite_closure_test` does (see the module docstring).
+    """
+    is_elite = np.asarray(is_elite, dtype=bool)
+    observed = measures.conductance(src, dst, is_elite)["in_leak"]
+    null = rewiring.null_ensemble(
+        src,
+        dst,
+        n,
+        lambda s, d: measures.conductance(s, d, is_elite)["in_leak"],
+        n_samples,
+        rng,
+        model=model,
+        switches_per_edge=switches_per_edge,
+        progress=progress,
+        workers=workers,
+    )
+    return inference.ensemble_test(
+        GATED_NAMES[1], observed, null, rewiring.NULL_DESCRIPTIONS[model], alternative="less", tie_rng=rng
+    )
+
+
+def side_p_value(result: inference.TestResult, null_values) -> float:
+    """The one-sided p-value on the side of 1 where the effect lies: the test's own
+    p-value when the effect points the way the test predicts (or is 1), else that of the
+    opposite one-sided test on the same ``null_values`` (ties counted as extreme). Prose
+    says "more" or "less" only when this side is significant
+    (:func:`analysis.report.prose.compare`); the verdict uses the test's own p-value."""
+    opposite = {"less": "greater", "greater": "less"}[result.alternative]
+    other_way = result.ratio > 1 if result.alternative == "less" else result.ratio < 1
+    if not other_way:
+        return float(result.p_value)
+    return inference.ensemble_p_value(result.observed, null_values, opposite)
+
+
+# ------------------------------------------------------------------ calibration
+
+
+def _null_graph(rng, n, m, switches_per_edge):
+    """A graph drawn from the degree null: a heavy-tailed Chung-Lu graph, then rewired."""
+    base_src, base_dst = synthetic.calibration_graph(rng, n=n, m=m)
+    return rewiring.rewire_directed(base_src, base_dst, n, rng, switches_per_edge=switches_per_edge)
+
+
+def _top_followed(dst, n, k):
+    return np.sort(measures.top_k_by(measures.in_degree(dst, n), k))
+
+
+def _calibrate(rng, n_graphs, test, n, m, elite_size, factor, switches_per_edge) -> dict:
+    """Rejection rates at ALPHA of ``test(src, dst, elite_indices)``: on ``n_graphs``
+    graphs drawn from the degree null (elite: the ``elite_size`` most followed) and on
+    ``n_graphs`` planted graphs (elite: the planted block, ``factor`` times denser)."""
+    size_p, power_p = [], []
+    for _ in range(n_graphs):
+        src, dst = _null_graph(rng, n, m, switches_per_edge)
+        size_p.append(test(src, dst, _top_followed(dst, n, elite_size)).p_value)
+    for _ in range(n_graphs):
+        src, dst, elite = synthetic.planted_elite_graph(rng, n=n, m=m, elite_size=elite_size, factor=factor)
+        power_p.append(test(src, dst, elite).p_value)
+    size_p, power_p = np.asarray(size_p), np.asarray(power_p)
+    return {
+        "graphs": n_graphs,
+        "nodes": n,
+        "mean_edges": m,
+        "elite_size": elite_size,
+        "planted_factor": factor,
+        "switches_per_edge": switches_per_edge,
+        "alpha": inference.ALPHA,
+        "size": float((size_p < inference.ALPHA).mean()),
+        "size_mean_p_value": float(size_p.mean()),
+        "power": float((power_p < inference.ALPHA).mean()),
+        "power_mean_p_value": float(power_p.mean()),
+    }
+
+
+def calibrate_inflow(
+    rng: np.random.Generator,
+    n_graphs: int,
+    n_null: int,
+    n: int = 120,
+    m: float = 700,
+    elite_size: int = 12,
+    factor: float = 3.0,
+    switches_per_edge: float = 10,
+) -> dict:
+    """Size and power of the in-leak test (:func:`in_leak_test`, degree null).
+
+    Size: the rejection rate at ALPHA on ``n_graphs`` graphs drawn from the null (a
+    heavy-tailed Chung-Lu graph rewired ``switches_per_edge`` x E; elite: the
+    ``elite_size`` most followed), which should be near ALPHA. Power: the rejection
+    rate on ``n_graphs`` planted graphs (:func:`analysis.stats.synthetic.planted_elite_graph`:
+    the elite block ``factor`` times denser than the degrees imply, so fewer of the
+    follows into the elite come from outside). Returns the settings and both rates.
+    """
+
+    def test(src, dst, elite):
+        mask = np.zeros(n, dtype=bool)
+        mask[elite] = True
+        return in_leak_test(src, dst, n, mask, n_null, rng, switches_per_edge=switches_per_edge)
+
+    out = _calibrate(rng, n_graphs, test, n, m, elite_size, factor, switches_per_edge)
+    return {"test": "in-leak", "null_samples": n_null, **out}
+
+
+def calibrate_community(
+    rng: np.random.Generator,
+    n_graphs: int,
+    n_null: int,
+    n: int = 120,
+    m: float = 700,
+    elite_size: int = 12,
+    factor: float = 3.0,
+    switches_per_edge: float = 10,
+    seed: int = 1,
+) -> dict:
+    """Size and power of the C4b-community test (:func:`effective_communities_test`,
+    degree null, Louvain seeded with ``seed``), on the graphs of :func:`calibrate_inflow`:
+    size on ``n_graphs`` graphs drawn from the null, power on ``n_graphs`` planted graphs
+    (a denser elite block should gather the elite in fewer communities). Costs one
+    Louvain run per null sample. Returns the settings and both rates.
+    """
+
+    def test(src, dst, elite):
+        result, _, _ = effective_communities_test(
+            src, dst, n, elite, n_null, rng, seed, switches_per_edge=switches_per_edge
+        )
+        return result
+
+    out = _calibrate(rng, n_graphs, test, n, m, elite_size, factor, switches_per_edge)
+    return {"test": "C4b-community", "null_samples": n_null, "louvain_seed": seed, **out}

@@ -9,6 +9,7 @@ user's descriptor (``.toml``, :mod:`analysis.data.descriptor`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -18,6 +19,13 @@ from . import descriptor, fullgraph
 from .processed import load_table
 
 __all__ = [
+    "ORG_CORRECTIONS",
+    "KINDS",
+    "KIND_LABEL",
+    "LABEL_KIND",
+    "CORRECTION_COLUMNS",
+    "check_org_corrections",
+    "read_org_corrections",
     "accounts_with_labels",
     "GRAPH_DATASETS",
     "FULL_GRAPH",
@@ -29,14 +37,109 @@ __all__ = [
 ]
 
 
+ORG_CORRECTIONS = Path(__file__).with_name("curation") / "org2013_corrections.csv"  # rules: curation/README.md
+
+KINDS = ("person", "brand", "news media", "other organization", "unknown")  # the curated kinds
+KIND_LABEL = {  # curated kind -> the 2013 label's vocabulary (``label_corrected``)
+    "person": "personal",
+    "brand": "organization",
+    "news media": "organization",
+    "other organization": "organization",
+    "unknown": "unknown",
+}
+LABEL_KIND = {"personal": "person", "organization": "organization (uncurated)", "unknown": "unknown"}  # uncurated
+CORRECTION_COLUMNS = ("user_id", "screen_name", "followers_2009", "label_2013", "kind", "reason")
+
+
+def check_org_corrections(table: pd.DataFrame, profiles: pd.DataFrame, labels: pd.DataFrame | None = None) -> list[str]:
+    """The problems of a corrections table, one line each naming the row (``row N`` is the
+    line of the CSV file, the header being line 1): a missing column, a missing value, a
+    kind not in :data:`KINDS`, a duplicate ``user_id``, an id not in ``profiles``
+    (``user_id``, ``screen_name``, ``followers``), a ``screen_name`` or ``followers_2009``
+    that does not match the profile of the id and, when ``labels`` (``user_id``,
+    ``label``) are given, a ``label_2013`` that is not the 2013 label. Empty: valid."""
+    missing = [c for c in CORRECTION_COLUMNS if c not in table.columns]
+    if missing:
+        return [f"corrections: missing column(s) {', '.join(missing)}"]
+    profile = profiles.drop_duplicates("user_id").set_index("user_id")
+    label = labels.drop_duplicates("user_id").set_index("user_id")["label"] if labels is not None else None
+    errors: list[str] = []
+    seen: dict[int, int] = {}
+    for line, row in zip(range(2, len(table) + 2), table.itertuples(index=False)):
+        where = f"row {line} (user_id {row.user_id}, @{row.screen_name})"
+        empty = [c for c in CORRECTION_COLUMNS if pd.isna(getattr(row, c)) or str(getattr(row, c)).strip() == ""]
+        if empty:
+            errors.append(f"{where}: missing {', '.join(empty)}")
+            if "user_id" in empty:
+                continue
+        try:
+            uid = int(row.user_id)
+        except (TypeError, ValueError):
+            errors.append(f"{where}: user_id is not an integer")
+            continue
+        if "kind" not in empty and row.kind not in KINDS:
+            errors.append(f"{where}: unknown kind {row.kind!r} (one of {', '.join(KINDS)})")
+        if uid in seen:
+            errors.append(f"{where}: duplicate user_id (first on row {seen[uid]})")
+            continue
+        seen[uid] = line
+        if uid not in profile.index:
+            errors.append(f"{where}: user_id not in the 2009 profiles")
+            continue
+        actual = profile.loc[uid]
+        if str(row.screen_name) != str(actual["screen_name"]):
+            errors.append(f"{where}: screen_name does not match the id, whose profile is @{actual['screen_name']}")
+        if "followers_2009" not in empty and str(row.followers_2009) != str(actual["followers"]):
+            errors.append(f"{where}: followers_2009 {row.followers_2009} is not the profile's {actual['followers']}")
+        if label is not None and "label_2013" not in empty:
+            expected = str(label.get(uid, "nan"))
+            if str(row.label_2013) != expected:
+                errors.append(f"{where}: label_2013 {row.label_2013!r} is not the 2013 label {expected!r}")
+    return errors
+
+
+def read_org_corrections(
+    path: Path | str | None = None, profiles: pd.DataFrame | None = None, labels: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The curated kinds of the 2013-labelled accounts (``analysis/data/curation/``; the
+    rules are in its README), checked against ``profiles`` and ``labels`` (the processed
+    tables when ``profiles`` is not given; no label check when only ``profiles`` is):
+    raises ``ValueError`` listing every problem (:func:`check_org_corrections`), one a
+    line. Adds ``label_corrected`` (:data:`KIND_LABEL`)."""
+    table = pd.read_csv(path if path is not None else ORG_CORRECTIONS, dtype=str, keep_default_na=False)
+    table = table.replace("", pd.NA)
+    if profiles is None:
+        profiles = load_table("accounts_kwak2009")
+        labels = load_table("labels_org2013") if labels is None else labels
+    errors = check_org_corrections(table, profiles, labels)
+    if errors:
+        raise ValueError(f"{path or ORG_CORRECTIONS}: {len(errors)} problem(s)\n" + "\n".join(errors))
+    table["user_id"] = table["user_id"].astype("int64")
+    table["followers_2009"] = table["followers_2009"].astype("int64")
+    table["label_corrected"] = table["kind"].map(KIND_LABEL)
+    return table
+
+
 def accounts_with_labels() -> pd.DataFrame:
-    """The 2009 profiles with the 2013 hand label (``label``) and ``ratio`` = friends / followers."""
+    """The 2009 profiles with the 2013 hand label (``label``) and ``ratio`` = friends / followers.
+
+    Also the curated kinds (:func:`read_org_corrections`): ``curated`` (the account is in
+    the corrections file), ``kind`` (the curated kind, one of :data:`KINDS`; uncurated:
+    from ``label`` by :data:`LABEL_KIND`, ``organization (uncurated)`` for an organization)
+    and ``label_corrected`` (personal / organization / unknown after the curation; uncurated:
+    ``label``). ``label`` itself is the 2013 label unchanged."""
     accounts = load_table("accounts_kwak2009")
     labels = load_table("labels_org2013")
     out = accounts.merge(labels, on="user_id", how="left")
     out["label"] = out["label"].astype(str)
     out["ratio"] = measures.friends_followers_ratio(out["friends"], out["followers"])
     out["class_verified"] = measures.classes_verified(out["verified"])
+    corrections = read_org_corrections(profiles=accounts, labels=labels).set_index("user_id")
+    out["curated"] = out["user_id"].isin(corrections.index)
+    out["kind"] = out["user_id"].map(corrections["kind"]).fillna(out["label"].map(LABEL_KIND)).fillna("unknown")
+    out["label_corrected"] = out["user_id"].map(corrections["label_corrected"]).fillna(out["label"])
+    out["kind"] = out["kind"].astype(str)
+    out["label_corrected"] = out["label_corrected"].astype(str)
     return out
 
 

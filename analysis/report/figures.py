@@ -33,6 +33,8 @@ __all__ = [
     "elite_drawings",
     "sweep_plot",
     "dataset_sizes",
+    "VERDICT_COLOURS",
+    "VERDICT_MARKERS",
     "verdict_figure",
 ]
 
@@ -271,25 +273,31 @@ def dataset_sizes(frame: pd.DataFrame, ax=None):
     return fig
 
 
-def verdict_figure(table: pd.DataFrame, ax=None):
-    """Effects (observed / expected) with 95% intervals, one row a claim, log scale."""
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 4))
+VERDICT_COLOURS = {"supported": OKABE_ITO[2], "contradicted": OKABE_ITO[3], "negligible": OKABE_ITO[1]}
+VERDICT_MARKERS = {"supported": "o", "contradicted": "X", "negligible": "D", "not supported": "s"}
+
+
+def verdict_figure(table: pd.DataFrame, band=None, ax=None):
+    """A forest plot: each tested statement's effect (observed / expected) with its interval,
+    log scale; colour and marker both say the verdict (the marker alone is enough without
+    colour); ``band`` shades the practical band of negligible effects."""
+    height = max(3.0, 0.35 * len(table) + 1.2)
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7.5, height))
     table = table.iloc[::-1]
     y = np.arange(len(table))
-    colours = table["verdict"].map({"supported": OKABE_ITO[2], "not supported": OKABE_ITO[3]}).fillna(NULL_COLOUR)
-    ratio = table["effect"].astype(float)
-    low = table["ci_low"].astype(float)
-    high = table["ci_high"].astype(float)
-    ax.errorbar(
-        ratio,
-        y,
-        xerr=[np.clip(ratio - low, 0, None), np.clip(high - ratio, 0, None)],
-        fmt="none",
-        ecolor="black",
-        capsize=3,
-    )
-    ax.scatter(ratio, y, c=list(colours), s=60, zorder=3)
+    ratio = table["effect"].astype(float).to_numpy()
+    low = table["ci_low"].astype(float).to_numpy()
+    high = table["ci_high"].astype(float).to_numpy()
+    if band is not None:
+        ax.axvspan(band[0], band[1], color="#eeeeee", zorder=0, label="practical band (negligible)")
+    ax.errorbar(ratio, y, xerr=[np.clip(ratio - low, 0, None), np.clip(high - ratio, 0, None)], fmt="none",
+                ecolor="black", capsize=3)  # fmt: skip
+    for word in table["verdict"].unique():
+        mine = (table["verdict"] == word).to_numpy()
+        ax.scatter(ratio[mine], y[mine], c=VERDICT_COLOURS.get(word, NULL_COLOUR),
+                   marker=VERDICT_MARKERS.get(word, "o"), s=60, zorder=3, label=word)  # fmt: skip
     ax.axvline(1.0, color="black", ls="--", lw=0.8)
-    ax.set_yticks(y, table["id"] + ": " + table["short"])
+    ax.set_yticks(y, table["id"])
     ax.set(xscale="log", xlabel="effect: observed / expected under the null (log scale)")
+    ax.legend(loc="best", fontsize=8)
     return fig

@@ -88,16 +88,16 @@ def say(template: str, values: Mapping, **extra) -> str:
 
 def compare(effect, low, high, more: str, less: str, same: str, p_value=None, alpha: float = 0.05) -> str:
     """``more`` when the whole interval ``[low, high]`` of a ratio lies above 1, ``less`` when
-    it lies below 1, ``same`` when it contains 1 or is missing; also ``same`` when a
+    it lies below 1, ``same`` when it contains 1 or both ends are missing (one missing end is an unbounded side); also ``same`` when a
     ``p_value`` is given and is not below ``alpha`` (no word claims a difference the test
     did not find)."""
-    if _missing(low) or _missing(high) or _missing(effect):
+    if _missing(effect) or (_missing(low) and _missing(high)):
         return same
     if p_value is not None and (_missing(p_value) or p_value >= alpha):
         return same
-    if low > 1:
+    if not _missing(low) and low > 1:
         return more
-    if high < 1:
+    if not _missing(high) and high < 1:
         return less
     return same
 
@@ -233,29 +233,40 @@ def listing(items, conjunction: str = "and") -> str:
 
 
 def answer(values: Mapping, notebook: str, caveats=(), alpha: float = 0.05) -> str:
-    """The closing paragraph of a claim notebook: each of its claims with the verdict of the
-    catalogue's rule (before the adjustment across all claims that notebook 06 applies),
-    the effect and its interval, then the caveats (the dataset's and the notebook's)."""
+    """The closing paragraph of a claim notebook: each statement it records with the verdict
+    of the catalogue's rule (tests before the adjustment across all statements that
+    notebook 06 applies), the effect and its interval (or, for a descriptive statement,
+    what was measured), then the caveats (the dataset's and the notebook's)."""
     table = catalogue.notebook_verdicts(dict(values), notebook, alpha)
     lines = []
     for row in table.itertuples():
-        entry = catalogue.claim(row.id)
-        lines.append(
-            say(
-                "- **{id} {short}**: *{verdict}* by the verdict rule before adjustment "
-                "(effect {effect:.3g}, 95% interval {low:.3g} to {high:.3g}, p = {p:.3g}). {statement}",
-                {},
-                id=row.id, short=entry.short, verdict=row.verdict, effect=row.effect, low=row.ci_low,
-                high=row.ci_high, p=row.p_value, statement=entry.statement,
-            )
-        )  # fmt: skip
-    tested = {row.id for row in table.itertuples()}
-    for entry in catalogue.claims_of(notebook):
-        if entry.id not in tested:
-            lines.append(f"- **{entry.id} {entry.short}**: not tested on this dataset.")
+        entry = catalogue.statement(row.id)
+        role = "" if entry.role == "headline" else " (secondary)"
+        if entry.kind == "test":
+            lines.append(
+                say(
+                    "- **{id}**{role}: *{verdict}* by the verdict rule before adjustment (effect {effect:.3g}, "
+                    "interval {low:.3g} to {high:.3g}, two-sided p = {p:.3g}). {text}",
+                    {},
+                    id=row.id, role=role, verdict=row.verdict, effect=row.effect, low=row.ci_low, high=row.ci_high,
+                    p=row.p_value, text=entry.text,
+                )
+            )  # fmt: skip
+        elif row.kind == "descriptive" and not _missing(row.observed):
+            interval = "" if _missing(row.ci_low) else say(", interval {low:.3g} to {high:.3g}", {}, low=row.ci_low,
+                                                           high=row.ci_high)  # fmt: skip
+            lines.append(say("- **{id}**{role}: *{verdict}* ({statistic}: {observed:.3g}{interval}). {text}", {},
+                             id=row.id, role=role, verdict=row.verdict, statistic=entry.statistic,
+                             observed=row.observed, interval=interval, text=entry.text))  # fmt: skip
+        else:
+            lines.append(f"- **{row.id}**{role}: *{row.verdict}*. {entry.text}")
+    recorded = {row.id for row in table.itertuples()}
+    for entry in catalogue.statements_of(notebook=notebook):
+        if entry.id not in recorded:
+            lines.append(f"- **{entry.id}**: not tested on this dataset.")
     text = "**Answer.** " + (
-        "Notebook 06 adjusts the p-values of all claims together (Benjamini-Hochberg), which can only turn "
-        "*supported* into *inconclusive*.\n\n" + "\n".join(lines)
+        "Notebook 06 adjusts the p-values of every tested statement together (Benjamini-Hochberg), which can only "
+        "turn *supported* into *not supported*.\n\n" + "\n".join(lines)
         if lines
         else "No claim is tested here."
     )

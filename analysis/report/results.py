@@ -95,8 +95,9 @@ def nest(flat: dict) -> dict:
     return tree
 
 
-def merge(folder: Path | None = None, target: Path | None = None) -> dict:
-    """Merge every fragment into ``numbers.json`` (keys sorted; later notebooks may not redefine a key)."""
+def merge(folder: Path | None = None, target: Path | None = None, settings: dict | None = None) -> dict:
+    """Merge every fragment into ``numbers.json`` (keys sorted; later notebooks may not redefine a key).
+    ``settings`` (the run's seed and quick mode) are recorded under ``build`` with the provenance."""
     folder = Path(folder or paths.numbers_fragments_dir())
     target = Path(target or paths.numbers_path())
     flat: dict = {}
@@ -108,7 +109,7 @@ def merge(folder: Path | None = None, target: Path | None = None) -> dict:
     if any(key == "build" or key.startswith("build.") for key in flat):
         raise ValueError("'build' is reserved for the provenance that merge records")
     tree = nest(flat)
-    tree["build"] = build_info()
+    tree["build"] = {**build_info(), **_plain(settings or {})}
     files.write_json(target, tree)
     return tree
 
@@ -140,11 +141,12 @@ def build_info() -> dict:
 if __name__ == "__main__":
     import sys
 
-    if sys.argv[1:] == ["merge"]:
-        tree = merge()
+    if sys.argv[1:2] == ["merge"] and len(sys.argv) in (2, 4):
+        settings = {"seed": int(sys.argv[2]), "quick": bool(int(sys.argv[3]))} if len(sys.argv) == 4 else None
+        tree = merge(settings=settings)
         print(f"wrote {paths.numbers_path()} ({len(tree)} top-level keys)")
     else:
-        raise SystemExit("usage: python -m analysis.report.results merge")
+        raise SystemExit("usage: python -m analysis.report.results merge [SEED QUICK]")
 
 
 class Num:

@@ -71,6 +71,7 @@ def run_notebooks(
                 cwd=str(notebook.parent),
             )
             site.render(executed, reports, order=[n.stem for n in notebooks])
-        numbers = results.merge(build / "numbers", reports / "numbers.json")
+        settings = {"seed": parameters.get("seed"), "quick": bool(parameters.get("quick", 0))}
+        numbers = results.merge(build / "numbers", reports / "numbers.json", settings=settings)
         site.build_index(reports, skipped=skipped, title_suffix=title_suffix)
     return numbers

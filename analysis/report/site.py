@@ -47,8 +47,9 @@ body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width:
 table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.4em; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; }
-.supported { color: #00734f; font-weight: bold; } .not-supported { color: #b34700; font-weight: bold; }
-.inconclusive { color: #555; font-weight: bold; }
+.supported { color: #00734f; font-weight: bold; } .partly-supported { color: #3a6b00; font-weight: bold; }
+.contradicted { color: #b34700; font-weight: bold; } .not-supported, .negligible { color: #555; font-weight: bold; }
+.not-testable-with-this-data, .descriptive { color: #555; font-style: italic; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 1em; margin-top: 1em; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em; }
 .card img { width: 100%; height: 160px; object-fit: contain; background: #fafafa; }
@@ -128,36 +129,27 @@ def _fmt(value) -> str:
 
 
 def verdict_rows(claims: list[dict]) -> str:
+    """One table row a claim (``numbers["claims"]``): id, the post's words, the verdict (a CSS
+    class and the word itself, so colour is never the only cue) and its parts' verdicts."""
     rows = []
     for claim in claims:
         css = claim["verdict"].replace(" ", "-")
-        rows.append(
-            "<tr>"
-            + "".join(
-                [
-                    f"<td>{_fmt(claim['id'])}</td>",
-                    f"<td>{_fmt(claim.get('claim', claim['statistic']))}</td>",
-                    f'<td class="{css}">{_fmt(claim["verdict"])}</td>',
-                    f"<td>{_fmt(claim.get('effect'))} [{_fmt(claim['ci_low'])}, {_fmt(claim['ci_high'])}]</td>",
-                    f"<td>{_fmt(claim['p_value'])}</td>",
-                    f"<td>{_fmt(claim['null_model'])}</td>",
-                ]
-            )
-            + "</tr>"
-        )
+        cells = [
+            f"<td>{_fmt(claim['claim'])}</td>",
+            f"<td>{_fmt(claim['post'])}</td>",
+            f'<td class="{css}">{_fmt(claim["verdict"])}</td>',
+            f"<td>{_fmt(claim['parts'])}</td>",
+        ]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
     return "\n".join(rows)
 
 
 def finding(name: str, numbers: dict) -> str:
     """A one-line finding for a report's card, from ``numbers.json``."""
-    claims = {c["id"]: c for c in numbers.get("claims", [])}
+    claims = {c["claim"]: c for c in numbers.get("claims", [])}
     tested = [c.id for c in catalogue.claims_of(name)]
     if tested:
-        return "; ".join(
-            f"{c} {claims[c]['short']}: {claims[c]['verdict']} (effect {_fmt(claims[c]['effect'])})"
-            for c in tested
-            if c in claims
-        )
+        return "; ".join(f"{c} {claims[c]['short']}: {claims[c]['verdict']}" for c in tested if c in claims)
     if name == "00-data" and "kwak2009" in numbers:
         return (
             f"{numbers['kwak2009']['accounts']:,} profiles, {numbers['ego_twitter']['edges']:,} ego-Twitter and "
@@ -211,7 +203,7 @@ def build_index(
 <p>{html.escape(INTRO)}</p>
 <h2>Verdicts</h2>
 <table id="verdicts"><thead><tr><th>claim</th><th>what the post says</th><th>verdict</th>
-<th>effect [95% interval]</th><th>p (BH-adjusted)</th><th>null model</th></tr></thead>
+<th>verdict of each part (the statements and their tests are in 06-verdict)</th></tr></thead>
 <tbody>
 {verdict_rows(claims)}
 </tbody></table>

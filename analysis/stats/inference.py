@@ -21,6 +21,7 @@ from scipy import stats
 
 __all__ = [
     "ALPHA",
+    "OPPOSITE",
     "TestResult",
     "ensemble_p_value",
     "ensemble_test",
@@ -45,9 +46,21 @@ class TestResult:
     n_null: int
     null_model: str
     alternative: str = "greater"
+    p_opposite: float = float("nan")
+
+    @property
+    def p_two_sided(self) -> float:
+        """``min(1, 2 min(p, p_opposite))``: the p-value of a directional two-sided test, whose
+        rejection says which way the effect points (supported or contradicted); the
+        one-sided ``p_value`` when the opposite side was not computed."""
+        if not np.isfinite(self.p_opposite):
+            return float(self.p_value)
+        return float(min(1.0, 2 * min(self.p_value, self.p_opposite)))
 
     def as_dict(self) -> dict:
-        return {k: (float(v) if isinstance(v, (np.floating, np.integer)) else v) for k, v in asdict(self).items()}
+        out = {k: (float(v) if isinstance(v, (np.floating, np.integer)) else v) for k, v in asdict(self).items()}
+        out["p_two_sided"] = self.p_two_sided
+        return out
 
     def rejects(self, alpha: float = ALPHA) -> bool:
         return bool(self.p_value < alpha)
@@ -56,6 +69,13 @@ class TestResult:
 def _safe_ratio(a, b):
     with np.errstate(divide="ignore", invalid="ignore"):
         return float(np.divide(a, b)) if b != 0 else float("nan")
+
+
+def _bound(observed, quantile) -> float:
+    """observed / quantile of the null; unbounded (inf) when the quantile is 0 and observed > 0."""
+    if quantile == 0:
+        return float("inf") if observed > 0 else float("nan")
+    return _safe_ratio(observed, quantile)
 
 
 def ensemble_p_value(
@@ -99,7 +119,9 @@ def ensemble_test(
     """Compare ``observed`` with a null ensemble (one value per null sample).
 
     ``tie_rng``: break ties between observed and null values at random (see
-    :func:`ensemble_p_value`)."""
+    :func:`ensemble_p_value`). ``p_opposite`` is the one-sided p-value of the other
+    direction (ties counted as extreme, no random draw), so that a significant effect
+    the other way can be told from no effect."""
     null = np.asarray(null_values, dtype=float)
     null = null[np.isfinite(null)]
     if len(null) == 0:
@@ -113,13 +135,17 @@ def ensemble_test(
         expected=expected,
         ratio=_safe_ratio(observed, expected),
         z=_safe_ratio(observed - expected, sd) if sd and np.isfinite(sd) else float("nan"),
-        ci_low=_safe_ratio(observed, high_q),
-        ci_high=_safe_ratio(observed, low_q),
+        ci_low=_bound(observed, high_q),
+        ci_high=_bound(observed, low_q),
         p_value=ensemble_p_value(observed, null, alternative, tie_rng),
         n_null=len(null),
         null_model=null_model,
         alternative=alternative,
+        p_opposite=ensemble_p_value(observed, null, OPPOSITE[alternative]) if alternative in OPPOSITE else float("nan"),
     )
+
+
+OPPOSITE = {"greater": "less", "less": "greater"}
 
 
 def benjamini_hochberg(p_values) -> np.ndarray:
@@ -178,4 +204,7 @@ def rank_test(
         0,
         "Mann-Whitney U: both groups drawn from one distribution (effect: ratio of medians, bootstrap CI)",
         alternative,
+        float(stats.mannwhitneyu(x, y, alternative=OPPOSITE[alternative]).pvalue)
+        if alternative in OPPOSITE
+        else float("nan"),
     )

@@ -1,0 +1,280 @@
+"""C4's three statements (enrichment, inflow, community), their calibration functions,
+and the C5 anecdote pair by pair, on small graphs and tables built here (no data files).
+
+Planted effects must be found and graphs drawn from the null must not be; every
+status of the anecdote (followed, not followed, not observable) is built on purpose.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.claims import anecdote, catalogue, gated, race
+from analysis.graph import labelled, measures
+from analysis.nulls import rewiring
+from analysis.stats import inference, synthetic
+
+N_NULL = 39  # smallest p-value 1 / 40 = 0.025
+SWITCHES = 2.0
+
+
+def labelled_graph(src, dst, n, elite, rule="planted"):
+    graph = measures.Graph(np.asarray(src), np.asarray(dst), np.arange(n))
+    is_elite = np.zeros(n, dtype=bool)
+    is_elite[elite] = True
+    return labelled.LabelledGraph("synthetic", graph, np.where(is_elite, "celebrity", "regular"), is_elite, rule)
+
+
+@pytest.fixture(scope="module")
+def planted():
+    """The 15 most followed of 200 follow each other 4x more than their degrees imply."""
+    src, dst, elite = synthetic.planted_elite_graph(np.random.default_rng(0), n=200, m=1500, elite_size=15, factor=4)
+    return labelled_graph(src, dst, 200, elite)
+
+
+@pytest.fixture(scope="module")
+def null_graph():
+    """A graph drawn from the degree null (Chung-Lu, rewired); elite: the 15 most followed."""
+    rng = np.random.default_rng(0)
+    src, dst = synthetic.calibration_graph(rng, n=200, m=1500)
+    src, dst = rewiring.rewire_directed(src, dst, 200, rng, switches_per_edge=SWITCHES)
+    return labelled_graph(src, dst, 200, measures.top_k_by(measures.in_degree(dst, 200), 15), "top:15")
+
+
+@pytest.fixture(scope="module")
+def clique_graph():
+    """200 accounts following about 6 random others each; the 12 elite accounts also
+    follow every other elite account (one closed clique, a single community)."""
+    rng = np.random.default_rng(4)
+    n, elite = 200, np.arange(12)
+    pairs = {(int(a), int(b)) for a, b in rng.integers(0, n, (1200, 2)) if a != b}
+    pairs |= {(int(a), int(b)) for a in elite for b in elite if a != b}
+    src, dst = np.array(sorted(pairs)).T
+    return labelled_graph(src, dst, n, elite)
+
+
+# ------------------------------------------------------------------ C4: absolute shares
+
+
+def test_closure_shares_counts_follows_inside_and_into_the_elite():
+    # elite {0, 1}: 0 -> 1, 1 -> 0 inside; 0 -> 2, 0 -> 3 leave; 2 -> 0, 3 -> 0, 3 -> 1 come in; 2 -> 3 outside
+    src = np.array([0, 1, 0, 0, 2, 3, 3, 2])
+    dst = np.array([1, 0, 2, 3, 0, 0, 1, 3])
+    shares = gated.closure_shares(src, dst, np.array([True, True, False, False]))
+    assert shares == {
+        "inside_share": pytest.approx(2 / 4),
+        "from_inside_share": pytest.approx(2 / 5),
+        "elite_edges": 2,
+        "elite_out": 4,
+        "elite_in": 5,
+    }
+    conductance = measures.conductance(src, dst, np.array([True, True, False, False]))
+    assert shares["inside_share"] == pytest.approx(1 - conductance["out_leak"])
+    assert shares["from_inside_share"] == pytest.approx(1 - conductance["in_leak"])
+    empty = gated.closure_shares(src, dst, np.zeros(4, dtype=bool))
+    assert np.isnan(empty["inside_share"]) and np.isnan(empty["from_inside_share"])
+    assert gated.CLOSED_SHARE == 0.5
+
+
+# ------------------------------------------------------------------ C4b-inflow
+
+
+def test_in_leak_test_finds_the_planted_elite(planted):
+    g = planted.graph
+    result = gated.in_leak_test(g.src, g.dst, g.n, planted.is_elite, N_NULL, np.random.default_rng(1),
+                                switches_per_edge=SWITCHES)  # fmt: skip
+    assert result.alternative == "less" and result.n_null == N_NULL
+    assert result.observed == pytest.approx(measures.conductance(g.src, g.dst, planted.is_elite)["in_leak"])
+    assert result.ratio < 1 and result.ci_high < 1 and result.p_value <= 1 / (N_NULL + 1)
+    with pytest.raises(KeyError, match="no statement 'C4b-inflow'"):  # the same test as C4a under null 1
+        catalogue.claim_row("C4b-inflow", result, "planted graph")
+
+
+def test_in_leak_test_finds_nothing_on_a_graph_from_the_null(null_graph):
+    g = null_graph.graph
+    result = gated.in_leak_test(g.src, g.dst, g.n, null_graph.is_elite, N_NULL, np.random.default_rng(2),
+                                switches_per_edge=SWITCHES)  # fmt: skip
+    assert result.p_value > 0.05 and 0.8 < result.ratio < 1.25
+
+
+def test_in_leak_and_closure_count_the_same_follows_under_the_degree_null(planted):
+    """Null 1 fixes the elite's follows given and received: in-leak = 1 - closure * out / in."""
+    out = gated.gated_community(planted, [5, 10], np.random.default_rng(3), N_NULL, SWITCHES)
+    shares = gated.closure_shares(planted.graph.src, planted.graph.dst, planted.is_elite)
+    closure, leak = out["null"][:, 0], out["null"][:, 1]
+    assert np.allclose(leak, 1 - closure * shares["elite_out"] / shares["elite_in"])
+    for statement_id, name in gated.STATEMENT_TESTS.items():
+        test = out["tests"][name]
+        assert test.alternative == catalogue.statement(statement_id).direction
+        catalogue.claim_row(statement_id, test, "planted graph")
+    assert out["tests"][gated.STATEMENT_TESTS["C4a"]].p_value <= 0.05
+    assert out["tests"]["in-leak (follows into the elite from outside)"].p_value <= 0.05
+
+
+# ------------------------------------------------------------------ C4b-community
+
+
+def test_effective_communities_test_finds_a_closed_clique(clique_graph):
+    g = clique_graph.graph
+    result, null, membership = gated.effective_communities_test(
+        g.src, g.dst, g.n, clique_graph.elite, N_NULL, np.random.default_rng(5), seed=1, switches_per_edge=SWITCHES
+    )
+    assert result.observed == pytest.approx(1.0)  # the clique is one community
+    assert result.observed == pytest.approx(measures.effective_communities(membership, clique_graph.elite))
+    assert len(null) == N_NULL and (null > 1).all()
+    assert result.alternative == "less" and result.p_value <= 1 / (N_NULL + 1) and result.ci_high < 1
+    catalogue.claim_row("C4b-community", result, "clique graph")
+
+
+def test_effective_communities_test_finds_nothing_on_a_graph_from_the_null(null_graph):
+    g = null_graph.graph
+    result, null, _ = gated.effective_communities_test(
+        g.src, g.dst, g.n, null_graph.elite, N_NULL, np.random.default_rng(6), seed=1, switches_per_edge=SWITCHES
+    )
+    assert result.p_value > 0.05 and np.isfinite(null).all()
+
+
+def test_community_test_is_the_effective_communities_test_of_the_labelled_graph(planted):
+    a, null_a, member_a = gated.community_test(planted, np.random.default_rng(7), 3, SWITCHES, seed=2)
+    g = planted.graph
+    b, null_b, member_b = gated.effective_communities_test(
+        g.src, g.dst, g.n, planted.elite, 3, np.random.default_rng(7), seed=2, switches_per_edge=SWITCHES
+    )
+    assert a == b and np.array_equal(null_a, null_b) and np.array_equal(member_a, member_b)
+
+
+def test_calibration_functions_report_settings_and_rates():
+    inflow = gated.calibrate_inflow(np.random.default_rng(8), 2, 39, n=60, m=300, elite_size=6, switches_per_edge=1)
+    community = gated.calibrate_community(
+        np.random.default_rng(9), 2, 4, n=60, m=300, elite_size=6, switches_per_edge=1
+    )
+    for out, test in ((inflow, "in-leak"), (community, "C4b-community")):
+        assert out["test"] == test and out["graphs"] == 2 and out["alpha"] == 0.05
+        assert 0 <= out["size"] <= 1 and 0 <= out["power"] <= 1
+        assert 0 < out["size_mean_p_value"] <= 1 and 0 < out["power_mean_p_value"] <= 1
+    assert inflow["null_samples"] == 39 and community["null_samples"] == 4 and community["louvain_seed"] == 1
+    assert inflow["power"] == 1.0  # a 3x denser elite block is always found, with 39 null samples
+
+
+# ------------------------------------------------------------------ C5-anecdote
+
+IDS = {"hub": 1, "A": 2, "B": 3, "C": 4, "D": 5}  # "Z" has no id (no 2009 profile)
+
+
+def pairs_of(names):
+    return anecdote.directed_pairs("hub", friends=names, others=[])
+
+
+def test_directed_pairs_put_the_anecdote_first_both_ways():
+    pairs = anecdote.directed_pairs("hub", friends=["A", "B"], others=["hub", "B", "C"])
+    assert pairs["account"].tolist() == ["A", "A", "B", "B", "C", "C"]
+    assert pairs["follower"].tolist() == ["hub", "A", "hub", "B", "hub", "C"]
+    assert pairs["followee"].tolist() == ["A", "hub", "B", "hub", "C", "hub"]
+    assert pairs["in_anecdote"].tolist() == [True, True, True, True, False, False]
+    default = anecdote.directed_pairs()
+    assert set(default["account"]) == set(race.POST_ACCOUNTS) - {"aplusk"}
+    assert set(default.loc[default["in_anecdote"], "account"]) == set(race.KUTCHER_FRIENDS_IN_POST)
+
+
+def test_ego_twitter_status_sees_a_follow_only_inside_one_ego_network():
+    # ego 10: members hub, A, B; ego 11: member C; ego D (5): member hub
+    members = pd.DataFrame({"ego": [10, 10, 10, 11, 5], "member": [1, 2, 3, 4, 1]})
+    edges = pd.DataFrame(
+        {"follower": [10, 10, 10, 11, 5, 1, 2, 1, 4], "followee": [1, 2, 3, 4, 1, 2, 1, 3, 1]}
+    )  # ego edges, hub <-> A, hub -> B, C -> hub (seen elsewhere)
+    pairs = pairs_of(["A", "B", "C", "D", "Z"])
+    status = dict(
+        zip(zip(pairs["follower"], pairs["followee"]), anecdote.ego_twitter_status(pairs, edges, members, IDS))
+    )
+    assert status[("hub", "A")] == status[("A", "hub")] == anecdote.FOLLOWED
+    assert status[("hub", "B")] == anecdote.FOLLOWED and status[("B", "hub")] == anecdote.NOT_FOLLOWED
+    assert status[("C", "hub")] == anecdote.FOLLOWED  # a present follow is seen wherever it is
+    assert status[("hub", "C")] == anecdote.NOT_OBSERVABLE  # no ego network holds both
+    assert status[("D", "hub")] == anecdote.FOLLOWED  # the ego follows its members
+    assert status[("hub", "D")] == anecdote.NOT_OBSERVABLE  # a member's follow to its ego is never recorded
+    assert status[("hub", "Z")] == status[("Z", "hub")] == anecdote.NOT_OBSERVABLE  # absent from the data
+
+
+def test_slice_status_sees_every_follow_of_a_profiled_account():
+    profiled = [1, 2]  # hub and A
+    edges = pd.DataFrame({"follower": [1, 4, 1, 5], "followee": [2, 1, 4, 1]})  # hub -> A, C <-> hub, D -> hub
+    pairs = pairs_of(["A", "B", "C", "D", "Z"])
+    status = dict(zip(zip(pairs["follower"], pairs["followee"]), anecdote.slice_status(pairs, edges, profiled, IDS)))
+    assert status[("hub", "A")] == anecdote.FOLLOWED and status[("A", "hub")] == anecdote.NOT_FOLLOWED
+    assert status[("hub", "B")] == anecdote.NOT_FOLLOWED  # the hub is profiled: all its follows are there
+    assert status[("B", "hub")] == anecdote.NOT_OBSERVABLE  # B unprofiled, and the hub does not follow B
+    assert status[("hub", "C")] == status[("C", "hub")] == anecdote.FOLLOWED
+    assert status[("D", "hub")] == anecdote.FOLLOWED and status[("hub", "D")] == anecdote.NOT_FOLLOWED
+    assert status[("Z", "hub")] == anecdote.NOT_OBSERVABLE
+
+
+def test_summarise_counts_observable_pairs_and_follows_both_ways():
+    rows = [
+        ("ego_twitter", "A", "hub", "A", True, anecdote.FOLLOWED),
+        ("ego_twitter", "A", "A", "hub", True, anecdote.FOLLOWED),
+        ("ego_twitter", "B", "hub", "B", True, anecdote.FOLLOWED),
+        ("ego_twitter", "B", "B", "hub", True, anecdote.NOT_FOLLOWED),
+        ("ego_twitter", "Z", "hub", "Z", True, anecdote.NOT_OBSERVABLE),
+        ("ego_twitter", "Z", "Z", "hub", True, anecdote.NOT_OBSERVABLE),
+        ("kwak2009-full", "Z", "hub", "Z", True, anecdote.FOLLOWED),
+        ("kwak2009-full", "Z", "Z", "hub", True, anecdote.NOT_OBSERVABLE),
+        ("ego_twitter", "C", "hub", "C", False, anecdote.NOT_FOLLOWED),
+        ("ego_twitter", "C", "C", "hub", False, anecdote.NOT_FOLLOWED),
+    ]
+    table = pd.DataFrame(rows, columns=["dataset", "account", "follower", "followee", "in_anecdote", "status"])
+    out = anecdote.summarise(table)
+    story = out["anecdote"]
+    assert (story["directed_pairs"], story["observable"], story["followed"], story["not_followed"]) == (8, 5, 4, 1)
+    assert story["followed_share"] == pytest.approx(4 / 5)
+    assert (story["pairs"], story["pairs_observable"], story["pairs_both_observable"]) == (3, 3, 2)
+    assert story["both_ways"] == 1
+    assert story["both_ways_accounts"] == ["A"] and story["observable_accounts"] == ["A", "B", "Z"]
+    assert out["others"]["followed_share"] == 0 and out["others"]["both_ways"] == 0
+    none = anecdote.summarise(table.assign(status=anecdote.NOT_OBSERVABLE))
+    assert np.isnan(none["anecdote"]["followed_share"]) and none["anecdote"]["pairs_observable"] == 0
+    wide = anecdote.readable(table, "hub")
+    columns = ["dataset", "account", "in the post's anecdote", "@hub follows it", "it follows @hub"]
+    assert wide.columns.tolist() == columns
+    b = wide.set_index("account").loc["@B"]
+    assert (b["@hub follows it"], b["it follows @hub"]) == (anecdote.FOLLOWED, anecdote.NOT_FOLLOWED)
+    assert len(wide) == 5
+
+
+def test_anecdote_table_says_when_the_full_graph_is_absent(monkeypatch):
+    accounts = pd.DataFrame({"screen_name": ["aplusk", "kingsthings"], "user_id": [1, 2]})
+    tables = {
+        "ego_twitter_edges": pd.DataFrame({"follower": [9, 9, 1, 2], "followee": [1, 2, 2, 1]}),
+        "ego_twitter_members": pd.DataFrame({"ego": [9, 9], "member": [1, 2]}),
+    }
+    monkeypatch.setattr(anecdote.processed, "load_table", tables.__getitem__)
+    monkeypatch.setattr(anecdote.fullgraph, "is_available", lambda: False)
+    table, missing = anecdote.anecdote_table(accounts)
+    assert set(table["dataset"]) == {anecdote.EGO_TWITTER} and list(missing) == [anecdote.FULL_GRAPH]
+    assert "not on this machine" in missing[anecdote.FULL_GRAPH]
+    king = table[table["account"] == "kingsthings"]
+    assert king["status"].tolist() == [anecdote.FOLLOWED, anecdote.FOLLOWED]
+    assert (table.loc[table["account"] == "MichaelPhelps", "status"] == anecdote.NOT_OBSERVABLE).all()
+    monkeypatch.setattr(anecdote.fullgraph, "is_available", lambda: True)
+    monkeypatch.setattr(
+        anecdote.descriptor, "load_edges", lambda desc: (pd.DataFrame({"follower": [1], "followee": [2]}), 2)
+    )
+    table, missing = anecdote.anecdote_table(accounts)
+    assert missing == {} and set(table["dataset"]) == {anecdote.EGO_TWITTER, anecdote.FULL_GRAPH}
+    full = table[(table["dataset"] == anecdote.FULL_GRAPH) & (table["account"] == "kingsthings")]
+    assert full["status"].tolist() == [anecdote.FOLLOWED, anecdote.NOT_FOLLOWED]
+    row = catalogue.descriptive_row("C5-anecdote", anecdote.summarise(table)["anecdote"]["followed_share"], "toy",
+                                    pairs=table.to_dict(orient="records"))  # fmt: skip
+    assert row["kind"] == "descriptive" and row["p_value"] is None and len(row["pairs"]) == len(table)
+
+
+def test_side_p_value_is_the_p_value_on_the_side_the_effect_falls():
+    null = np.arange(2.0, 2.0 + N_NULL)  # 2, 3, ..., 40
+    predicted = inference.ensemble_test("s", 50.0, null, "null", alternative="greater")
+    assert gated.side_p_value(predicted, null) == predicted.p_value == pytest.approx(1 / (N_NULL + 1))
+    other_way = inference.ensemble_test("s", 1.0, null, "null", alternative="greater")
+    assert other_way.p_value == 1.0 and other_way.ratio < 1
+    assert gated.side_p_value(other_way, null) == pytest.approx(1 / (N_NULL + 1))
+    less = inference.ensemble_test("s", 50.0, null, "null", alternative="less")
+    assert gated.side_p_value(less, null) == pytest.approx(1 / (N_NULL + 1))

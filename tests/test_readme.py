@@ -1,0 +1,57 @@
+"""The README's claim table and findings are generated from the catalogue and the published numbers."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis.claims import catalogue
+from analysis.report import readme
+
+ROOT = Path(__file__).resolve().parents[1]
+
+VERDICTS = {
+    "claims": [{"claim": "C4", "short": "a gated community", "verdict": "partly supported",
+                "parts": "C4a: supported; C4b: not supported"}],
+    "statements": [
+        {"id": "C4a", "claim": "C4", "role": "headline", "kind": "test", "effect": 5.26, "ci_low": 4.9,
+         "ci_high": 5.6, "p_value": 0.001, "verdict": "supported"},
+        {"id": "C7", "claim": "C7", "role": "headline", "kind": "descriptive", "effect": None, "ci_low": None,
+         "ci_high": None, "p_value": None, "verdict": "descriptive"},
+    ],
+    "build": {"commit": "0123456789abcdef", "quick": False},
+}  # fmt: skip
+
+
+def _block(text, name):
+    return re.search(rf"<!-- {name}:start -->\n(.*?)\n<!-- {name}:end -->", text, re.S).group(1)
+
+
+def test_the_readme_blocks_are_what_the_catalogue_and_the_committed_verdicts_give():
+    text = (ROOT / "README.md").read_text()
+    assert _block(text, "catalogue") == readme.catalogue_block()
+    assert catalogue.VERDICT_RULE in text
+    if readme.verdicts_path().exists():
+        assert _block(text, "findings") == readme.findings_block(json.loads(readme.verdicts_path().read_text()))
+
+
+def test_findings_say_every_claim_and_statement_and_update_is_idempotent():
+    block = readme.findings_block(VERDICTS)
+    assert "**C4 a gated community: partly supported** (C4a: supported; C4b: not supported)" in block
+    assert "C4a: supported, effect 5.26 (4.9 to 5.6), adjusted p = 0.001" in block
+    assert "commit 0123456789" in block
+    text = "x\n<!-- catalogue:start -->\nold\n<!-- catalogue:end -->\n<!-- findings:start -->\n<!-- findings:end -->\n"
+    once = readme.update(text, VERDICTS)
+    assert readme.update(once, VERDICTS) == once and "old" not in once
+    with pytest.raises(ValueError, match="README has no <!-- findings:start -->"):
+        readme.update("<!-- catalogue:start -->\n<!-- catalogue:end -->", VERDICTS)
+
+
+def test_a_quick_run_never_writes_the_published_verdicts(tmp_path, monkeypatch):
+    numbers = tmp_path / "numbers.json"
+    numbers.write_text(json.dumps({**VERDICTS, "build": {"quick": True}}))
+    monkeypatch.setenv("TWEETERWOOD_HOME", str(tmp_path))
+    with pytest.raises(SystemExit, match="quick run"):
+        readme.main([str(numbers)])
+    assert not (tmp_path / "results" / "verdicts.json").exists()

@@ -1,0 +1,157 @@
+"""The verdict rule, fixed in the catalogue before looking, on constructed results."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from analysis.claims import catalogue as cat
+from analysis.stats import inference
+
+
+def _result(ratio, p, low=None, high=None, alternative="greater", observed=1.0):
+    low = ratio * 0.95 if low is None else low
+    high = ratio * 1.05 if high is None else high
+    return inference.TestResult("s", observed, observed / ratio, ratio, 3.0, low, high, p, 99, "null", alternative)
+
+
+@pytest.mark.parametrize(
+    ("effect", "low", "high", "p", "direction", "word"),
+    [
+        (1.05, 1.02, 1.08, 0.001, "greater", cat.NEGLIGIBLE),  # significant but inside the band
+        (0.95, 0.92, 0.98, 0.001, "less", cat.NEGLIGIBLE),
+        (1.25, 1.2, 1.3, 0.001, "greater", cat.NEGLIGIBLE),  # the band's edge is inside
+        (1.30, 1.2, 1.4, 0.001, "greater", cat.SUPPORTED),
+        (0.5, 0.4, 0.6, 0.001, "less", cat.SUPPORTED),
+        (0.5, 0.4, 0.6, 0.001, "greater", cat.CONTRADICTED),  # significant the other way
+        (3.0, 2.0, 4.0, 0.001, "less", cat.CONTRADICTED),
+        (3.0, 0.9, 4.0, 0.001, "greater", cat.NOT_SUPPORTED),  # the interval includes 1
+        (3.0, 2.0, 4.0, 0.2, "greater", cat.NOT_SUPPORTED),  # not significant
+        (3.0, 2.0, 4.0, 0.05, "greater", cat.NOT_SUPPORTED),  # p at alpha is not below it
+        (math.nan, 2.0, 4.0, 0.001, "greater", cat.NOT_TESTABLE),
+        (3.0, 2.0, 4.0, None, "greater", cat.NOT_TESTABLE),
+    ],
+)
+def test_statement_verdicts(effect, low, high, p, direction, word):
+    assert cat.statement_verdict(effect, low, high, p, direction) == word
+
+
+def test_a_bad_direction_is_refused():
+    with pytest.raises(ValueError, match="direction must be 'greater' or 'less'"):
+        cat.statement_verdict(2.0, 1.5, 2.5, 0.01, "bigger")
+
+
+@pytest.mark.parametrize(
+    ("words", "claim_word"),
+    [
+        ([cat.SUPPORTED], cat.SUPPORTED),
+        ([cat.SUPPORTED, cat.SUPPORTED], cat.SUPPORTED),
+        ([cat.SUPPORTED, cat.NOT_SUPPORTED], cat.PARTLY),
+        ([cat.SUPPORTED, cat.CONTRADICTED], cat.PARTLY),
+        ([cat.CONTRADICTED, cat.NOT_SUPPORTED], cat.CONTRADICTED),
+        ([cat.NEGLIGIBLE, cat.NEGLIGIBLE], cat.NEGLIGIBLE),
+        ([cat.NEGLIGIBLE, cat.NOT_SUPPORTED], cat.NOT_SUPPORTED),
+        ([], cat.NOT_TESTABLE),
+    ],
+)
+def test_claim_verdicts_from_their_parts(words, claim_word):
+    assert cat.claim_verdict(words) == claim_word
+
+
+def _fragments():
+    """A run where C4a is strong, C2a significant but negligible, C4b-community the other way,
+    C4b-closed, C6 and C7 descriptive, C1 secondary bands present."""
+    rows = {
+        "04-gated-community": {
+            "claim.C4a": cat.claim_row("C4a", _result(5.0, 0.001), "toy"),
+            "claim.C4b-closed": cat.descriptive_row("C4b-closed", 0.09, "toy", from_inside_share=0.03),
+            "claim.C4b-community": cat.claim_row("C4b-community", _result(1.5, 0.002, 1.3, 1.7, "less"), "toy"),
+        },
+        "02-broadcasters": {
+            "claim.C1": cat.claim_row("C1", _result(0.3, 0.001, 0.2, 0.4, "less"), "toy"),
+            "claim.C1-10k-100k": cat.claim_row("C1-10k-100k", _result(0.4, 0.04, 0.3, 0.5, "less"), "toy"),
+            "claim.C7": cat.descriptive_row("C7", 0.31, "toy", ci_low=0.30, ci_high=0.32, interval="bootstrap"),
+        },
+        "01-claims-and-race": {"claim.C6": cat.descriptive_row("C6", 1234.0, "toy", rank=1)},
+        "03-follow-back": {"claim.C2a": cat.claim_row("C2a", _result(0.97, 0.001, 0.96, 0.98, "less"), "toy")},
+    }
+    return rows
+
+
+def test_the_family_is_every_tested_statement_and_never_c6_or_c7():
+    table = cat.verdict_table(_fragments())
+    family = table[table["in_family"]]
+    assert set(family["id"]) == {"C1", "C1-10k-100k", "C2a", "C4a", "C4b-community"}
+    raw = family["p_value_raw"].to_numpy()
+    assert np.allclose(family["p_value"], stats.false_discovery_control(raw, method="bh"))
+    outside = table.set_index("id").loc[["C6", "C7"]]
+    assert outside["p_value"].isna().all() and not outside["in_family"].any()
+    assert table.set_index("id").loc["C6", "verdict"] == cat.NOT_TESTABLE
+    assert table.set_index("id").loc["C7", "verdict"] == cat.DESCRIPTIVE
+
+
+def test_verdicts_of_statements_parts_and_claims():
+    table = cat.verdict_table(_fragments())
+    words = table.set_index("id")["verdict"]
+    assert words["C4a"] == cat.SUPPORTED
+    assert words["C2a"] == cat.NEGLIGIBLE
+    assert words["C4b-closed"] == cat.DESCRIPTIVE
+    assert words["C4b-community"] == cat.CONTRADICTED
+    claims = cat.claim_table(table).set_index("claim")
+    assert claims.loc["C4", "parts"] == "C4a: supported; C4b: contradicted"
+    assert claims.loc["C4", "verdict"] == cat.PARTLY
+    assert claims.loc["C1", "verdict"] == cat.SUPPORTED  # the secondary band does not decide
+    assert claims.loc["C6", "verdict"] == cat.NOT_TESTABLE
+    assert claims.loc["C7", "verdict"] == cat.DESCRIPTIVE
+
+
+def test_rows_refuse_the_wrong_kind_or_direction():
+    with pytest.raises(ValueError, match="C6 is not testable: record it with descriptive_row"):
+        cat.claim_row("C6", _result(2.0, 0.01), "toy")
+    with pytest.raises(ValueError, match="C4a is a test: record it with claim_row"):
+        cat.descriptive_row("C4a", 1.0, "toy")
+    with pytest.raises(ValueError, match="C4a: the test is 'less', the catalogue says 'greater'"):
+        cat.claim_row("C4a", _result(2.0, 0.01, alternative="less"), "toy")
+
+
+def test_every_statement_belongs_to_a_claim_and_a_notebook():
+    notebooks = {nb.name for nb in cat.NOTEBOOKS}
+    claims = {c.id for c in cat.CLAIMS}
+    for s in cat.STATEMENTS:
+        assert s.claim in claims and s.notebook in notebooks
+        assert s.id.startswith(s.claim)
+    for c in cat.CLAIMS:
+        assert any(s.role == "headline" for s in cat.statements_of(c.id)), c.id
+    assert len({s.id for s in cat.STATEMENTS}) == len(cat.STATEMENTS)
+
+
+def test_the_rule_text_names_every_verdict_word():
+    for word in cat.VERDICTS:
+        assert word.capitalize() in cat.VERDICT_RULE or word in cat.VERDICT_RULE, word
+
+
+def test_a_test_without_a_p_value_is_not_testable_and_does_not_spoil_the_others():
+    fragments = _fragments()
+    missing = cat.claim_row("C5", _result(2.0, float("nan"), 1.5, 2.5), "toy")
+    fragments["03-follow-back"]["claim.C5"] = missing
+    table = cat.verdict_table(fragments).set_index("id")
+    assert table.loc["C5", "verdict"] == cat.NOT_TESTABLE
+    assert table.loc["C4a", "verdict"] == cat.SUPPORTED and np.isfinite(table.loc["C4a", "p_value"])
+
+
+def test_a_significant_effect_the_other_way_is_contradicted_end_to_end():
+    """An ensemble far below a 'greater' prediction: the two-sided p is small, the verdict contradicted."""
+    null = np.linspace(0.9, 1.1, 199)
+    result = inference.ensemble_test("s", 0.2, null, "toy", alternative="greater")
+    assert result.p_value > 0.9 and result.p_two_sided == pytest.approx(2 / 200)
+    table = cat.verdict_table({"04-gated-community": {"claim.C4a": cat.claim_row("C4a", result, "toy")}})
+    assert table.loc[0, "verdict"] == cat.CONTRADICTED
+
+
+def test_an_unbounded_interval_side_does_not_hide_a_clear_effect():
+    """A sparse null whose 2.5th percentile is 0: the interval is unbounded above, yet excludes 1 below."""
+    null = np.r_[np.zeros(10), np.full(189, 0.01)]
+    result = inference.ensemble_test("s", 0.2, null, "toy", alternative="greater")
+    assert result.ci_high == math.inf and result.ci_low > 1
+    assert cat.statement_verdict(result.ratio, result.ci_low, None, 0.001, "greater") == cat.SUPPORTED
