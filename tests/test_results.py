@@ -69,3 +69,17 @@ def test_site_and_cli_read_the_catalogue():
     assert site.finding("03-follow-back", numbers) == "C2 x: partly supported; C5 y: not supported"
     row = site.verdict_rows([{"claim": "C2", "post": "p", "verdict": "partly supported", "parts": "C2a: supported"}])
     assert 'class="partly-supported">partly supported<' in row
+
+
+def test_calibration_covers_every_tested_statement_with_size_and_power():
+    calibration = json.loads((ROOT / "results" / "calibration.json").read_text())
+    assert calibration["alpha"] == 0.05
+    covered = set()
+    for name, entry in calibration["tests"].items():
+        assert entry["description"] and entry["seed"] is not None and entry["seconds"] > 0, name
+        text = json.dumps(entry["result"])
+        assert "size" in text and "power" in text, f"{name}: no size or power"
+        covered |= set(entry["statements"])
+    tested = {s.id for s in catalogue.STATEMENTS if s.kind == "test"}
+    assert tested <= covered, f"statements without calibration: {sorted(tested - covered)}"
+    assert covered <= {s.id for s in catalogue.STATEMENTS}
