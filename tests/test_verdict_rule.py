@@ -49,6 +49,8 @@ def test_a_bad_direction_is_refused():
         ([cat.SUPPORTED, cat.SUPPORTED], cat.SUPPORTED),
         ([cat.SUPPORTED, cat.NOT_SUPPORTED], cat.PARTLY),
         ([cat.SUPPORTED, cat.CONTRADICTED], cat.PARTLY),
+        ([cat.PARTLY, cat.NOT_SUPPORTED], cat.PARTLY),  # a partly supported part counts as some support
+        ([cat.PARTLY, cat.CONTRADICTED], cat.PARTLY),
         ([cat.CONTRADICTED, cat.NOT_SUPPORTED], cat.CONTRADICTED),
         ([cat.NEGLIGIBLE, cat.NEGLIGIBLE], cat.NEGLIGIBLE),
         ([cat.NEGLIGIBLE, cat.NOT_SUPPORTED], cat.NOT_SUPPORTED),

@@ -11,8 +11,14 @@ Notebooks record one entry per statement with :func:`claim_row` (a test) or
 :func:`verdict_table`; the report site and the README (:func:`markdown_table`) read
 the same entries. Adding a claim or a statement is one entry here plus its test.
 
-**The verdict rule** (:data:`VERDICT_RULE`, written down before looking at any
-result; :func:`statement_verdict` and :func:`claim_verdict`):
+**The verdict rule** (:data:`VERDICT_RULE`; :func:`statement_verdict` and
+:func:`claim_verdict`). It is not a rule fixed before any result was seen: a first
+rule (supported / not supported / inconclusive, no practical band) was applied to
+these data first, and C3's headline was then organizations against personal
+accounts (0.62, *not supported*). On 2026-12-01 the rule below and the split into
+statements replaced it (the post contrasts brands with celebrities); the earlier
+headline is kept as the secondary statement C3-organizations. From then on the
+rule is fixed: a change to it is a change to this file, in the CHANGELOG.
 
 - every statement of kind ``test`` that a run tests, headline or secondary, is one
   family for the Benjamini-Hochberg adjustment of its directional two-sided p-value
@@ -26,8 +32,10 @@ result; :func:`statement_verdict` and :func:`claim_verdict`):
   when it is significant but inside the band; *not supported* otherwise (not
   significant, or an interval that includes 1); *not testable with this data* when
   no effect or p-value could be computed;
-- a claim takes the verdict of its headline statements: one headline, its verdict;
-  several, *supported* when all are supported, *partly supported* when some are,
+- a claim takes the verdict of its parts (``C2a``, ``C2b``: the id before any
+  ``-``), and each part the verdict of its headline statements, by one rule: one
+  verdict, itself; several, *supported* when all are supported, *partly supported*
+  when some are (or are partly supported),
   *contradicted* when some are contradicted and none supported, *negligible* when
   all are negligible, *not supported* otherwise.
 
@@ -39,7 +47,11 @@ smaller effect may be real but is not what the post describes ("they do not
 follow regular people" is not a 10% shortfall).
 
 The interval is, until sampling intervals land (resampling egos), the null
-ensemble's spread; the verdict page says which it is.
+ensemble's 95% range divided into the observed value: it excludes 1 about when the
+unadjusted two-sided p is below 0.05, so until then the interval condition adds
+little to the p-value; the verdict page says which interval it is. The band is on
+the ratio scale of each statistic: a share near 0 moves out of it easily, a share
+near 1 hardly can, so the absolute values are shown beside every ratio.
 """
 
 from __future__ import annotations
@@ -130,7 +142,7 @@ class Statement:
 
     @property
     def part(self) -> str:
-        """The part of the claim it belongs to: the id before any ``-`` (``"C4b-inflow"`` -> ``"C4b"``)."""
+        """The part of the claim it belongs to: the id before any ``-`` (``"C4b-community"`` -> ``"C4b"``)."""
         return self.id.split("-")[0]
 
     def __post_init__(self) -> None:
@@ -218,8 +230,9 @@ STATEMENTS: tuple[Statement, ...] = (
               "03-follow-back", "reciprocated share of regular -> celebrity follows", _RECIPROCAL, "less",
               data=_GRAPH),
     Statement("C3", "C3",
-              "Brands follow more accounts per follower than celebrities with similar follower counts (brands "
-              "as curated: hand labels corrected, news media and other organizations set apart).",
+              "Brands follow relatively more accounts per follower than celebrities with similar follower counts "
+              "(an upper bound on follow-back, not follow-back itself; brands as curated: hand labels corrected, "
+              "news media and other organizations set apart).",
               "02-broadcasters", "median following/followers ratio of brands",
               "brand/celebrity labels permuted among accounts of similar follower count", "greater",
               data=_PROFILES + " with 2013 hand labels and the project's curated corrections"),
@@ -285,8 +298,12 @@ VERDICT_RULE = (
     "*Not supported*: not significant, or an interval that includes 1. "
     "*Not testable with this data*: no effect or p-value could be computed, or the data cannot order the event. "
     "*Descriptive*: reported without a test. "
-    "A claim takes its headline statements' verdict: all supported, *supported*; some, *partly supported*; "
-    "some contradicted and none supported, *contradicted*; all negligible, *negligible*; else *not supported*."
+    "A claim takes the verdict of its parts, a part that of its headline statements, by one rule: all supported, "
+    "*supported*; some (or partly), *partly supported*; some contradicted and none supported, *contradicted*; "
+    "all negligible, *negligible*; else *not supported*. "
+    "Until sampling intervals land, the interval is the null ensemble's 95% range (it adds little to the p-value). "
+    "This rule replaced, on 2026-12-01, a first one (supported / not supported / inconclusive) that had already "
+    "been applied to these data."
 )
 
 
@@ -362,7 +379,7 @@ def claim_verdict(verdicts) -> str:
         return verdicts[0]
     if all(v == SUPPORTED for v in verdicts):
         return SUPPORTED
-    if any(v == SUPPORTED for v in verdicts):
+    if any(v in (SUPPORTED, PARTLY) for v in verdicts):
         return PARTLY
     if any(v == CONTRADICTED for v in verdicts):
         return CONTRADICTED

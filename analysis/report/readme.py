@@ -37,7 +37,7 @@ def catalogue_block() -> str:
     """The claim table and the verdict rule, from the catalogue."""
     return (
         catalogue.markdown_table()
-        + "\n\n**Verdict rule** (fixed before looking; in the catalogue): "
+        + "\n\n**Verdict rule** (in the catalogue, with its history): "
         + (catalogue.VERDICT_RULE)
     )
 
