@@ -15,10 +15,13 @@ import os
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from analysis import paths
+from analysis.graph import labelled, measures
 from analysis.report import runner
+from analysis.stats import synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -152,3 +155,18 @@ def http_server():
     server = LoopbackServer()
     yield server
     server.close()
+
+
+def labelled_graph(src, dst, n, elite, rule="planted"):
+    """A labelled graph on nodes 0..n-1 whose ``elite`` are the celebrities and everyone else regular."""
+    graph = measures.Graph(np.asarray(src), np.asarray(dst), np.arange(n))
+    is_elite = np.zeros(n, dtype=bool)
+    is_elite[elite] = True
+    return labelled.LabelledGraph("synthetic", graph, np.where(is_elite, "celebrity", "regular"), is_elite, rule)
+
+
+@pytest.fixture(scope="session")
+def planted():
+    """A gated graph: the 15 most followed of 200 follow each other 4x more than their degrees imply."""
+    src, dst, elite = synthetic.planted_elite_graph(np.random.default_rng(0), n=200, m=1500, elite_size=15, factor=4)
+    return labelled_graph(src, dst, 200, elite)

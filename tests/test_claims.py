@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import labelled_graph
 from scipy import stats
 
 from analysis.claims import broadcasters, catalogue, follow_back, gated, race, robustness
@@ -40,20 +41,6 @@ def profiles(rng, n=1000, elite_size=60, elite_follows=1.0):
         {"user_id": np.arange(1000, 1000 + n), "followers": followers, "friends": np.round(friends).astype(np.int64)}
     )
     return table, table["user_id"].to_numpy()[elite]
-
-
-def labelled_graph(src, dst, n, elite, rule="planted"):
-    graph = measures.Graph(np.asarray(src), np.asarray(dst), np.arange(n))
-    is_elite = np.zeros(n, dtype=bool)
-    is_elite[elite] = True
-    return labelled.LabelledGraph("synthetic", graph, np.where(is_elite, "celebrity", "regular"), is_elite, rule)
-
-
-@pytest.fixture(scope="module")
-def planted():
-    """A gated graph: the 15 most followed of 200 follow each other 4x more than their degrees imply."""
-    src, dst, elite = synthetic.planted_elite_graph(np.random.default_rng(0), n=200, m=1500, elite_size=15, factor=4)
-    return labelled_graph(src, dst, 200, elite)
 
 
 @pytest.fixture(scope="module")

@@ -52,7 +52,6 @@ __all__ = [
     "effective_communities_test",
     "elite_closure_test",
     "in_leak_test",
-    "side_p_value",
     "calibrate_inflow",
     "calibrate_community",
 ]
@@ -295,19 +294,6 @@ def in_leak_test(
     return inference.ensemble_test(
         GATED_NAMES[1], observed, null, rewiring.NULL_DESCRIPTIONS[model], alternative="less", tie_rng=rng
     )
-
-
-def side_p_value(result: inference.TestResult, null_values) -> float:
-    """The one-sided p-value on the side of 1 where the effect lies: the test's own
-    p-value when the effect points the way the test predicts (or is 1), else that of the
-    opposite one-sided test on the same ``null_values`` (ties counted as extreme). Prose
-    says "more" or "less" only when this side is significant
-    (:func:`analysis.report.prose.compare`); the verdict uses the test's own p-value."""
-    opposite = {"less": "greater", "greater": "less"}[result.alternative]
-    other_way = result.ratio > 1 if result.alternative == "less" else result.ratio < 1
-    if not other_way:
-        return float(result.p_value)
-    return inference.ensemble_p_value(result.observed, null_values, opposite)
 
 
 # ------------------------------------------------------------------ calibration

@@ -57,9 +57,18 @@ class TestResult:
             return float(self.p_value)
         return float(min(1.0, 2 * min(self.p_value, self.p_opposite)))
 
+    @property
+    def p_side(self) -> float:
+        """The one-sided p-value on the side of 1 where the effect lies: ``p_value`` when the
+        effect points the way the test predicts (or is 1), else ``p_opposite``. Prose says
+        "more" or "less" only when this side is significant; verdicts use ``p_two_sided``."""
+        other_way = self.ratio > 1 if self.alternative == "less" else self.ratio < 1
+        return float(self.p_opposite) if other_way and np.isfinite(self.p_opposite) else float(self.p_value)
+
     def as_dict(self) -> dict:
         out = {k: (float(v) if isinstance(v, (np.floating, np.integer)) else v) for k, v in asdict(self).items()}
         out["p_two_sided"] = self.p_two_sided
+        out["p_side"] = self.p_side
         return out
 
     def rejects(self, alpha: float = ALPHA) -> bool:
