@@ -33,6 +33,7 @@ def test_ensemble_test_fields():
         "p_opposite": (1 + 97) / 100,  # 1 ... 97 are <= 97.5
         "p_two_sided": 2 * (1 + 2) / 100,
         "p_side": (1 + 2) / 100,  # the effect lies the predicted way
+        "interval": "null",  # the interval is the null's spread
     }
     below = inference.ensemble_test("s", 2.5, null, "toy null")  # far the other way
     assert below.p_value == pytest.approx(98 / 100) and below.p_two_sided == pytest.approx(2 * 3 / 100)

@@ -52,6 +52,7 @@ __all__ = [
     "read_descriptor",
     "load_edges",
     "load_accounts",
+    "load_egos",
     "elite_definition",
     "load_graph",
 ]
@@ -75,6 +76,7 @@ class Descriptor:
     description: str = ""
     caveats: tuple[str, ...] = ()
     kwak_profiles: bool = False
+    egos: dict | None = None  # [egos]: file, ego, member (the graph is a union of ego networks)
 
     def resolve(self, value: str) -> Path:
         path = Path(str(value).replace("{processed}", str(paths.processed_dir())))
@@ -123,7 +125,10 @@ def read_descriptor(path: str | Path) -> Descriptor:
     if "label" in elite and (accounts is None or "class" not in accounts):
         raise DescriptorError(f"{path.name}: elite.label needs accounts.class")
     unknown = set(table) - {"name", "title", "citation", "description", "caveats", "kwak_profiles", "edges",
-                            "accounts", "elite"}  # fmt: skip
+                            "accounts", "elite", "egos"}  # fmt: skip
+    egos = table.get("egos")
+    if egos is not None and not (isinstance(egos, dict) and {"file", "ego", "member"} <= set(egos)):
+        raise DescriptorError(f"{path.name}: [egos] needs file, ego and member")
     if unknown:
         raise DescriptorError(f"{path.name}: unknown fields {sorted(unknown)}")
     caveats = table.get("caveats", [])
@@ -140,6 +145,7 @@ def read_descriptor(path: str | Path) -> Descriptor:
         description=table.get("description", ""),
         caveats=tuple(caveats),
         kwak_profiles=bool(table.get("kwak_profiles", False)),
+        egos=egos,
     )
 
 
@@ -237,6 +243,18 @@ def load_accounts(desc: Descriptor) -> pd.DataFrame | None:
     if out["user_id"].duplicated().any():
         raise DescriptorError(f"{path.name}: duplicate account ids")
     return out
+
+
+def load_egos(desc: Descriptor) -> pd.DataFrame | None:
+    """The ego networks of a graph sampled as ego networks (``[egos]``): one row per
+    ``ego, member`` (user ids; the ego follows the member, and the member's follows
+    among the ego's other members were observed). None when the descriptor has none."""
+    if desc.egos is None:
+        return None
+    spec = desc.egos
+    path, header, table = _section_table(desc, spec, "egos", "ego", "ego file")
+    return pd.DataFrame({key: _integers(_column(table, spec[key], f"egos.{key}", path), key, path, header)
+                         for key in ("ego", "member")}).drop_duplicates()  # fmt: skip
 
 
 def elite_definition(desc: Descriptor) -> str:

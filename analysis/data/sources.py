@@ -31,6 +31,7 @@ __all__ = [
     "FULL_GRAPH",
     "DatasetInfo",
     "is_descriptor",
+    "ego_table",
     "describe",
     "load_labelled_graph",
     "graph_from_table",
@@ -221,6 +222,12 @@ def load_labelled_graph(dataset: str, elite: str) -> LabelledGraph:
     edges, _ = descriptor.load_edges(desc)
     accounts = accounts_with_labels() if desc.kwak_profiles else None
     return label_graph(dataset, measures.index_edges(edges), accounts, elite)
+
+
+def ego_table(dataset: str) -> pd.DataFrame | None:
+    """The ego networks of ``dataset`` (``ego, member`` user ids) when its descriptor says
+    the graph is a union of ego networks (``[egos]``); None otherwise."""
+    return descriptor.load_egos(_descriptor_of(dataset))
 
 
 def graph_from_table(table: str) -> measures.Graph:

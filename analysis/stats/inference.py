@@ -4,10 +4,11 @@ One result type, :class:`TestResult`, for ensemble and analytic nulls:
 
 - ``expected``: the null mean; ``ratio`` = observed / expected (the effect size);
   ``z`` = (observed - expected) / null standard deviation;
-- ``ci_low, ci_high``: 95% interval of the effect (the ratio). For an ensemble,
-  observed divided by the 97.5th and 2.5th percentiles of the null: the ratios
-  the null's own variability allows. For an analytic null, from its standard
-  deviation. For bootstrap tests, the bootstrap interval of the statistic;
+- ``ci_low, ci_high``: 95% interval of the effect (the ratio), of the kind
+  ``interval`` says. ``"null"``: for an ensemble, observed divided by the 97.5th and
+  2.5th percentiles of the null (the ratios the null's own variability allows); for
+  an analytic null, from its standard deviation. ``"sampling"``: the data's sampling
+  uncertainty, from resampling what was sampled (accounts, ego networks);
 - ``p_value``: for an ensemble ``(1 + #{null >= observed}) / (1 + n)`` (one-sided
   'greater'; 'less' and 'two-sided' likewise), never 0 (Davison and Hinkley 1997).
 """
@@ -28,6 +29,7 @@ __all__ = [
     "benjamini_hochberg",
     "bootstrap_ratio",
     "rank_test",
+    "cluster_bootstrap_test",
 ]
 
 ALPHA = 0.05
@@ -47,6 +49,7 @@ class TestResult:
     null_model: str
     alternative: str = "greater"
     p_opposite: float = float("nan")
+    interval: str = "null"  # what ci_low, ci_high are: "null" (the null's spread) or "sampling" (the data's)
 
     @property
     def p_two_sided(self) -> float:
@@ -216,4 +219,60 @@ def rank_test(
         float(stats.mannwhitneyu(x, y, alternative=OPPOSITE[alternative]).pvalue)
         if alternative in OPPOSITE
         else float("nan"),
+        interval="sampling",
     )
+
+
+def cluster_bootstrap_test(
+    statistic: str,
+    parts,
+    split,
+    null_model: str,
+    alternative: str,
+    rng: np.random.Generator,
+    n_boot: int = 2000,
+    level: float = 0.95,
+) -> TestResult:
+    """A ratio estimated from sums over independent clusters (ego networks, accounts),
+    with its sampling interval from resampling the clusters.
+
+    ``parts``: one row per cluster, one column per summed quantity; ``split(totals)``
+    turns the column totals into ``(observed, expected)``, whose ratio is the effect
+    (for example ``O / E``, observed over the null's expected count, pooled across
+    clusters as in a Mantel-Haenszel estimate). The clusters are resampled with
+    replacement ``n_boot`` times (percentile interval at ``level``); the p-value is the
+    Wald test of effect = 1 with the bootstrap standard error, ``z = (effect - 1) / se``
+    (normal, one-sided per ``alternative``; ``p_opposite`` the other side). The
+    interval and the test thus carry the data's sampling uncertainty between clusters
+    as well as the null's; ``n_null`` is 0 (no ensemble).
+    NaN effect (nothing expected) or fewer than two clusters: NaN p-value."""
+    parts = np.asarray(parts, dtype=float)
+    if parts.ndim != 2:
+        raise ValueError("parts must be a 2-d array: one row per cluster")
+    if alternative not in ("greater", "less", "two-sided"):
+        raise ValueError(f"alternative must be greater, less or two-sided, not {alternative!r}")
+    observed, expected = split(parts.sum(axis=0))
+    effect = _safe_ratio(observed, expected)
+    clusters = len(parts)
+    if clusters < 2 or not np.isfinite(effect):
+        nan = float("nan")
+        return TestResult(statistic, float(observed), float(expected), effect, nan, nan, nan, nan, 0, null_model,
+                          alternative, nan, "sampling")  # fmt: skip
+    weights = rng.multinomial(clusters, np.full(clusters, 1 / clusters), size=n_boot)
+    totals = weights @ parts
+    pairs = [split(row) for row in totals]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        effects = np.array([o / e if e != 0 else np.nan for o, e in pairs])
+    effects = effects[np.isfinite(effects)]
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(effects, [tail, 100 - tail])
+    se = float(effects.std(ddof=1))
+    if se > 0:
+        z = (effect - 1) / se
+    else:  # every resample gives the same effect
+        z = 0.0 if effect == 1 else float(np.copysign(np.inf, effect - 1))
+    greater, less = float(stats.norm.sf(z)), float(stats.norm.cdf(z))
+    p = {"greater": greater, "less": less, "two-sided": min(1.0, 2 * min(greater, less))}[alternative]
+    opposite = {"greater": less, "less": greater}.get(alternative, float("nan"))
+    return TestResult(statistic, float(observed), float(expected), effect, float(z), float(low), float(high), p,
+                      0, null_model, alternative, opposite, "sampling")  # fmt: skip

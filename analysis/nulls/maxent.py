@@ -1,0 +1,418 @@
+"""Maximum-entropy null models with soft degree constraints (the second null family).
+
+Edges are ``src -> dst`` (``src`` follows ``dst``), nodes ``0..n-1``, no self-loops.
+The rewiring nulls of :mod:`analysis.nulls.rewiring` keep the degrees exactly (hard
+constraints); these keep them on average, each pair of accounts independent:
+
+- **DBCM**, the directed binary configuration model (Squartini and Garlaschelli
+  2011): ``P(i -> j) = x_i y_j / (1 + x_i y_j)`` for ``i != j``, the ``x, y`` chosen so
+  that every expected out-degree and in-degree equals the observed one. It is the
+  soft counterpart of null 1 (degree-keeping).
+- **RBCM**, the reciprocated binary configuration model (same paper): each unordered
+  pair is in one of four states, with weights ``1`` (no edge), ``x_i y_j`` (only
+  ``i -> j``), ``x_j y_i`` (only ``j -> i``) and ``z_i z_j`` (mutual), divided by their
+  sum; the ``x, y, z`` reproduce every account's expected numbers of non-reciprocated
+  out-edges, non-reciprocated in-edges and reciprocated edges. The soft
+  counterpart of null 2 (reciprocity-keeping).
+
+**Solver.** Accounts with the same constraints have the same multipliers, so both
+models are solved over classes of accounts (distinct degree tuples) by the
+fixed-point iteration ``x_i = k_i / sum_{j != i} d p_ij / d x_i`` (Gauss-Seidel:
+``x``, then ``y``, then ``z``), in compiled loops over class pairs. A fit reports
+its iterations, seconds and the largest absolute error of any expected degree;
+:func:`fit_dbcm` and :func:`fit_rbcm` raise :class:`NotConverged` when that error
+stays above ``tol`` (default ``1e-6`` edges). An account with a zero degree gets a
+zero multiplier (it never has such edges).
+
+**Expectations.** :func:`dbcm_pair_sums` and :func:`rbcm_pair_sums` give, for two
+sets of accounts ``A`` and ``B`` (equal or disjoint), the expected number of
+``A -> B`` edges and of reciprocated ``A -> B`` edges with their variances, from
+which :func:`expected_share` and :func:`expected_reciprocated_share` give the
+expectations and standard deviations of the claim statistics (delta method).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numba as nb
+import numpy as np
+
+__all__ = [
+    "DEFAULT_TOL",
+    "NotConverged",
+    "MaxEntFit",
+    "fit_dbcm",
+    "fit_rbcm",
+    "PairSums",
+    "dbcm_pair_sums",
+    "rbcm_pair_sums",
+    "expected_count",
+    "expected_share",
+    "expected_reciprocated_share",
+    "conditional_reciprocation",
+    "sample_dbcm",
+    "NULL_DESCRIPTIONS",
+]
+
+DEFAULT_TOL = 1e-6
+NULL_DESCRIPTIONS = {
+    "dbcm": "directed binary configuration model: every in- and out-degree kept on average, pairs independent",
+    "rbcm": "reciprocated binary configuration model: every account's one-way out-, one-way in- and mutual degree "
+    "kept on average, pairs independent",
+}
+
+
+class NotConverged(RuntimeError):
+    """The fixed-point iteration did not reproduce the degrees to the tolerance."""
+
+
+@dataclass(frozen=True)
+class MaxEntFit:
+    """A fitted model: one multiplier array per constraint (``x, y`` for the DBCM; ``x, y,
+    z`` for the RBCM), per account; ``max_error``: the largest absolute difference
+    between an expected and an observed degree (edges); ``classes``: the number of
+    distinct constraint tuples the solver iterated over."""
+
+    model: str
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray | None
+    iterations: int
+    max_error: float
+    seconds: float
+    classes: int
+
+    def summary(self) -> dict:
+        return {"model": self.model, "iterations": self.iterations, "max_degree_error": self.max_error,
+                "seconds": self.seconds, "classes": self.classes}  # fmt: skip
+
+
+@nb.njit(cache=True, parallel=True)
+def _dbcm_sums(x, y, m):
+    """For each class a: sum_c m_c y_c / (1 + x_a y_c) minus the self term, and the
+    same with x and y swapped (the denominators of the fixed point)."""
+    c = len(x)
+    sx = np.empty(c)
+    for a in nb.prange(c):
+        s = 0.0
+        for b in range(c):
+            s += m[b] * y[b] / (1.0 + x[a] * y[b])
+        sx[a] = s - y[a] / (1.0 + x[a] * y[a])
+    return sx
+
+
+@nb.njit(cache=True, parallel=True)
+def _dbcm_sums_in(x, y, m):
+    c = len(x)
+    sy = np.empty(c)
+    for a in nb.prange(c):
+        s = 0.0
+        for b in range(c):
+            s += m[b] * x[b] / (1.0 + x[b] * y[a])
+        sy[a] = s - x[a] / (1.0 + x[a] * y[a])
+    return sy
+
+
+def _classes(*degrees):
+    table = np.column_stack([np.asarray(d, dtype=np.int64) for d in degrees])
+    keys, inverse, counts = np.unique(table, axis=0, return_inverse=True, return_counts=True)
+    return keys.astype(float), inverse.ravel(), counts.astype(float)
+
+
+def _initial(k, total):
+    return np.where(k > 0, k / np.sqrt(max(total, 1.0)), 0.0)
+
+
+def _check_degrees(*degrees):
+    for d in degrees:
+        d = np.asarray(d)
+        if d.ndim != 1 or len(d) != len(degrees[0]):
+            raise ValueError("degree arrays must be one-dimensional and of one length")
+        if (d < 0).any():
+            raise ValueError("degrees must be non-negative")
+    n = len(degrees[0])
+    if n < 2:
+        raise ValueError("a graph needs at least two accounts")
+    if any((np.asarray(d) > n - 1).any() for d in degrees):
+        raise ValueError("a degree exceeds n - 1: no simple graph has it")
+    if any((np.asarray(d) == n - 1).any() for d in degrees):
+        # every pair of such an account is certain: its multiplier is infinite
+        raise NotConverged("an account has degree n - 1 (linked to every other): the model has no finite solution")
+
+
+def fit_dbcm(out_degree, in_degree, tol: float = DEFAULT_TOL, max_iter: int = 20000) -> MaxEntFit:
+    """Fit the DBCM to the observed out- and in-degrees (see the module docstring).
+
+    The sum of out-degrees must equal the sum of in-degrees (one edge list). Raises
+    :class:`NotConverged` if after ``max_iter`` sweeps some expected degree is off by
+    more than ``tol``."""
+    out_degree, in_degree = np.asarray(out_degree), np.asarray(in_degree)
+    _check_degrees(out_degree, in_degree)
+    if out_degree.sum() != in_degree.sum():
+        raise ValueError("out- and in-degrees must sum to the same number of edges")
+    start = time.perf_counter()
+    keys, inverse, m = _classes(out_degree, in_degree)
+    kout, kin = keys[:, 0], keys[:, 1]
+    x, y = _initial(kout, kout.sum()), _initial(kin, kin.sum())
+    error, iterations = np.inf, 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 (its last value is reported)
+        sx = _dbcm_sums(x, y, m)
+        error_out = np.abs(x * sx - kout).max()
+        x = np.where(kout > 0, kout / np.where(sx > 0, sx, 1.0), 0.0)
+        sy = _dbcm_sums_in(x, y, m)
+        error = max(error_out, np.abs(y * sy - kin).max())
+        y = np.where(kin > 0, kin / np.where(sy > 0, sy, 1.0), 0.0)
+        if error < tol:
+            break
+    error = _dbcm_error(x, y, m, kout, kin)
+    fit = MaxEntFit("dbcm", x[inverse], y[inverse], None, iterations, float(error), time.perf_counter() - start, len(m))
+    if not error < tol:
+        raise NotConverged(f"DBCM: largest degree error {error:.3g} after {iterations} sweeps (tolerance {tol:g})")
+    return fit
+
+
+def _dbcm_error(x, y, m, kout, kin) -> float:
+    return float(max(np.abs(x * _dbcm_sums(x, y, m) - kout).max(), np.abs(y * _dbcm_sums_in(x, y, m) - kin).max()))
+
+
+@nb.njit(cache=True, parallel=True)
+def _rbcm_degrees(x, y, z, m, which):
+    """For each class a, the expected degree of the kind ``which`` (0: one-way out, 1:
+    one-way in, 2: mutual) of one of its accounts, and its derivative in the log of the
+    class's own multiplier (``sum q (1 - q)``, the self term ignored in the derivative).
+    ``D_ac = 1 + x_a y_c + x_c y_a + z_a z_c``; the pair of an account with itself is
+    removed from the sums."""
+    c = len(x)
+    expected = np.empty(c)
+    slope = np.empty(c)
+    for a in nb.prange(c):
+        e = 0.0
+        g = 0.0
+        for b in range(c):
+            d = 1.0 + x[a] * y[b] + x[b] * y[a] + z[a] * z[b]
+            if which == 0:
+                q = x[a] * y[b] / d
+            elif which == 1:
+                q = x[b] * y[a] / d
+            else:
+                q = z[a] * z[b] / d
+            e += m[b] * q
+            g += m[b] * q * (1.0 - q)
+        d = 1.0 + 2.0 * x[a] * y[a] + z[a] * z[a]
+        q = (z[a] * z[a] if which == 2 else x[a] * y[a]) / d
+        expected[a] = e - q
+        slope[a] = g - q * (1.0 - q)
+    return expected, slope
+
+
+def _newton_step(v, k, expected, slope, damping, max_step=2.0):
+    """One damped Newton step in ``log v`` towards ``expected == k`` (at most ``max_step``);
+    a zero constraint keeps a zero multiplier."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.clip(damping * (k - expected) / np.where(slope > 0, slope, np.inf), -max_step, max_step)
+    return np.where(k > 0, v * np.exp(step), 0.0)
+
+
+def fit_rbcm(src, dst, n: int, tol: float = DEFAULT_TOL, max_iter: int = 2000) -> MaxEntFit:
+    """Fit the RBCM to the graph ``src -> dst`` on ``n`` accounts: each account's number of
+    one-way out-edges, one-way in-edges and reciprocated (mutual) edges. Solved by
+    coordinate Newton steps in the log multipliers (the plain fixed point crawls near
+    hubs), Gauss-Seidel over ``x``, ``y``, ``z``."""
+    one_out, one_in, mutual = reciprocal_degrees(src, dst, n)
+    _check_degrees(one_out, one_in, mutual)
+    start = time.perf_counter()
+    keys, inverse, m = _classes(one_out, one_in, mutual)
+    targets = (keys[:, 0], keys[:, 1], keys[:, 2])
+    total = max(targets[0].sum() + targets[2].sum(), 1.0)
+    values = [_initial(k, total) for k in targets]
+    # per class and constraint: a step that overshoots (the error changes sign) halves
+    # the next one, a step that does not lets it grow back towards a full Newton step
+    damping = [np.ones(len(m)) for _ in range(3)]
+    previous = [np.zeros(len(m)) for _ in range(3)]
+    error, iterations = np.inf, 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 (its last value is reported)
+        error = 0.0
+        for which in range(3):
+            expected, slope = _rbcm_degrees(*values, m, which)
+            gap = targets[which] - expected
+            error = max(error, np.abs(gap).max())
+            flipped = np.sign(gap) * np.sign(previous[which]) < 0
+            damping[which] = np.where(flipped, damping[which] * 0.5, np.minimum(1.0, damping[which] * 1.5))
+            previous[which] = gap
+            values[which] = _newton_step(values[which], targets[which], expected, slope, damping[which])
+        if error < tol:
+            break
+    error = max(np.abs(_rbcm_degrees(*values, m, which)[0] - targets[which]).max() for which in range(3))
+    x, y, z = (v[inverse] for v in values)
+    fit = MaxEntFit("rbcm", x, y, z, iterations, float(error), time.perf_counter() - start, len(m))
+    if not error < tol:
+        raise NotConverged(f"RBCM: largest degree error {error:.3g} after {iterations} sweeps (tolerance {tol:g})")
+    return fit
+
+
+def reciprocal_degrees(src, dst, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each account's one-way out-degree, one-way in-degree and mutual degree."""
+    src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+    keys = src * n + dst
+    mutual = np.isin(dst * n + src, keys)
+    one_out = np.bincount(src[~mutual], minlength=n)
+    one_in = np.bincount(dst[~mutual], minlength=n)
+    return one_out, one_in, np.bincount(src[mutual], minlength=n)
+
+
+@dataclass(frozen=True)
+class PairSums:
+    """Sums over ordered pairs ``i in A, j in B, i != j`` under a fitted model: ``edges``
+    (expected ``A -> B`` edges), ``edges_var`` (their variance), ``mutual`` (expected
+    reciprocated ``A -> B`` edges), ``mutual_var`` and ``cov`` (covariance of the two
+    counts). When ``A`` and ``B`` are one set, a mutual pair is counted twice (once each
+    way), as the statistics count it."""
+
+    edges: float
+    edges_var: float
+    mutual: float
+    mutual_var: float
+    cov: float
+
+
+def _blocks(a_idx, b_idx, chunk=2_000_000):
+    """Index blocks of the ordered pairs A x B, at most ``chunk`` pairs each."""
+    step = max(1, chunk // max(len(b_idx), 1))
+    for start in range(0, len(a_idx), step):
+        yield a_idx[start : start + step]
+
+
+def _sets(a_mask, b_mask):
+    a_mask, b_mask = np.asarray(a_mask, dtype=bool), np.asarray(b_mask, dtype=bool)
+    same = bool(np.array_equal(a_mask, b_mask))
+    if not same and (a_mask & b_mask).any():
+        raise ValueError("the two sets of accounts must be equal or disjoint")
+    return np.flatnonzero(a_mask), np.flatnonzero(b_mask), same
+
+
+def _grouped(fit: MaxEntFit, idx):
+    """The distinct multiplier tuples among ``idx`` and their counts (pairs of accounts
+    with equal multipliers have equal probabilities: sums run over tuple pairs)."""
+    parts = [fit.x[idx], fit.y[idx]] + ([fit.z[idx]] if fit.z is not None else [])
+    table = np.column_stack(parts) if len(idx) else np.empty((0, len(parts)))
+    keys, counts = np.unique(table, axis=0, return_counts=True)
+    return keys, counts.astype(float)
+
+
+def _pair_sums(fit: MaxEntFit, a_mask, b_mask, probabilities) -> PairSums:
+    a_idx, b_idx, same = _sets(a_mask, b_mask)
+    ka, ca = _grouped(fit, a_idx)
+    kb, cb = _grouped(fit, b_idx)
+    totals = np.zeros(5)
+    for block in _blocks(np.arange(len(ka)), kb):
+        w = ca[block][:, None] * cb[None, :]
+        totals += _moments(*probabilities(ka[block][:, None, :], kb[None, :, :]), w, same)
+    if same:  # remove i == j, which the tuple-pair sums include once per account
+        totals -= _moments(*probabilities(ka[:, None, :], ka[:, None, :]), ca[:, None], same)
+    return PairSums(*map(float, totals))
+
+
+def _moments(p_ij, p_ji, p_mut, w, same):
+    """Weighted sums of one block: edges, their variance, mutual edges, their variance and
+    their covariance. For one set, ``(i, j)`` and ``(j, i)`` are both in the sum: the
+    covariance of the two edges (``P(mutual) - p_ij p_ji``, 0 under the DBCM) enters the
+    variance of the edges, and a mutual pair, counted twice, doubles the variance of
+    the mutual count and its covariance with the edges."""
+    factor = 2.0 if same else 1.0
+    return np.array([
+        (w * p_ij).sum(),
+        (w * p_ij * (1 - p_ij)).sum() + (factor - 1) * (w * (p_mut - p_ij * p_ji)).sum(),
+        (w * p_mut).sum(),
+        factor * (w * p_mut * (1 - p_mut)).sum(),
+        factor * (w * p_mut * (1 - p_ij)).sum(),
+    ])  # fmt: skip
+
+
+def _dbcm_probabilities(a, b):
+    xa, ya, xb, yb = a[..., 0], a[..., 1], b[..., 0], b[..., 1]
+    p_ab = xa * yb / (1 + xa * yb)
+    p_ba = xb * ya / (1 + xb * ya)
+    return p_ab, p_ba, p_ab * p_ba
+
+
+def _rbcm_probabilities(a, b):
+    xa, ya, za, xb, yb, zb = a[..., 0], a[..., 1], a[..., 2], b[..., 0], b[..., 1], b[..., 2]
+    d = 1 + xa * yb + xb * ya + za * zb
+    mutual = za * zb / d
+    return xa * yb / d + mutual, xb * ya / d + mutual, mutual
+
+
+def dbcm_pair_sums(fit: MaxEntFit, a_mask, b_mask) -> PairSums:
+    """:class:`PairSums` of ``A -> B`` under a fitted DBCM (pairs independent: the edge
+    ``i -> j`` and its reverse are independent events)."""
+    if fit.model != "dbcm":
+        raise ValueError(f"a DBCM fit is needed, not {fit.model!r}")
+    return _pair_sums(fit, a_mask, b_mask, _dbcm_probabilities)
+
+
+def rbcm_pair_sums(fit: MaxEntFit, a_mask, b_mask) -> PairSums:
+    """:class:`PairSums` of ``A -> B`` under a fitted RBCM."""
+    if fit.model != "rbcm":
+        raise ValueError(f"an RBCM fit is needed, not {fit.model!r}")
+    return _pair_sums(fit, a_mask, b_mask, _rbcm_probabilities)
+
+
+def _pair_sums_of(fit: MaxEntFit, a_mask, b_mask) -> PairSums:
+    return (dbcm_pair_sums if fit.model == "dbcm" else rbcm_pair_sums)(fit, a_mask, b_mask)
+
+
+def expected_count(fit: MaxEntFit, a_mask, b_mask) -> tuple[float, float]:
+    """Expected number of ``A -> B`` edges and its standard deviation."""
+    sums = _pair_sums_of(fit, a_mask, b_mask)
+    return sums.edges, float(np.sqrt(sums.edges_var))
+
+
+def expected_share(fit: MaxEntFit, a_mask, b_mask, out_degree) -> tuple[float, float]:
+    """Expected share of the follows of ``A`` that go to ``B`` and its standard deviation:
+    expected ``A -> B`` edges over the observed out-degree of ``A`` (which the model
+    keeps on average; treated as fixed, as the rewiring null keeps it)."""
+    total = float(np.asarray(out_degree)[np.asarray(a_mask, dtype=bool)].sum())
+    if total == 0:
+        return float("nan"), float("nan")
+    sums = _pair_sums_of(fit, a_mask, b_mask)
+    return sums.edges / total, float(np.sqrt(sums.edges_var)) / total
+
+
+def expected_reciprocated_share(fit: MaxEntFit, a_mask, b_mask) -> tuple[float, float]:
+    """Expected reciprocated share of ``A -> B`` follows, ``E[M] / E[N]`` (``M``: reciprocated
+    ``A -> B`` edges, ``N``: ``A -> B`` edges), and its delta-method standard deviation
+    ``sqrt(Var M - 2 r Cov(M, N) + r^2 Var N) / E[N]`` with ``r = E[M] / E[N]``. NaN when
+    no ``A -> B`` edge is expected."""
+    sums = _pair_sums_of(fit, a_mask, b_mask)
+    if sums.edges <= 0:
+        return float("nan"), float("nan")
+    r = sums.mutual / sums.edges
+    var = sums.mutual_var - 2 * r * sums.cov + r * r * sums.edges_var
+    return r, float(np.sqrt(max(var, 0.0))) / sums.edges
+
+
+def conditional_reciprocation(fit: MaxEntFit, src, dst) -> np.ndarray:
+    """For each given edge ``src -> dst``, the model's probability that ``dst`` follows
+    ``src`` back given that ``src`` follows ``dst``: ``P(j -> i)`` under the DBCM (the two
+    are independent), ``z_i z_j / (x_i y_j + z_i z_j)`` under the RBCM."""
+    i, j = np.asarray(src), np.asarray(dst)
+    if fit.model == "dbcm":
+        return fit.x[j] * fit.y[i] / (1 + fit.x[j] * fit.y[i])
+    mutual = fit.z[i] * fit.z[j]
+    one_way = fit.x[i] * fit.y[j]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(mutual + one_way > 0, mutual / (mutual + one_way), 0.0)
+
+
+def sample_dbcm(fit: MaxEntFit, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """One graph drawn from a fitted DBCM (every ordered pair ``i != j`` independently;
+    ``O(n^2)``: for small graphs, such as those the calibration draws)."""
+    if fit.model != "dbcm":
+        raise ValueError(f"a DBCM fit is needed, not {fit.model!r}")
+    xy = np.outer(fit.x, fit.y)
+    p = xy / (1 + xy)
+    np.fill_diagonal(p, 0.0)
+    src, dst = np.nonzero(rng.random(p.shape) < p)
+    return src.astype(np.int64), dst.astype(np.int64)
