@@ -1,0 +1,102 @@
+"""The maximum-entropy nulls (DBCM, RBCM): fits reproduce the degrees, expectations match
+draws from the model and the rewiring ensemble, bad input is refused."""
+
+import numpy as np
+import pytest
+
+from analysis.nulls import maxent, rewiring
+from analysis.stats import synthetic
+
+
+@pytest.fixture(scope="module")
+def graph():
+    """A sparse heavy-tailed digraph far from the structural cut-off (no pair of hubs must link)."""
+    rng = np.random.default_rng(3)
+    src, dst = synthetic.calibration_graph(rng, n=400, m=1600)
+    return src, dst, 400
+
+
+def test_dbcm_reproduces_every_degree(graph):
+    src, dst, n = graph
+    out_deg, in_deg = np.bincount(src, minlength=n), np.bincount(dst, minlength=n)
+    fit = maxent.fit_dbcm(out_deg, in_deg)
+    assert fit.max_error < maxent.DEFAULT_TOL
+    xy = np.outer(fit.x, fit.y)
+    p = xy / (1 + xy)
+    np.fill_diagonal(p, 0)
+    np.testing.assert_allclose(p.sum(axis=1), out_deg, atol=1e-5)
+    np.testing.assert_allclose(p.sum(axis=0), in_deg, atol=1e-5)
+    assert fit.classes < n  # solved over classes of accounts with equal degrees
+    assert set(fit.summary()) == {"model", "iterations", "max_degree_error", "seconds", "classes"}
+
+
+def test_rbcm_reproduces_one_way_and_mutual_degrees(graph):
+    src, dst, n = graph
+    rng = np.random.default_rng(4)
+    back = rng.random(len(src)) < 0.3  # add reverse edges so that there is reciprocity to keep
+    s = np.r_[src, dst[back]]
+    d = np.r_[dst, src[back]]
+    keys = np.unique(s * n + d)
+    s, d = keys // n, keys % n
+    fit = maxent.fit_rbcm(s, d, n)
+    one_out, one_in, mutual = maxent.reciprocal_degrees(s, d, n)
+    xa, ya, za = fit.x[:, None], fit.y[:, None], fit.z[:, None]
+    denominator = 1 + xa * fit.y[None] + fit.x[None] * ya + za * fit.z[None]
+    for expected, observed in (((xa * fit.y[None]) / denominator, one_out), ((fit.x[None] * ya) / denominator, one_in),
+                               ((za * fit.z[None]) / denominator, mutual)):  # fmt: skip
+        np.fill_diagonal(expected, 0)
+        np.testing.assert_allclose(expected.sum(axis=1), observed, atol=1e-5)
+
+
+def test_expectations_and_variances_match_draws_from_the_model(graph):
+    src, dst, n = graph
+    fit = maxent.fit_dbcm(np.bincount(src, minlength=n), np.bincount(dst, minlength=n))
+    elite = np.zeros(n, dtype=bool)
+    elite[:20] = True  # the heaviest in-weights
+    sums = maxent.dbcm_pair_sums(fit, elite, elite)
+    rng = np.random.default_rng(5)
+    counts, mutual = [], []
+    for _ in range(300):
+        s, d = maxent.sample_dbcm(fit, rng)
+        among = elite[s] & elite[d]
+        counts.append(among.sum())
+        keys = set((s[among] * n + d[among]).tolist())
+        mutual.append(sum((b * n + a) in keys for a, b in zip(s[among], d[among])))
+    counts, mutual = np.array(counts, float), np.array(mutual, float)
+    se = counts.std() / np.sqrt(len(counts))
+    assert abs(counts.mean() - sums.edges) < 4 * se
+    assert counts.var() == pytest.approx(sums.edges_var, rel=0.25)
+    assert abs(mutual.mean() - sums.mutual) < 4 * mutual.std() / np.sqrt(len(mutual)) + 0.05
+
+
+def test_dbcm_expectation_agrees_with_the_rewiring_ensemble(graph):
+    """Far from the structural cut-off soft and hard degree constraints give the same mean."""
+    src, dst, n = graph
+    fit = maxent.fit_dbcm(np.bincount(src, minlength=n), np.bincount(dst, minlength=n))
+    elite = np.zeros(n, dtype=bool)
+    elite[:20] = True
+    expected, _ = maxent.expected_count(fit, elite, elite)
+    null = rewiring.null_ensemble(src, dst, n, lambda s, d: float((elite[s] & elite[d]).sum()), 60,
+                                  np.random.default_rng(6), model="degree", switches_per_edge=5)  # fmt: skip
+    se = np.std(null) / np.sqrt(len(null))
+    assert abs(np.mean(null) - expected) < 3 * se + 0.05 * expected
+
+
+def test_a_saturated_account_and_bad_degrees_are_refused():
+    with pytest.raises(maxent.NotConverged, match="degree n - 1"):
+        maxent.fit_dbcm([2, 0, 0], [0, 1, 1])
+    with pytest.raises(ValueError, match="same number of edges"):
+        maxent.fit_dbcm([1, 0, 0], [0, 1, 1])
+    with pytest.raises(ValueError, match="non-negative"):
+        maxent.fit_dbcm([-1, 1, 0], [0, 0, 0])
+    with pytest.raises(ValueError, match="equal or disjoint"):
+        fit = maxent.fit_dbcm([1, 1, 0, 0], [0, 0, 1, 1])
+        maxent.dbcm_pair_sums(fit, [True, True, False, False], [False, True, True, False])
+
+
+def test_conditional_reciprocation_is_the_reverse_probability_under_the_dbcm(graph):
+    src, dst, n = graph
+    fit = maxent.fit_dbcm(np.bincount(src, minlength=n), np.bincount(dst, minlength=n))
+    p = maxent.conditional_reciprocation(fit, src[:10], dst[:10])
+    xy = fit.x[dst[:10]] * fit.y[src[:10]]
+    np.testing.assert_allclose(p, xy / (1 + xy))
