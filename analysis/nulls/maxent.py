@@ -53,6 +53,10 @@ __all__ = [
     "expected_reciprocated_share",
     "conditional_reciprocation",
     "sample_dbcm",
+    "reciprocal_degrees",
+    "fit_dbcm_observable",
+    "fit_rbcm_observable",
+    "drop_certain_pairs",
     "NULL_DESCRIPTIONS",
 ]
 
@@ -416,3 +420,180 @@ def sample_dbcm(fit: MaxEntFit, rng: np.random.Generator) -> tuple[np.ndarray, n
     np.fill_diagonal(p, 0.0)
     src, dst = np.nonzero(rng.random(p.shape) < p)
     return src.astype(np.int64), dst.astype(np.int64)
+
+
+# ------------------------------------------------------------------ observable pairs only
+
+
+@nb.njit(cache=True, parallel=True)
+def _masked_degrees(v, w, starts, partners):
+    """For each account a: its expected degree over its observable partners b,
+    ``sum q`` with ``q = v_a w_b / (1 + v_a w_b)``, and the slope ``sum q (1 - q)`` in
+    ``log v_a`` (v: the account's own multipliers, w: its partners')."""
+    n = len(starts) - 1
+    expected = np.empty(n)
+    slope = np.empty(n)
+    for a in nb.prange(n):
+        e = 0.0
+        g = 0.0
+        for k in range(starts[a], starts[a + 1]):
+            q = v[a] * w[partners[k]]
+            q = q / (1.0 + q)
+            e += q
+            g += q * (1.0 - q)
+        expected[a] = e
+        slope[a] = g
+    return expected, slope
+
+
+def _csr(first, second, n):
+    order = np.argsort(first, kind="stable")
+    return np.searchsorted(first[order], np.arange(n + 1)), second[order].astype(np.int64)
+
+
+def fit_dbcm_observable(src, dst, n: int, pair_first, pair_second, tol: float = DEFAULT_TOL,
+                        max_iter: int = 2000) -> MaxEntFit:  # fmt: skip
+    """The DBCM with structural zeros: only the ordered pairs ``pair_first -> pair_second``
+    (those that could have been observed, e.g. accounts sharing an ego network) can
+    carry an edge, each with ``P(i -> j) = x_i y_j / (1 + x_i y_j)``; every other pair has
+    probability 0. Fitted so that each account's expected out- and in-degree over its
+    observable pairs equals the observed one (every edge must be an observable pair).
+    Solved per account (no classes: the pairs differ), by damped Newton steps in the log
+    multipliers."""
+    src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+    first, second = np.asarray(pair_first, dtype=np.int64), np.asarray(pair_second, dtype=np.int64)
+    if not np.isin(src * n + dst, first * n + second).all():
+        raise ValueError("every edge must be one of the observable pairs")
+    kout, kin = np.bincount(src, minlength=n).astype(float), np.bincount(dst, minlength=n).astype(float)
+    out_slots, in_slots = np.bincount(first, minlength=n), np.bincount(second, minlength=n)
+    if (kout >= out_slots)[kout > 0].any() or (kin >= in_slots)[kin > 0].any():
+        raise NotConverged("an account is linked to every account it could be: the model has no finite solution")
+    start = time.perf_counter()
+    out_starts, out_partners = _csr(first, second, n)
+    in_starts, in_partners = _csr(second, first, n)
+    total = max(kout.sum(), 1.0)
+    values = [_initial(kout, total), _initial(kin, total)]
+    targets = (kout, kin)
+    layout = ((out_starts, out_partners), (in_starts, in_partners))
+    damping = [np.ones(n), np.ones(n)]
+    previous = [np.zeros(n), np.zeros(n)]
+    error, iterations = np.inf, 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 (its last value is reported)
+        error = 0.0
+        for which in range(2):  # x (out-degrees), then y (in-degrees): damped Newton steps in the log
+            expected, slope = _masked_degrees(values[which], values[1 - which], *layout[which])
+            gap = targets[which] - expected
+            error = max(error, np.abs(gap).max())
+            flipped = np.sign(gap) * np.sign(previous[which]) < 0
+            damping[which] = np.where(flipped, damping[which] * 0.5, np.minimum(1.0, damping[which] * 1.5))
+            previous[which] = gap
+            values[which] = _newton_step(values[which], targets[which], expected, slope, damping[which])
+        if error < tol:
+            break
+    x, y = values
+    error = max(np.abs(_masked_degrees(x, y, *layout[0])[0] - kout).max(),
+                np.abs(_masked_degrees(y, x, *layout[1])[0] - kin).max())  # fmt: skip
+    fit = MaxEntFit("dbcm", x, y, None, iterations, float(error), time.perf_counter() - start, n)
+    if not error < tol:
+        raise NotConverged(f"DBCM: largest degree error {error:.3g} after {iterations} sweeps (tolerance {tol:g})")
+    return fit
+
+
+@nb.njit(cache=True, parallel=True)
+def _masked_rbcm_degrees(x, y, z, starts, partners, which):
+    """:func:`_rbcm_degrees` over each account's observable partners (unordered pairs,
+    listed both ways)."""
+    n = len(starts) - 1
+    expected = np.empty(n)
+    slope = np.empty(n)
+    for a in nb.prange(n):
+        e = 0.0
+        g = 0.0
+        for k in range(starts[a], starts[a + 1]):
+            b = partners[k]
+            d = 1.0 + x[a] * y[b] + x[b] * y[a] + z[a] * z[b]
+            if which == 0:
+                q = x[a] * y[b] / d
+            elif which == 1:
+                q = x[b] * y[a] / d
+            else:
+                q = z[a] * z[b] / d
+            e += q
+            g += q * (1.0 - q)
+        expected[a] = e
+        slope[a] = g
+    return expected, slope
+
+
+def fit_rbcm_observable(src, dst, n: int, pair_first, pair_second, tol: float = DEFAULT_TOL,
+                        max_iter: int = 2000) -> MaxEntFit:  # fmt: skip
+    """The RBCM with structural zeros: only the unordered pairs ``{pair_first, pair_second}``
+    (given once each, either order) can be linked; fitted to every account's one-way
+    out-, one-way in- and mutual degree (see :func:`fit_rbcm`)."""
+    src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+    a, b = np.asarray(pair_first, dtype=np.int64), np.asarray(pair_second, dtype=np.int64)
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    if not np.isin(np.minimum(src, dst) * n + np.maximum(src, dst), low * n + high).all():
+        raise ValueError("every edge must join one of the observable pairs")
+    targets = tuple(np.asarray(t, dtype=float) for t in reciprocal_degrees(src, dst, n))
+    slots = np.bincount(np.r_[low, high], minlength=n)
+    if ((targets[0] + targets[1] + targets[2]) >= slots)[slots > 0].any():
+        raise NotConverged("an account is linked to every account it could be: the model has no finite solution")
+    start = time.perf_counter()
+    starts, partners = _csr(np.r_[low, high], np.r_[high, low], n)
+    total = max(targets[0].sum() + targets[2].sum(), 1.0)
+    values = [_initial(k, total) for k in targets]
+    damping = [np.ones(n) for _ in range(3)]
+    previous = [np.zeros(n) for _ in range(3)]
+    error, iterations = np.inf, 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 (its last value is reported)
+        error = 0.0
+        for which in range(3):
+            expected, slope = _masked_rbcm_degrees(*values, starts, partners, which)
+            gap = targets[which] - expected
+            error = max(error, np.abs(gap).max())
+            flipped = np.sign(gap) * np.sign(previous[which]) < 0
+            damping[which] = np.where(flipped, damping[which] * 0.5, np.minimum(1.0, damping[which] * 1.5))
+            previous[which] = gap
+            values[which] = _newton_step(values[which], targets[which], expected, slope, damping[which])
+        if error < tol:
+            break
+    error = max(np.abs(_masked_rbcm_degrees(*values, starts, partners, w)[0] - targets[w]).max() for w in range(3))
+    fit = MaxEntFit("rbcm", *values, iterations, float(error), time.perf_counter() - start, n)
+    if not error < tol:
+        raise NotConverged(f"RBCM: largest degree error {error:.3g} after {iterations} sweeps (tolerance {tol:g})")
+    return fit
+
+
+def drop_certain_pairs(src, dst, n: int, pair_keys, unordered: bool = False):
+    """Remove the pairs whose state the degrees force, with their edges, until none is left.
+
+    An account with a follow on every pair it has (out-pairs for an out-degree equal to
+    its number of observable out-pairs, likewise in; with ``unordered``, a link on every
+    pair) has an infinite multiplier: those pairs are certain and carry no information.
+    Dropping them (and their edges) can make another account's pairs certain, so it
+    is repeated. ``pair_keys``: sorted ``i * n + j`` keys (``i < j`` when unordered).
+    Returns ``(src, dst, pair_keys, dropped)``, ``dropped`` the number of pairs removed."""
+    src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+    keys = np.asarray(pair_keys, dtype=np.int64)
+    start = len(keys)
+    while True:
+        first, second = keys // n, keys % n
+        if unordered:
+            low, high = np.minimum(src, dst), np.maximum(src, dst)
+            linked = np.unique(low * n + high)
+            degree = np.bincount(np.r_[linked // n, linked % n], minlength=n)
+            slots = np.bincount(np.r_[first, second], minlength=n)
+            full = (slots > 0) & (degree == slots)
+            drop_pair = full[first] | full[second]
+            drop_edge = full[src] | full[dst]
+        else:
+            out_full = np.bincount(src, minlength=n) == np.bincount(first, minlength=n)
+            in_full = np.bincount(dst, minlength=n) == np.bincount(second, minlength=n)
+            out_full &= np.bincount(first, minlength=n) > 0
+            in_full &= np.bincount(second, minlength=n) > 0
+            drop_pair = out_full[first] | in_full[second]
+            drop_edge = out_full[src] | in_full[dst]
+        if not drop_pair.any():
+            return src, dst, keys, start - len(keys)
+        keys, src, dst = keys[~drop_pair], src[~drop_edge], dst[~drop_edge]

@@ -15,6 +15,8 @@ __all__ = [
     "planted_elite_graph",
     "kwak_like_graph",
     "write_kwak_archive",
+    "latent_maxent_graph",
+    "ego_sample",
 ]
 
 
@@ -110,3 +112,64 @@ def write_kwak_archive(
     md5 = hashlib.md5(text).hexdigest()
     (folder / "twitter_rv.net.md5").write_text(f"{md5}  twitter_rv.net\n")
     return parts, md5, len(text)
+
+
+def latent_maxent_graph(rng: np.random.Generator, x, y, z=None, odds_boost=None):
+    """A graph drawn from a maximum-entropy model with multipliers ``x, y`` (and ``z``).
+
+    Without ``z``, the DBCM: each ordered pair ``i -> j`` independently with odds
+    ``x_i y_j``. With ``z``, the RBCM: each unordered pair independently in one of four
+    states with weights ``1, x_i y_j, x_j y_i, z_i z_j`` (none, one way each, mutual).
+    ``odds_boost(kind)`` optionally returns an ``n x n`` array multiplying the weights of
+    ``kind`` (``"one"``: the one-way ``i -> j`` weight, ``"mutual"``: the mutual weight),
+    which plants a class effect. ``O(n^2)`` memory. Returns ``(src, dst)``."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    n = len(x)
+    one = np.outer(x, y)
+    if odds_boost is not None:
+        one = one * odds_boost("one")
+    if z is None:
+        p = one / (1 + one)
+        np.fill_diagonal(p, 0.0)
+        src, dst = np.nonzero(rng.random((n, n)) < p)
+        return src.astype(np.int64), dst.astype(np.int64)
+    mutual = np.outer(z, z)
+    if odds_boost is not None:
+        mutual = mutual * odds_boost("mutual")
+    i, j = np.triu_indices(n, 1)
+    w_ij, w_ji, w_m = one[i, j], one[j, i], mutual[i, j]
+    total = 1 + w_ij + w_ji + w_m
+    u = rng.random(len(i)) * total
+    state_ij = (u >= 1) & (u < 1 + w_ij)
+    state_ji = (u >= 1 + w_ij) & (u < 1 + w_ij + w_ji)
+    state_m = u >= 1 + w_ij + w_ji
+    src = np.concatenate([i[state_ij], j[state_ji], i[state_m], j[state_m]])
+    dst = np.concatenate([j[state_ij], i[state_ji], j[state_m], i[state_m]])
+    return src.astype(np.int64), dst.astype(np.int64)
+
+
+def ego_sample(rng: np.random.Generator, src, dst, n: int, egos: int):
+    """Observe a latent graph as SNAP observed Twitter: ``egos`` accounts drawn at random
+    (among those that follow someone), each with the accounts it follows (its ego
+    network) and every follow among the ego and those accounts. Returns ``(src, dst,
+    table)``: the union of the ego networks' follows and the ``ego, member`` table."""
+    src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+    order = np.argsort(src, kind="stable")
+    s_sorted, d_sorted = src[order], dst[order]
+    starts = np.searchsorted(s_sorted, np.arange(n + 1))
+    candidates = np.flatnonzero(np.diff(starts) > 0)
+    chosen = rng.choice(candidates, min(egos, len(candidates)), replace=False)
+    seen, rows = [], []
+    inside = np.zeros(n, dtype=bool)
+    for ego in chosen:
+        friends = d_sorted[starts[ego] : starts[ego + 1]]
+        rows.append(np.column_stack([np.full(len(friends), ego), friends]))
+        nodes = np.r_[friends, ego]
+        inside[nodes] = True
+        positions = np.concatenate([np.arange(starts[v], starts[v + 1]) for v in nodes])
+        keep = inside[d_sorted[positions]]
+        seen.append(s_sorted[positions][keep] * n + d_sorted[positions][keep])
+        inside[nodes] = False
+    keys = np.unique(np.concatenate(seen))
+    table = np.vstack(rows)
+    return keys // n, keys % n, table
