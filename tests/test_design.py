@@ -1,41 +1,39 @@
-"""The design-aware tests: the pooled estimate, its cluster bootstrap and the ego-edge choice
-behave as documented; a planted elite is found when the whole graph is the network.
-(Their size and power on graphs sampled as ego networks are not yet calibrated: see
-the issue on design-aware uncertainty.)"""
+"""The design-aware tests: on graphs observed the way ego-Twitter was (random egos of a
+latent max-ent graph), no class effect is not rejected and a planted one is found; the
+pooled estimate, its cluster bootstrap and the ego-edge choice behave as documented.
+Size and power over many graphs: ``make calibrate`` (results/calibration.json)."""
 
 import numpy as np
-import pandas as pd
 import pytest
-from conftest import labelled_graph
 
 from analysis.claims import design
-from analysis.stats import inference, synthetic
+from analysis.stats import inference
 
 
-def ego_sampled(seed: int, factor: float = 1.0, n: int = 1500, m: float = 12000, egos: int = 80, elite_size: int = 30):
-    """A latent Chung-Lu graph (the ``elite_size`` most followed accounts following each other
-    ``factor`` times more than their weights imply), observed as SNAP did: random egos,
-    each with the accounts it follows and the follows among them (and its own follows).
-    Returns the labelled union graph and the ``ego, member`` table."""
+def _sampled(seed, family, plant=None):
     rng = np.random.default_rng(seed)
-    src, dst, elite = synthetic.planted_elite_graph(rng, n=n, m=m, elite_size=elite_size, factor=factor)
-    order = np.argsort(src, kind="stable")
-    starts = np.searchsorted(src[order], np.arange(n + 1))
-    chosen = rng.choice(n, egos, replace=False)
-    rows, seen = [], set()
-    keys = set((src * n + dst).tolist())
-    for ego in chosen:
-        friends = dst[order][starts[ego] : starts[ego + 1]]
-        rows += [(ego, f) for f in friends]
-        inside = set(friends.tolist()) | {int(ego)}
-        for a in inside:
-            for b in dst[order][starts[a] : starts[a + 1]]:
-                if int(b) in inside:
-                    seen.add(a * n + int(b))
-    observed = np.array(sorted(seen), dtype=np.int64)
-    assert set(observed.tolist()) <= keys
-    lg = labelled_graph(observed // n, observed % n, n, elite)
-    return lg, pd.DataFrame(rows, columns=["ego", "member"])
+    lg, table = design._calibration_graph(rng, family, plant, design.CALIBRATION_SETTINGS)
+    return lg, table, rng
+
+
+@pytest.mark.parametrize(("family", "statements"), [("dbcm", ("C2a", "C4a", "C2b-chance")),
+                                                    ("rbcm", ("C2b-budget", "C5"))])  # fmt: skip
+def test_on_ego_samples_of_a_graph_without_class_effects_nothing_is_found(family, statements):
+    lg, table, rng = _sampled(11, family)
+    found = design.design_statements(lg, rng, table, n_boot=400)
+    assert found.facts["design"] == "ego" and found.facts["follows_outside_pairs"] > 0  # the egos' own follows
+    for sid in statements:
+        test = found.tests[sid]
+        assert test.interval == "sampling" and test.n_null == 0
+        assert test.p_two_sided > 0.01 and test.ci_low < 1 < test.ci_high, (sid, test)
+
+
+@pytest.mark.parametrize(("family", "plant"), [("dbcm", "C4a"), ("dbcm", "C2a"), ("rbcm", "C5")])
+def test_on_ego_samples_a_planted_effect_is_found_in_its_direction(family, plant):
+    lg, table, rng = _sampled(12, family, plant)
+    test = design.design_statements(lg, rng, table, n_boot=400).tests[plant]
+    predicted = test.ci_low > 1 if test.alternative == "greater" else test.ci_high < 1
+    assert predicted and test.p_value < 0.001, test
 
 
 def test_without_egos_the_whole_graph_is_one_network_and_accounts_are_resampled(planted):
@@ -46,17 +44,23 @@ def test_without_egos_the_whole_graph_is_one_network_and_accounts_are_resampled(
     assert "the whole graph" in c4a.null_model and "accounts resampled" in c4a.null_model
 
 
-@pytest.mark.slow
-def test_the_egos_own_follows_are_never_counted():
-    """With the egos kept, their follows of their friends (there by construction) are left out."""
-    lg, egos = ego_sampled(2, n=400, m=2400, egos=30, elite_size=15)
-    networks = design.ego_networks(lg, egos)
-    kept = design.design_tests(lg, np.random.default_rng(0), networks, include_ego=True, n_boot=200)
-    left = design.design_tests(lg, np.random.default_rng(0), networks, include_ego=False, n_boot=200)
-    assert kept.facts["include_ego"] and not left.facts["include_ego"]
-    assert "with its ego" in kept.tests["C4a"].null_model and "ego left out" in left.tests["C4a"].null_model
-    # an ego with every friend following it back would be saturated: such networks are skipped, and counted
-    assert kept.facts["networks_skipped"] >= 0 and len(kept.by_network) > 0
+def test_the_egos_own_follows_are_never_pairs_and_their_followers_count_only_when_asked():
+    lg, table, rng = _sampled(13, "dbcm")
+    n = lg.graph.n
+    networks = design.ego_networks(lg, table)
+    plain, _ = design.observable_pairs(networks, n)
+    with_ego, _ = design.observable_pairs(networks, n, include_ego=True)
+    extra = set(with_ego.tolist()) - set(plain.tolist())
+    members_of = {int(e): set(m.tolist()) for e, m in zip(networks.ego, networks.members)}
+    assert extra  # members -> their ego, where the two share no ego network otherwise
+    assert all(key % n in members_of and key // n in members_of[key % n] for key in extra)
+    assert not any(key // n in members_of and key % n in members_of[key // n] for key in extra)  # never ego -> member
+    kept = design.design_tests(lg, rng, networks, include_ego=True, n_boot=200)
+    left = design.design_tests(lg, rng, networks, include_ego=False, n_boot=200)
+    assert kept.facts["follows_counted"] > left.facts["follows_counted"]
+    assert "members' follows of their ego counted" in kept.tests["C4a"].null_model
+    assert "the egos' own ties left out" in left.tests["C4a"].null_model
+    assert "C5" in left.tests and "C5" in kept.untested  # a pair with a forced follow is outside the RBCM
 
 
 def test_cluster_bootstrap_test_on_known_sums():
