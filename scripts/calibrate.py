@@ -20,7 +20,7 @@ import time
 import numpy as np
 
 from analysis import files, paths
-from analysis.claims import broadcasters, calibration, follow_back, gated
+from analysis.claims import broadcasters, calibration, design, follow_back, gated
 
 
 def _closure(rng) -> dict:
@@ -54,6 +54,15 @@ CALIBRATIONS = {
         "description": "Median of a group against its label permuted within follower strata (C1: following, "
         "'less'; C3: following/followers, 'greater'), on generated profile tables.",
         "run": lambda rng: broadcasters.calibrate_broadcasters(rng, n_tables=400, n_perm=199),
+    },
+    "design-aware": {
+        "statements": ["C2a", "C2b-chance", "C2b-budget", "C4a", "C5", "C5-vs-regular"],
+        "description": "The verdict's tests of the graph statements: DBCM / RBCM with structural zeros (only pairs "
+        "sharing an ego network), counts credited to ego networks, ego networks resampled (two-sided Wald test "
+        "with the bootstrap standard error). Size: latent graphs drawn from the statement's own null family "
+        "(heavy-tailed multipliers, no class effect) observed through random egos; power: the effect planted in "
+        "the latent graph (odds x or / 3 for the class pair).",
+        "run": lambda rng: design.calibrate_design(rng, n_graphs=100, n_planted=40, n_boot=400),
     },
     "follow-back": {
         "statements": ["C2a", "C2b-chance", "C2b-budget", "C5", "C5-vs-regular"],

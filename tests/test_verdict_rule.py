@@ -1,5 +1,6 @@
 """The verdict rule, fixed in the catalogue before looking, on constructed results."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -10,10 +11,12 @@ from analysis.claims import catalogue as cat
 from analysis.stats import inference
 
 
-def _result(ratio, p, low=None, high=None, alternative="greater", observed=1.0):
+def _result(ratio, p, low=None, high=None, alternative="greater", observed=1.0, interval="sampling"):
     low = ratio * 0.95 if low is None else low
     high = ratio * 1.05 if high is None else high
-    return inference.TestResult("s", observed, observed / ratio, ratio, 3.0, low, high, p, 99, "null", alternative)
+    return inference.TestResult(
+        "s", observed, observed / ratio, ratio, 3.0, low, high, p, 99, "null", alternative, interval=interval
+    )
 
 
 @pytest.mark.parametrize(
@@ -143,9 +146,11 @@ def test_a_test_without_a_p_value_is_not_testable_and_does_not_spoil_the_others(
 
 
 def test_a_significant_effect_the_other_way_is_contradicted_end_to_end():
-    """An ensemble far below a 'greater' prediction: the two-sided p is small, the verdict contradicted."""
+    """An ensemble far below a 'greater' prediction: the two-sided p is small, the verdict contradicted
+    (given a sampling interval that excludes 1 too)."""
     null = np.linspace(0.9, 1.1, 199)
     result = inference.ensemble_test("s", 0.2, null, "toy", alternative="greater")
+    result = dataclasses.replace(result, interval="sampling")
     assert result.p_value > 0.9 and result.p_two_sided == pytest.approx(2 / 200)
     table = cat.verdict_table({"04-gated-community": {"claim.C4a": cat.claim_row("C4a", result, "toy")}})
     assert table.loc[0, "verdict"] == cat.CONTRADICTED
@@ -157,3 +162,24 @@ def test_an_unbounded_interval_side_does_not_hide_a_clear_effect():
     result = inference.ensemble_test("s", 0.2, null, "toy", alternative="greater")
     assert result.ci_high == math.inf and result.ci_low > 1
     assert cat.statement_verdict(result.ratio, result.ci_low, None, 0.001, "greater") == cat.SUPPORTED
+
+
+def test_without_a_sampling_interval_a_clear_effect_is_not_supported():
+    """The rule needs a sampling interval: the null's spread alone cannot support (or contradict)."""
+    assert cat.statement_verdict(3.0, 2.0, 4.0, 0.001, "greater", sampling=False) == cat.NOT_SUPPORTED
+    assert cat.statement_verdict(0.3, 0.2, 0.4, 0.001, "greater", sampling=False) == cat.NOT_SUPPORTED
+    assert cat.statement_verdict(1.05, 1.02, 1.08, 0.001, "greater", sampling=False) == cat.NEGLIGIBLE
+    with_null = cat.claim_row("C4a", _result(5.0, 0.001, 4.0, 6.0, interval="null"), "toy")
+    with_sampling = cat.claim_row("C4a", _result(5.0, 0.001, 4.0, 6.0), "toy")
+    assert with_null["sampling"] is False and with_sampling["sampling"] is True
+    words = [cat.verdict_table({"04-gated-community": {"claim.C4a": row}})["verdict"].iloc[0]
+             for row in (with_null, with_sampling)]  # fmt: skip
+    assert words == [cat.NOT_SUPPORTED, cat.SUPPORTED]
+
+
+def test_checks_are_recorded_beside_the_decisive_test_and_do_not_decide():
+    decisive = _result(1.8, 0.001, 1.6, 2.0)
+    union = _result(5.0, 0.5, 4.0, 6.0, interval="null")
+    row = cat.claim_row("C4a", decisive, "toy", checks={"union graph, rewiring": union})
+    assert row["effect"] == 1.8 and row["checks"]["union graph, rewiring"]["effect"] == 5.0
+    assert cat.verdict_table({"04-gated-community": {"claim.C4a": row}})["verdict"].iloc[0] == cat.SUPPORTED

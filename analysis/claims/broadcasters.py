@@ -14,6 +14,8 @@ measures the test's size and power on generated tables. C7 is described, not tes
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -28,6 +30,7 @@ __all__ = [
     "STRATA_PER_DECADE",
     "TOP_FRACTION",
     "stratified_median_test",
+    "stratified_bootstrap_interval",
     "test_follow_few",
     "band_mask",
     "follow_few_by_band",
@@ -77,7 +80,34 @@ def stratified_median_test(
     null = np.array(
         [np.median(values[permutation.permute_within_strata(group_mask, strata, rng)]) for _ in range(n_perm)]
     )
-    return inference.ensemble_test(statistic, observed, null, description, alternative=alternative, tie_rng=rng), null
+    result = inference.ensemble_test(statistic, observed, null, description, alternative=alternative, tie_rng=rng)
+    low, high = stratified_bootstrap_interval(values, group_mask, strata, rng)
+    return dataclasses.replace(result, ci_low=low, ci_high=high, interval="sampling"), null
+
+
+def stratified_bootstrap_interval(values, group_mask, strata, rng, n_boot: int = 1000, level: float = 0.95):
+    """Sampling interval of the stratified median effect: in each replicate the group's
+    accounts are resampled with replacement within their strata, and as many accounts
+    per stratum are drawn from all the stratum's accounts (the comparison the
+    permutation null makes); the effect is the ratio of the two medians. Percentile
+    interval at ``level``; NaN when a replicate's comparison median is 0."""
+    values, group_mask, strata = np.asarray(values, dtype=float), np.asarray(group_mask, bool), np.asarray(strata)
+    group_draws, pool_draws = [], []
+    for stratum in np.unique(strata[group_mask]):
+        in_stratum = np.flatnonzero(strata == stratum)
+        members = in_stratum[group_mask[in_stratum]]
+        group_draws.append(members[rng.integers(0, len(members), (n_boot, len(members)))])
+        pool_draws.append(in_stratum[rng.integers(0, len(in_stratum), (n_boot, len(members)))])
+    group_median = np.median(values[np.hstack(group_draws)], axis=1)
+    pool_median = np.median(values[np.hstack(pool_draws)], axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        effects = group_median / pool_median
+    effects = effects[np.isfinite(effects)]
+    if not len(effects):
+        return float("nan"), float("nan")
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(effects, [tail, 100 - tail])
+    return float(low), float(high)
 
 
 def _null_text(statement_id: str) -> str:

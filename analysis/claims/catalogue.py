@@ -46,12 +46,18 @@ bioequivalence (the 80-125% rule), fixed here before any result was seen; a
 smaller effect may be real but is not what the post describes ("they do not
 follow regular people" is not a 10% shortfall).
 
-The interval is, until sampling intervals land (resampling egos), the null
-ensemble's 95% range divided into the observed value: it excludes 1 about when the
-unadjusted two-sided p is below 0.05, so until then the interval condition adds
-little to the p-value; the verdict page says which interval it is. The band is on
-the ratio scale of each statistic: a share near 0 moves out of it easily, a share
-near 1 hardly can, so the absolute values are shown beside every ratio.
+The interval must be a *sampling* interval (the data's uncertainty, from resampling
+what was sampled: the accounts of C1 and C3 within their follower strata, the ego
+networks of the graph statements), not the null's spread: a statement whose test
+has only the null's interval (C4b-community) can be at most *not supported* or
+*negligible*, and the verdict page says so. The graph statements (C2a, C2b, C4a,
+C5) take effect, interval and p-value from the design-aware test of
+:mod:`analysis.claims.design` (each ego network against its own maximum-entropy
+null, pooled, ego networks resampled; no p-value floor); the union-graph tests
+(rewiring, and the maximum-entropy family of :mod:`analysis.claims.families`) are
+recorded beside it as ``checks``. The band is on the ratio scale of each
+statistic: a share near 0 moves out of it easily, a share near 1 hardly can, so
+the absolute values are shown beside every ratio.
 """
 
 from __future__ import annotations
@@ -72,6 +78,7 @@ __all__ = [
     "NOTEBOOKS",
     "VERDICTS",
     "PRACTICAL_BAND",
+    "INTERVALS",
     "VERDICT_RULE",
     "SUPPORTED",
     "PARTLY",
@@ -301,7 +308,9 @@ VERDICT_RULE = (
     "A claim takes the verdict of its parts, a part that of its headline statements, by one rule: all supported, "
     "*supported*; some (or partly), *partly supported*; some contradicted and none supported, *contradicted*; "
     "all negligible, *negligible*; else *not supported*. "
-    "Until sampling intervals land, the interval is the null ensemble's 95% range (it adds little to the p-value). "
+    "The interval must be a sampling interval (accounts or ego networks resampled); a test with only the null's "
+    "interval is at most *not supported* or *negligible*. Graph statements are judged by their design-aware test "
+    "(each ego network against its own null, pooled); the union-graph tests are shown beside it. "
     "This rule replaced, on 2026-12-01, a first one (supported / not supported / inconclusive) that had already "
     "been applied to these data."
 )
@@ -343,11 +352,14 @@ def _missing(value) -> bool:
     return value is None or not np.isfinite(value)
 
 
-def statement_verdict(effect, low, high, p_adjusted, direction: str, alpha: float = inference.ALPHA) -> str:
+def statement_verdict(effect, low, high, p_adjusted, direction: str, alpha: float = inference.ALPHA,
+                      sampling: bool = True) -> str:  # fmt: skip
     """The verdict word of one tested statement by :data:`VERDICT_RULE`.
 
     ``direction``: the side the post predicts (``"greater"``: effect > 1). ``low,
-    high``: the effect's interval. Missing effect or p-value: not testable with this data.
+    high``: the effect's interval; ``sampling``: whether it is a sampling interval
+    (without one, a significant effect beyond the band is *not supported*, neither
+    supported nor contradicted). Missing effect or p-value: not testable with this data.
     """
     if direction not in ("greater", "less"):
         raise ValueError(f"direction must be 'greater' or 'less', not {direction!r}")
@@ -361,7 +373,7 @@ def statement_verdict(effect, low, high, p_adjusted, direction: str, alpha: floa
     # an unbounded side (the null's percentile at 0: recorded as missing) does not stop the other side excluding 1
     excludes_one = (not _missing(low) and low > 1) or (not _missing(high) and high < 1)
     predicted = effect > 1 if direction == "greater" else effect < 1
-    if not excludes_one:
+    if not excludes_one or not sampling:
         return NOT_SUPPORTED
     return SUPPORTED if predicted else CONTRADICTED
 
@@ -398,9 +410,15 @@ def verdict(p_adjusted, effect, direction: str, alpha: float = inference.ALPHA, 
     return statement_verdict(effect, low, high, p_adjusted, direction, alpha)
 
 
-def claim_row(statement_id: str, result: inference.TestResult, data: str, caveats: str = "") -> dict:
+INTERVALS = {"null": "null's spread (no sampling interval)", "sampling": "sampling interval"}
+
+
+def claim_row(statement_id: str, result: inference.TestResult, data: str, caveats: str = "",
+              checks: dict | None = None) -> dict:  # fmt: skip
     """One tested statement's result for the verdict (before adjustment): the test's
-    numbers, the data it ran on and the caveats (the claim's, then ``caveats`` of this run)."""
+    numbers, the data it ran on and the caveats (the claim's, then ``caveats`` of this run).
+    ``checks``: other tests of the statement shown beside it (``{name: TestResult}``:
+    effect, interval, p-value), which do not decide the verdict."""
     entry = statement(statement_id)
     if entry.kind != "test":
         raise ValueError(f"{statement_id} is {entry.kind}: record it with descriptive_row")
@@ -418,7 +436,8 @@ def claim_row(statement_id: str, result: inference.TestResult, data: str, caveat
         "effect": result.ratio,
         "ci_low": result.ci_low,
         "ci_high": result.ci_high,
-        "interval": "null ensemble spread",
+        "interval": INTERVALS[result.interval],
+        "sampling": result.interval == "sampling",
         "p_value": result.p_two_sided,
         "p_one_sided": result.p_value,
         "p_opposite": result.p_opposite,
@@ -427,7 +446,11 @@ def claim_row(statement_id: str, result: inference.TestResult, data: str, caveat
         "null_model": result.null_model,
         "data": data,
         "caveats": " ".join(text for text in (claim(entry.claim).caveats, caveats) if text),
-    }
+        "checks": {name: {"effect": check.ratio, "ci_low": check.ci_low, "ci_high": check.ci_high,
+                          "p_value": check.p_two_sided, "null_model": check.null_model,
+                          "interval": INTERVALS[check.interval]}
+                   for name, check in (checks or {}).items()},
+    }  # fmt: skip
 
 
 def descriptive_row(statement_id: str, observed, data: str, ci_low=None, ci_high=None, interval: str = "",
@@ -493,9 +516,17 @@ def verdict_table(fragments: dict, alpha: float = inference.ALPHA) -> pd.DataFra
         elif row.kind == "not testable":
             words.append(NOT_TESTABLE)
         else:
-            words.append(statement_verdict(row.effect, row.ci_low, row.ci_high, row.p_value, row.direction, alpha))
+            words.append(statement_verdict(row.effect, row.ci_low, row.ci_high, row.p_value, row.direction, alpha,
+                                           _sampling(row)))  # fmt: skip
     table["verdict"] = words
     return table
+
+
+def _sampling(row) -> bool:
+    """Whether a recorded row's interval is a sampling interval (rows recorded before the
+    field existed count as the null's)."""
+    value = getattr(row, "sampling", False)
+    return bool(value) if isinstance(value, (bool, np.bool_)) else False
 
 
 def claim_table(statements: pd.DataFrame) -> pd.DataFrame:
@@ -526,7 +557,7 @@ def notebook_verdicts(recorded: dict, notebook: str, alpha: float = inference.AL
     become *not supported* in 06, never *contradicted*."""
     rows = [recorded[f"claim.{s.id}"] for s in statements_of(notebook=notebook) if f"claim.{s.id}" in recorded]
     columns = ["id", "claim", "kind", "role", "short", "effect", "ci_low", "ci_high", "p_value", "direction",
-               "observed"]  # fmt: skip
+               "observed", "sampling"]  # fmt: skip
     table = pd.DataFrame(rows, columns=columns)
     words = []
     for row in table.itertuples():
@@ -534,7 +565,7 @@ def notebook_verdicts(recorded: dict, notebook: str, alpha: float = inference.AL
             words.append(DESCRIPTIVE if row.kind == "descriptive" else NOT_TESTABLE)
             continue
         p = np.nan if row.p_value is None else row.p_value
-        words.append(statement_verdict(row.effect, row.ci_low, row.ci_high, p, row.direction, alpha))
+        words.append(statement_verdict(row.effect, row.ci_low, row.ci_high, p, row.direction, alpha, _sampling(row)))
     table["verdict"] = words
     return table
 

@@ -246,10 +246,11 @@ def answer(values: Mapping, notebook: str, caveats=(), alpha: float = 0.05) -> s
             lines.append(
                 say(
                     "- **{id}**{role}: *{verdict}* by the verdict rule before adjustment (effect {effect:.3g}, "
-                    "interval {low:.3g} to {high:.3g}, two-sided p = {p:.3g}). {text}",
+                    "{kind} {low:.3g} to {high:.3g}, two-sided p = {p:.3g}). {text}",
                     {},
                     id=row.id, role=role, verdict=row.verdict, effect=row.effect, low=row.ci_low, high=row.ci_high,
                     p=row.p_value, text=entry.text,
+                    kind="sampling interval" if row.sampling is True else "null's range (no sampling interval)",
                 )
             )  # fmt: skip
         elif row.kind == "descriptive" and not _missing(row.observed):
