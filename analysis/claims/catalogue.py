@@ -47,13 +47,14 @@ smaller effect may be real but is not what the post describes ("they do not
 follow regular people" is not a 10% shortfall).
 
 The interval must be a *sampling* interval (the data's uncertainty, from resampling
-what was sampled: the accounts of C1 and C3 within their follower strata, the ego
-networks of the graph statements), not the null's spread: a statement whose test
+what was sampled: the accounts of C1 and C3 within their follower strata, the
+sampled neighbourhoods (ego networks) of the graph statements), not the null's spread: a statement whose test
 has only the null's interval (C4b-community) can be at most *not supported* or
 *negligible*, and the verdict page says so. The graph statements (C2a, C2b, C4a,
 C5) take effect, interval and p-value from the design-aware test of
-:mod:`analysis.claims.design` (each ego network against its own maximum-entropy
-null, pooled, ego networks resampled; no p-value floor); the union-graph tests
+:mod:`analysis.claims.design` (maximum-entropy nulls that allow follows only
+between accounts that could have been seen together, the sampled neighbourhoods
+resampled; no p-value floor); the union-graph tests
 (rewiring, and the maximum-entropy family of :mod:`analysis.claims.families`) are
 recorded beside it as ``checks``. The band is on the ratio scale of each
 statistic: a share near 0 moves out of it easily, a share near 1 hardly can, so
@@ -308,9 +309,9 @@ VERDICT_RULE = (
     "A claim takes the verdict of its parts, a part that of its headline statements, by one rule: all supported, "
     "*supported*; some (or partly), *partly supported*; some contradicted and none supported, *contradicted*; "
     "all negligible, *negligible*; else *not supported*. "
-    "The interval must be a sampling interval (accounts or ego networks resampled); a test with only the null's "
+    "The interval must be a sampling interval (accounts or sampled neighbourhoods resampled); a test with only the null's "
     "interval is at most *not supported* or *negligible*. Graph statements are judged by their design-aware test "
-    "(each ego network against its own null, pooled); the union-graph tests are shown beside it. "
+    "(a null that allows follows only where they could have been seen); the union-graph tests are shown beside it. "
     "This rule replaced, on 2026-12-01, a first one (supported / not supported / inconclusive) that had already "
     "been applied to these data."
 )
