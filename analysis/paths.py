@@ -21,6 +21,7 @@ __all__ = [
     "figures_dir",
     "numbers_path",
     "numbers_fragments_dir",
+    "fit_cache_dir",
     "notebooks_dir",
     "results_dir",
     "data_mirror",
@@ -72,6 +73,14 @@ def numbers_path() -> Path:
 def numbers_fragments_dir() -> Path:
     """One JSON file of numbers per notebook, merged into ``numbers.json``."""
     return build_dir() / "numbers"
+
+
+def fit_cache_dir() -> Path:
+    """Fitted null models kept under a digest of their inputs, so that notebooks fitting
+    the same model to the same data solve it once (``TWEETERWOOD_CACHE`` overrides;
+    ``make clean`` empties it; deleting it only costs time)."""
+    override = os.environ.get("TWEETERWOOD_CACHE")
+    return Path(override).resolve() if override else project_root() / "build" / "cache"
 
 
 def notebooks_dir() -> Path:

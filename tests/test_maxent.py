@@ -100,3 +100,21 @@ def test_conditional_reciprocation_is_the_reverse_probability_under_the_dbcm(gra
     p = maxent.conditional_reciprocation(fit, src[:10], dst[:10])
     xy = fit.x[dst[:10]] * fit.y[src[:10]]
     np.testing.assert_allclose(p, xy / (1 + xy))
+
+
+@pytest.mark.parametrize("model", ["dbcm", "rbcm"])
+def test_fit_model_reads_back_the_same_fit_from_its_cache_and_only_for_the_same_inputs(graph, model, tmp_path):
+    src, dst, n = graph
+    first = maxent.fit_model(model, src, dst, n, tol=1e-8, cache=tmp_path)
+    assert len(list(tmp_path.glob(f"{model}-*.npz"))) == 1 and not list(tmp_path.glob("*.tmp"))
+    again = maxent.fit_model(model, src, dst, n, tol=1e-8, cache=tmp_path)
+    plain = maxent.fit_model(model, src, dst, n, tol=1e-8)
+    for attr in ("x", "y") + (("z",) if model == "rbcm" else ()):
+        assert np.array_equal(getattr(first, attr), getattr(again, attr))
+        assert np.allclose(getattr(first, attr), getattr(plain, attr))
+    assert again.iterations == first.iterations and again.seconds == first.seconds
+    maxent.fit_model(model, src, dst, n, tol=1e-6, cache=tmp_path)  # another tolerance: another fit
+    maxent.fit_model(model, src[1:], dst[1:], n, tol=1e-8, cache=tmp_path)  # another graph: another fit
+    assert len(list(tmp_path.glob(f"{model}-*.npz"))) == 3
+    with pytest.raises(ValueError, match="model must be"):
+        maxent.fit_model("cm", src, dst, n)

@@ -45,11 +45,12 @@ whole graph is the one network, with the same clusters.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..graph import measures
+from ..graph import labelled, measures
 from ..graph.labelled import LabelledGraph
 from ..nulls import maxent
 from ..stats import inference, synthetic
@@ -63,9 +64,12 @@ __all__ = [
     "DESIGN_TOL",
     "CAVEAT",
     "statement_parts",
+    "DesignFit",
+    "fit_design",
     "DesignTests",
     "design_tests",
     "design_statements",
+    "existed_by",
     "CALIBRATION_SETTINGS",
     "calibrate_design",
 ]
@@ -208,44 +212,65 @@ def observable_pairs(egos: EgoNetworks, n: int, include_ego: bool = False) -> tu
     return keys[keep], counts[keep]
 
 
-def design_tests(
-    lg: LabelledGraph,
-    rng: np.random.Generator,
-    egos: EgoNetworks | None = None,
-    include_ego: bool = False,
-    n_boot: int = 2000,
-    tol: float | None = None,
-) -> DesignTests:
-    """Design-aware tests of :data:`STATEMENTS` on ``lg``.
+def _member(sorted_keys, keys):
+    """Whether each of ``keys`` is in the sorted array ``sorted_keys``."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=bool)
+    pos = np.clip(np.searchsorted(sorted_keys, keys), 0, len(sorted_keys) - 1)
+    return sorted_keys[pos] == keys
 
-    With ``egos`` (the graph is a union of ego networks): the DBCM and RBCM are fitted
-    with structural zeros (:func:`analysis.nulls.maxent.fit_dbcm_observable`): only the
-    pairs of accounts that share an ego network (:func:`observable_pairs`) can carry a
-    follow, and only the follows between such pairs are counted, each pair once,
-    credited to one account; the accounts are the clusters resampled. Without ``egos``, the whole graph is the network and accounts are the
-    clusters (see :func:`statement_parts`). With ``include_ego``, the follows members
-    send their ego count too (degree-keeping statements only: a pair with a forced
-    follow is outside the RBCM)."""
-    if egos is None:
-        return _whole_graph_tests(lg, rng, n_boot, maxent.DEFAULT_TOL if tol is None else tol)
-    tol = DESIGN_TOL if tol is None else tol
-    g, n = lg.graph, lg.graph.n
-    classes = np.asarray(lg.classes)
-    celeb, regular = classes == "celebrity", classes == "regular"
+
+@dataclass(frozen=True)
+class DesignFit:
+    """The nulls of one ego-sampled graph, fitted once and shared by every elite
+    definition (the fits depend on the follows and the design, not on the classes).
+
+    ``dbcm`` with its modelled ordered pairs ``d_keys`` (sorted keys ``i * n + j``;
+    certain pairs carry no information and are not modelled); ``rbcm`` (None with
+    ``include_ego``). The counted follows ``src -> dst`` (those between observable
+    pairs), each with: ``returned`` (the reverse follow is counted too); ``in_dbcm``
+    (the pair is modelled by the DBCM), ``back_in_dbcm`` (the reverse pair is),
+    ``in_rbcm`` (the unordered pair is modelled by the RBCM); ``back_dbcm`` and
+    ``back_rbcm``, each model's probability of the follow back given the follow."""
+
+    n: int
+    include_ego: bool
+    dbcm: maxent.MaxEntFit
+    d_keys: np.ndarray
+    rbcm: maxent.MaxEntFit | None
+    src: np.ndarray
+    dst: np.ndarray
+    returned: np.ndarray
+    in_dbcm: np.ndarray
+    back_in_dbcm: np.ndarray
+    in_rbcm: np.ndarray
+    back_dbcm: np.ndarray
+    back_rbcm: np.ndarray | None
+    facts: dict
+
+    def modelled_row(self, account: int) -> np.ndarray:
+        """The accounts ``j`` with ``account -> j`` modelled by the DBCM."""
+        start, end = np.searchsorted(self.d_keys, [account * self.n, (account + 1) * self.n])
+        return self.d_keys[start:end] % self.n
+
+
+def fit_design(graph: measures.Graph, egos: EgoNetworks, include_ego: bool = False,
+               tol: float = DESIGN_TOL, cache: Path | None = None) -> DesignFit:  # fmt: skip
+    """The DBCM (and, without ``include_ego``, the RBCM) of ``graph`` with structural
+    zeros: only the pairs of accounts that share an ego network
+    (:func:`observable_pairs`) can carry a follow, and only the follows between such
+    pairs are counted. Raises :class:`~analysis.nulls.maxent.NotConverged` when a fit
+    does not reach ``tol`` (largest error of an expected degree, in edges). ``cache``:
+    a folder where the solved fits are kept and read back for the same inputs (see
+    :func:`analysis.paths.fit_cache_dir`); the solve time reported is the original
+    solve's."""
+    n = graph.n
     pair_keys, _ = observable_pairs(egos, n, include_ego)
-    edge_keys = g.src.astype(np.int64) * n + g.dst
+    edge_keys = graph.src.astype(np.int64) * n + graph.dst
     seen = np.isin(edge_keys, pair_keys)
-    src, dst = g.src[seen].astype(np.int64), g.dst[seen].astype(np.int64)
-    kept = np.sort(edge_keys[seen])
-
-    def member(sorted_keys, keys):
-        if not len(sorted_keys):
-            return np.zeros(len(keys), dtype=bool)
-        pos = np.clip(np.searchsorted(sorted_keys, keys), 0, len(sorted_keys) - 1)
-        return sorted_keys[pos] == keys
-
+    src, dst = graph.src[seen].astype(np.int64), graph.dst[seen].astype(np.int64)
     d_src, d_dst, d_keys, d_dropped = maxent.drop_certain_pairs(src, dst, n, pair_keys)
-    dbcm = maxent.fit_dbcm_observable(d_src, d_dst, n, d_keys // n, d_keys % n, tol=tol)
+    dbcm = maxent.fit_model("dbcm", d_src, d_dst, n, d_keys, tol, cache)
     fits = {"dbcm": {**dbcm.summary(), "certain_pairs_dropped": int(d_dropped)}}
     rbcm, r_keys = None, np.empty(0, np.int64)
     if not include_ego:
@@ -253,65 +278,94 @@ def design_tests(
         # ego's forced follow is not), and only the follows on such pairs are counted
         first, second = pair_keys // n, pair_keys % n
         lower = pair_keys[first < second]
-        unordered = lower[member(pair_keys, (lower % n) * n + lower // n)]
-        on_pair = member(unordered, np.minimum(src, dst) * n + np.maximum(src, dst))
+        unordered = lower[_member(pair_keys, (lower % n) * n + lower // n)]
+        on_pair = _member(unordered, np.minimum(src, dst) * n + np.maximum(src, dst))
         r_src, r_dst, r_keys, r_dropped = maxent.drop_certain_pairs(src[on_pair], dst[on_pair], n, unordered,
                                                                     unordered=True)  # fmt: skip
-        rbcm = maxent.fit_rbcm_observable(r_src, r_dst, n, r_keys // n, r_keys % n, tol=tol)
+        rbcm = maxent.fit_model("rbcm", r_src, r_dst, n, r_keys, tol, cache)
         fits["rbcm"] = {**rbcm.summary(), "certain_pairs_dropped": int(r_dropped)}
+    facts = {"design": "ego", "networks": len(egos.ego), "include_ego": include_ego, "tolerance": tol,
+             "observable_pairs": int(len(pair_keys)), "follows_counted": int(seen.sum()),
+             "follows_outside_pairs": int((~seen).sum()), "fits": fits}  # fmt: skip
+    keys = src * n + dst
+    kept = np.sort(keys)
+    in_rbcm = (
+        np.zeros(len(src), dtype=bool)
+        if rbcm is None
+        else _member(r_keys, np.minimum(src, dst) * n + np.maximum(src, dst))
+    )
+    return DesignFit(
+        n, include_ego, dbcm, d_keys, rbcm, src, dst,
+        returned=_member(kept, dst * n + src), in_dbcm=_member(d_keys, keys), back_in_dbcm=_member(d_keys, dst * n + src),
+        in_rbcm=in_rbcm, back_dbcm=maxent.conditional_reciprocation(dbcm, src, dst),
+        back_rbcm=None if rbcm is None else maxent.conditional_reciprocation(rbcm, src, dst), facts=facts,
+    )  # fmt: skip
 
-    def kept_pairs(keys, model):
-        """The keys still modelled (certain pairs carry no information and are not counted)."""
-        if model == "dbcm":
-            return member(d_keys, keys)
-        i, j = keys // n, keys % n
-        return member(r_keys, np.minimum(i, j) * n + np.maximum(i, j))
 
-    def has(keys):
-        return member(kept, keys)
+def design_tests(
+    lg: LabelledGraph,
+    rng: np.random.Generator,
+    egos: EgoNetworks | None = None,
+    include_ego: bool = False,
+    n_boot: int = 2000,
+    tol: float | None = None,
+    fit: DesignFit | None = None,
+    cache: Path | None = None,
+) -> DesignTests:
+    """Design-aware tests of :data:`STATEMENTS` on ``lg``.
 
-    statements = ("C2a", "C4a", "C2b-chance") if include_ego else ("C2a", "C4a", "C2b-chance", "C2b-budget", "C5",
-                                                                      "regular")  # fmt: skip
-    found = {sid: [] for sid in statements}
-    for ego, members in zip(egos.ego, egos.members):
-        m = np.asarray(members, dtype=np.int64)
-        if include_ego and ego >= 0:
-            m = np.union1d(m, [ego])
-        c, r = m[celeb[m]], m[regular[m]]
-        for sid, a, b in (("C2a", c, r), ("C4a", c, c), ("C2b-chance", r, c), ("C2b-budget", r, c), ("C5", c, c),
-                          ("regular", r, r)):  # fmt: skip
-            if sid in found and len(a) and len(b):
-                found[sid].append((a[:, None] * n + b[None, :]).ravel())
+    With ``egos`` (the graph is a union of ego networks): the DBCM and RBCM are fitted
+    with structural zeros (:func:`fit_design`, or the given ``fit`` of the same graph
+    and design, to reuse it across elite definitions): only the pairs of accounts that
+    share an ego network can carry a follow, and only the follows between such pairs
+    are counted, each pair once, credited to one account; the accounts are the
+    clusters resampled. Without ``egos``, the whole graph is the network and accounts
+    are the clusters (see :func:`statement_parts`). With ``include_ego``, the follows
+    members send their ego count too (degree-keeping statements only: a pair with a
+    forced follow is outside the RBCM). ``cache``: see :func:`fit_design`."""
+    if egos is None:
+        return _whole_graph_tests(lg, rng, n_boot, maxent.DEFAULT_TOL if tol is None else tol)
+    n = lg.graph.n
+    if fit is None:
+        fit = fit_design(lg.graph, egos, include_ego, DESIGN_TOL if tol is None else tol, cache)
+    elif fit.n != n or fit.include_ego != include_ego:
+        raise ValueError("the fit is of another graph or another ego-edge choice")
+    classes = np.asarray(lg.classes)
+    celeb, regular = classes == "celebrity", classes == "regular"
+    i, j = fit.src, fit.dst
     sums = {}
-    for sid, blocks in found.items():
-        keys = np.unique(np.concatenate(blocks)) if blocks else np.empty(0, np.int64)
-        keys = keys[(keys // n) != (keys % n)]
-        i, j = keys // n, keys % n
-        if sid in ("C2a", "C4a"):  # every modelled pair, credited to the follower
-            keys = keys[kept_pairs(keys, "dbcm")]
-            i, j = keys // n, keys % n
-            xy = dbcm.x[i] * dbcm.y[j]
-            observed, expected, account = has(keys), xy / (1 + xy), i
-        else:  # the observed follows, whether returned; credited to the account that returns them
-            model = "dbcm" if sid == "C2b-chance" else "rbcm"
-            keys = keys[has(keys)]
-            i, j = keys // n, keys % n
-            keys = keys[kept_pairs(j * n + i, model)] if model == "dbcm" else keys[kept_pairs(keys, model)]
-            i, j = keys // n, keys % n
-            fit = dbcm if model == "dbcm" else rbcm
-            observed, expected = has(j * n + i), maxent.conditional_reciprocation(fit, i, j)
-            account = np.minimum(i, j) if sid in ("C5", "regular") else j  # a mutual pair stays together
-        if len(keys):
-            sums[sid] = np.column_stack([np.bincount(account, observed.astype(float), minlength=n),
-                                         np.bincount(account, expected, minlength=n)])  # fmt: skip
+    # C2a, C4a: every modelled pair from a celebrity, credited to the follower
+    followers = np.flatnonzero(celeb)
+    for sid, target in (("C2a", regular), ("C4a", celeb)):
+        rows = [fit.modelled_row(a) for a in followers]
+        rows = [(a, r[target[r]]) for a, r in zip(followers, rows)]
+        rows = [(a, r) for a, r in rows if len(r)]
+        if not rows:
+            continue
+        account = np.concatenate([np.full(len(r), a) for a, r in rows])
+        other = np.concatenate([r for _, r in rows])
+        xy = fit.dbcm.x[account] * fit.dbcm.y[other]
+        counted = fit.in_dbcm & celeb[i] & target[j]
+        sums[sid] = np.column_stack([np.bincount(i[counted], minlength=n).astype(float),
+                                     np.bincount(account, xy / (1 + xy), minlength=n)])  # fmt: skip
+    # the others: the counted follows, whether returned, credited to the account that returns them
+    # (for a pair of one class, both follows to the account with the smaller index)
+    for sid, a, b, model in (("C2b-chance", regular, celeb, "dbcm"), ("C2b-budget", regular, celeb, "rbcm"),
+                             ("C5", celeb, celeb, "rbcm"), ("regular", regular, regular, "rbcm")):  # fmt: skip
+        if model == "rbcm" and fit.rbcm is None:
+            continue
+        chosen = a[i] & b[j] & (fit.back_in_dbcm if model == "dbcm" else fit.in_rbcm)
+        if not chosen.any():
+            continue
+        account = np.minimum(i, j)[chosen] if sid in ("C5", "regular") else j[chosen]
+        expected = (fit.back_dbcm if model == "dbcm" else fit.back_rbcm)[chosen]
+        sums[sid] = np.column_stack([np.bincount(account, fit.returned[chosen].astype(float), minlength=n),
+                                     np.bincount(account, expected, minlength=n)])  # fmt: skip
     tests, untested = _pooled_tests(sums, rng, n_boot, "ego", include_ego)
     if include_ego:
         for sid in ("C2b-budget", "C5", "C5-vs-regular"):
             untested[sid] = "with the egos' ties kept, a pair with a forced follow is outside the RBCM"
-    facts = {"design": "ego", "networks": len(egos.ego), "include_ego": include_ego, "tolerance": tol,
-             "observable_pairs": int(len(pair_keys)), "follows_counted": int(seen.sum()),
-             "follows_outside_pairs": int((~seen).sum()), "fits": fits,
-             "clusters_counted": {sid: int(v.any(axis=1).sum()) for sid, v in sums.items()}}  # fmt: skip
+    facts = {**fit.facts, "clusters_counted": {sid: int(v.any(axis=1).sum()) for sid, v in sums.items()}}
     return DesignTests(tests, untested, facts)
 
 
@@ -365,11 +419,24 @@ def _ratio_of_ratios(totals):
 
 
 def design_statements(lg: LabelledGraph, rng: np.random.Generator, ego_table: pd.DataFrame | None = None,
-                      include_ego: bool = False, n_boot: int = 2000) -> DesignTests:  # fmt: skip
+                      include_ego: bool = False, n_boot: int = 2000, cache: Path | None = None) -> DesignTests:  # fmt: skip
     """:func:`design_tests` on a labelled graph, with its ego networks from ``ego_table``
-    (``ego, member`` user ids) when the data are ego networks."""
+    (``ego, member`` user ids) when the data are ego networks (``cache``: see
+    :func:`fit_design`)."""
     egos = ego_networks(lg, ego_table) if ego_table is not None else None
-    return design_tests(lg, rng, egos, include_ego, n_boot)
+    return design_tests(lg, rng, egos, include_ego, n_boot, cache=cache)
+
+
+def existed_by(lg: LabelledGraph, ego_table: pd.DataFrame | None, last_id: int):
+    """``lg`` restricted to the accounts that existed by a date (Twitter id at most
+    ``last_id``, see :class:`analysis.data.sources.ExistenceCutoff`), and its ego table
+    restricted to them (an ego created later still stands for the members it sampled
+    that existed). Returns ``(labelled graph, ego table or None)``."""
+    keep = lg.graph.ids <= last_id
+    restricted = labelled.restrict(lg, keep)
+    if ego_table is None:
+        return restricted, None
+    return restricted, ego_table[ego_table["member"].to_numpy() <= last_id].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ calibration

@@ -43,24 +43,28 @@ def _normal(statistic, observed, expected, sd, model, alternative) -> inference.
                                 alternative, less if alternative == "greater" else greater)  # fmt: skip
 
 
-def maxent_union_tests(lg: LabelledGraph, statements=STATEMENTS, tol: float = maxent.DEFAULT_TOL) -> dict:
+def maxent_union_tests(lg: LabelledGraph, statements=STATEMENTS, tol: float = maxent.DEFAULT_TOL,
+                       fits: dict | None = None, cache=None) -> dict:  # fmt: skip
     """Each statement's rewiring statistic on the union graph ``lg`` against the DBCM
     (``C2a``, ``C2b-chance``, ``C4a``: degree-keeping) or the RBCM (``C2b-budget``,
     ``C5``, ``C5-vs-regular``: reciprocity-keeping). Returns ``{"tests": {id:
     TestResult}, "fits": {model: summary}}``; a statement with no such follows is left
-    out. The interval is the null's (``observed / (expected +- 1.96 sd)``)."""
+    out. The interval is the null's (``observed / (expected +- 1.96 sd)``). ``fits``: a
+    dict of fits of the same graph (``{"dbcm": ..., "rbcm": ...}``) to reuse across elite
+    definitions (the fits do not depend on the classes); fits made here are added to it.
+    ``cache``: a folder for :func:`analysis.nulls.maxent.fit_model`."""
     g = lg.graph
     classes = np.asarray(lg.classes)
     celeb, regular, elite = classes == "celebrity", classes == "regular", np.asarray(lg.is_elite, dtype=bool)
     out_deg = np.bincount(g.src, minlength=g.n)
     keys = g.src.astype(np.int64) * g.n + g.dst
     returned = np.isin(g.dst.astype(np.int64) * g.n + g.src, keys)
-    fits, tests = {}, {}
+    fits = {} if fits is None else fits
+    tests = {}
 
     def fit(model):
         if model not in fits:
-            fits[model] = (maxent.fit_dbcm(out_deg, np.bincount(g.dst, minlength=g.n), tol=tol) if model == "dbcm"
-                           else maxent.fit_rbcm(g.src, g.dst, g.n, tol=tol))  # fmt: skip
+            fits[model] = maxent.fit_model(model, g.src, g.dst, g.n, tol=tol, cache=cache)
         return fits[model]
 
     def share(a, b):

@@ -32,6 +32,8 @@ __all__ = [
     "DatasetInfo",
     "is_descriptor",
     "ego_table",
+    "ExistenceCutoff",
+    "existence_cutoff",
     "describe",
     "load_labelled_graph",
     "graph_from_table",
@@ -228,6 +230,32 @@ def ego_table(dataset: str) -> pd.DataFrame | None:
     """The ego networks of ``dataset`` (``ego, member`` user ids) when its descriptor says
     the graph is a union of ego networks (``[egos]``); None otherwise."""
     return descriptor.load_egos(_descriptor_of(dataset))
+
+
+@dataclass(frozen=True)
+class ExistenceCutoff:
+    """Accounts with a Twitter id up to ``last_id`` existed by ``date``: until the 2010
+    switch to Snowflake ids Twitter numbered accounts in the order they were created
+    (among the 2009 profiles, ids rise with ``created_at`` without exception, tested),
+    and ``last_id`` is the newest 2009 profile's, created on ``date``. A lower bound on
+    who existed at the 2009 crawl: accounts created between ``date`` and the end of
+    the crawl count as later."""
+
+    last_id: int
+    date: str
+    screen_name: str
+
+
+def existence_cutoff(dataset: str) -> ExistenceCutoff | None:
+    """For a graph whose ids are Twitter ids joined to the 2009 Kwak profiles
+    (``kwak_profiles`` in its descriptor): the id below which accounts existed at the
+    2009 crawl (:class:`ExistenceCutoff`); None for other graphs."""
+    if not _descriptor_of(dataset).kwak_profiles:
+        return None
+    profiles = load_table("accounts_kwak2009")
+    newest = profiles.loc[profiles["user_id"].idxmax()]
+    return ExistenceCutoff(int(newest["user_id"]), str(pd.Timestamp(newest["created_at"]).date()),
+                           str(newest["screen_name"]))  # fmt: skip
 
 
 def graph_from_table(table: str) -> measures.Graph:

@@ -19,7 +19,16 @@ import pandas as pd
 
 from . import measures
 
-__all__ = ["CLASSES", "ELITE_KINDS", "parse_elite", "elite_mask_by", "elite_ids", "LabelledGraph", "label_graph"]
+__all__ = [
+    "CLASSES",
+    "ELITE_KINDS",
+    "parse_elite",
+    "elite_mask_by",
+    "elite_ids",
+    "LabelledGraph",
+    "label_graph",
+    "restrict",
+]
 
 
 CLASSES = ("celebrity", "popular", "regular")
@@ -150,3 +159,23 @@ def label_graph(name: str, graph: measures.Graph, accounts: pd.DataFrame | None,
     if is_elite.all():
         raise ValueError(f"the elite {elite!r} is every account of {name}")
     return LabelledGraph(name, graph, classes.astype(str), is_elite, elite)
+
+
+def restrict(lg: LabelledGraph, keep) -> LabelledGraph:
+    """The subgraph of ``lg`` induced by the nodes where ``keep`` (a boolean mask over
+    its nodes) is true: follows between kept accounts only, each keeping its class (so
+    the elite is the old elite's kept members). Raises ``ValueError`` when no celebrity
+    or only celebrities would be left."""
+    keep = np.asarray(keep, dtype=bool)
+    graph = lg.graph
+    if keep.shape != (graph.n,):
+        raise ValueError(f"keep must be a boolean mask over the {graph.n:,} nodes, not of shape {keep.shape}")
+    new_index = np.cumsum(keep) - 1
+    edges = keep[graph.src] & keep[graph.dst]
+    sub = measures.Graph(new_index[graph.src[edges]], new_index[graph.dst[edges]], graph.ids[keep])
+    is_elite = np.asarray(lg.is_elite, dtype=bool)[keep]
+    if not is_elite.any():
+        raise ValueError(f"no account of the elite {lg.elite_rule!r} is kept")
+    if is_elite.all():
+        raise ValueError(f"only accounts of the elite {lg.elite_rule!r} are kept")
+    return LabelledGraph(lg.name, sub, np.asarray(lg.classes)[keep], is_elite, lg.elite_rule)

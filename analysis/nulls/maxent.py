@@ -33,11 +33,16 @@ expectations and standard deviations of the claim statistics (delta method).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numba as nb
 import numpy as np
+
+from .. import files
 
 __all__ = [
     "DEFAULT_TOL",
@@ -57,6 +62,7 @@ __all__ = [
     "fit_dbcm_observable",
     "fit_rbcm_observable",
     "drop_certain_pairs",
+    "fit_model",
     "NULL_DESCRIPTIONS",
 ]
 
@@ -597,3 +603,50 @@ def drop_certain_pairs(src, dst, n: int, pair_keys, unordered: bool = False):
         if not drop_pair.any():
             return src, dst, keys, start - len(keys)
         keys, src, dst = keys[~drop_pair], src[~drop_edge], dst[~drop_edge]
+
+
+# ------------------------------------------------------------------ one entry point, with a cache
+
+_CACHE_VERSION = "1"  # bump when a solver changes what it returns for the same inputs
+
+
+def fit_model(model: str, src, dst, n: int, pair_keys=None, tol: float = DEFAULT_TOL,
+              cache: Path | str | None = None) -> MaxEntFit:  # fmt: skip
+    """The ``model`` (``"dbcm"`` or ``"rbcm"``) fitted to the graph ``src -> dst`` on ``n``
+    accounts: on every pair (:func:`fit_dbcm`, :func:`fit_rbcm`) or, with ``pair_keys``,
+    only on those pairs (:func:`fit_dbcm_observable`: ordered keys ``i * n + j``;
+    :func:`fit_rbcm_observable`: unordered keys ``min * n + max``).
+
+    ``cache``: a folder where the fit is kept under a digest of its inputs (model,
+    follows, pairs, ``n``, ``tol`` and a solver version) and read back when the same
+    inputs come again; the seconds reported are then the original solve's. Raises
+    :class:`NotConverged` as the solvers do."""
+    if model not in ("dbcm", "rbcm"):
+        raise ValueError(f"model must be 'dbcm' or 'rbcm', not {model!r}")
+    src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+
+    def solve():
+        if pair_keys is None:
+            if model == "dbcm":
+                return fit_dbcm(np.bincount(src, minlength=n), np.bincount(dst, minlength=n), tol=tol)
+            return fit_rbcm(src, dst, n, tol=tol)
+        keys = np.asarray(pair_keys, dtype=np.int64)
+        solver = fit_dbcm_observable if model == "dbcm" else fit_rbcm_observable
+        return solver(src, dst, n, keys // n, keys % n, tol=tol)
+
+    if cache is None:
+        return solve()
+    digest = hashlib.blake2b(f"{model}|{n}|{tol!r}|{pair_keys is None}|{_CACHE_VERSION}".encode(), digest_size=20)
+    for array in (src, dst) + (() if pair_keys is None else (pair_keys,)):
+        digest.update(np.ascontiguousarray(array, dtype=np.int64).tobytes())
+    path = Path(cache) / f"{model}-{digest.hexdigest()}.npz"
+    if path.exists():
+        with np.load(path) as saved:
+            meta = json.loads(str(saved["meta"]))
+            return MaxEntFit(model, saved["x"], saved["y"], saved.get("z"), **meta)
+    fit = solve()
+    arrays = {"x": fit.x, "y": fit.y, **({"z": fit.z} if fit.z is not None else {})}
+    meta = {"iterations": fit.iterations, "max_error": fit.max_error, "seconds": fit.seconds, "classes": fit.classes}
+    with files.atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        np.savez(handle, meta=json.dumps(meta), **arrays)
+    return fit

@@ -1,0 +1,194 @@
+"""How robust each verdict is: a specification curve (Simonsohn, Simmons and Nelson
+2020, *Nature Human Behaviour* 4, 1208-1214) over the choices a researcher could
+defensibly make.
+
+A *specification* is one combination of choices; each gives the statement's effect,
+its interval, a p-value and the verdict word of :data:`catalogue.VERDICT_RULE` (on
+the specification's own two-sided p-value: the curve asks whether the answer moves
+with the choices, not how many tests were run). The choices:
+
+- ``elite``: who counts as a celebrity (the definitions given, e.g. verified, top-K by
+  2009 followers, a follower threshold, a hand label);
+- ``accounts``: every account, or only those that existed by the 2009 crawl (a
+  Twitter id no larger than the newest 2009 profile's, see
+  :class:`analysis.data.sources.ExistenceCutoff`; the follows are from about 2012);
+- ``null``: the design-aware maximum-entropy null (:mod:`analysis.claims.design`,
+  a sampling interval), the maximum-entropy null fitted to the union graph
+  (:func:`analysis.claims.families.maxent_union_tests`, the null's interval only:
+  such a specification can say *not supported* or *negligible*, never *supported*);
+- ``ego_edges``: the egos' own follows of their members left out, or the follows
+  members send their ego counted (degree-keeping statements only).
+
+The robustness of a verdict is the share of the specifications with a sampling
+interval (those that could give any verdict word) whose verdict is the published one,
+named by :data:`ROBUSTNESS_BANDS` (fixed before any curve was computed). For the
+specifications with the null's interval only, ``lean`` is the word the rule would
+give if that interval were a sampling one (significant and beyond the practical band
+on the predicted side: *supported*), and the share whose lean is the published
+verdict is reported beside it: do the union-graph nulls point the same way?
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..graph.labelled import LabelledGraph, elite_ids
+from ..stats import inference
+from . import broadcasters, catalogue, design, families
+
+__all__ = [
+    "ROBUSTNESS_BANDS",
+    "robustness_word",
+    "specification_row",
+    "graph_specifications",
+    "profile_specifications",
+    "summarise",
+]
+
+ROBUSTNESS_BANDS = (  # (least share of specifications with the headline verdict, word), first match
+    (1.0, "robust: every specification gives the same verdict"),
+    (0.9, "robust: at least nine in ten specifications give the same verdict"),
+    (0.5, "sensitive: most specifications give the same verdict, some another"),
+    (0.0, "fragile: most specifications give another verdict"),
+)
+_NULL = {"design": "design-aware maximum entropy", "union": "union graph, maximum entropy"}
+_EGO_EDGES = {False: "egos' own follows left out", True: "members' follows of their ego kept"}
+
+
+def robustness_word(share: float) -> str:
+    """The phrase of :data:`ROBUSTNESS_BANDS` for the share of specifications that give
+    the headline verdict (NaN: no specification)."""
+    if share is None or not np.isfinite(share):
+        return "not assessed: no specification"
+    if not 0 <= share <= 1:
+        raise ValueError(f"a share lies in [0, 1], not {share}")
+    return next(word for least, word in ROBUSTNESS_BANDS if share >= least)
+
+
+def specification_row(statement_id: str, result: inference.TestResult, **choices) -> dict:
+    """One specification: its choices, the test's effect, interval (and its kind),
+    two-sided p-value, the verdict word of the catalogue's rule on that p-value, and
+    its ``lean`` (the word if the interval were a sampling one)."""
+    entry = catalogue.statement(statement_id)
+    args = (result.ratio, result.ci_low, result.ci_high, result.p_two_sided, entry.direction)
+    return {"claim": entry.claim, "statement": statement_id, **choices, "effect": result.ratio,
+            "ci_low": result.ci_low, "ci_high": result.ci_high, "interval": result.interval,
+            "p_value": result.p_two_sided,
+            "verdict": catalogue.statement_verdict(*args, sampling=result.interval == "sampling"),
+            "lean": catalogue.statement_verdict(*args, sampling=True)}  # fmt: skip
+
+
+def graph_specifications(
+    labelled_graphs: dict[str, LabelledGraph],
+    ego_table: pd.DataFrame | None,
+    rng: np.random.Generator,
+    n_boot: int,
+    existence_last_id: int | None = None,
+    include_ego: bool = True,
+    union: bool = True,
+    tol: float | None = None,
+    cache=None,
+) -> pd.DataFrame:
+    """Every graph statement (:data:`analysis.claims.design.STATEMENTS`) under every
+    specification: ``labelled_graphs`` maps an elite definition to the labelled graph
+    (all of one graph, so that each null is fitted once per set of accounts and shared
+    by every definition). ``existence_last_id``: also the accounts that existed by the
+    crawl (Twitter id at most this). ``include_ego``: also the ego-edge variant (ego
+    networks only); ``union``: also the union-graph maximum-entropy null. One row per
+    specification and statement (:func:`specification_row`), with ``elite_size``.
+    ``cache``: a folder for the fitted nulls (:func:`analysis.nulls.maxent.fit_model`)."""
+    if not labelled_graphs:
+        raise ValueError("no elite definition given")
+    first = next(iter(labelled_graphs.values()))
+    if any(lg.graph is not first.graph and lg.graph.n != first.graph.n for lg in labelled_graphs.values()):
+        raise ValueError("every labelled graph must be of the same graph")
+    account_sets = [("all accounts", None)]
+    if existence_last_id is not None:
+        account_sets.append(("accounts that existed by the 2009 crawl", int(existence_last_id)))
+    rows = []
+    for accounts, last_id in account_sets:
+        graphs, table = {}, ego_table
+        for definition, lg in labelled_graphs.items():
+            try:
+                graphs[definition], table = (
+                    (lg, ego_table) if last_id is None else design.existed_by(lg, ego_table, last_id)
+                )
+            except ValueError:  # no celebrity of this definition existed by then
+                continue
+        if not graphs:
+            continue
+        base = next(iter(graphs.values()))
+        egos = design.ego_networks(base, table) if table is not None else None
+        variants = [False] + ([True] if include_ego and egos is not None else [])
+        fitted = {kept: design.fit_design(base.graph, egos, kept, design.DESIGN_TOL if tol is None else tol, cache)
+                  for kept in variants} if egos is not None else {}  # fmt: skip
+        union_fits: dict = {}
+        for definition, lg in graphs.items():
+            choices = {"elite": definition, "elite_size": int(np.sum(lg.is_elite)), "accounts": accounts}
+            for kept in variants:
+                found = design.design_tests(lg, rng, egos, kept, n_boot, tol=tol, fit=fitted.get(kept))
+                for sid, result in found.tests.items():
+                    rows.append(specification_row(sid, result, **choices, null=_NULL["design"],
+                                                  ego_edges=_EGO_EDGES[kept] if egos is not None else "whole graph"))  # fmt: skip
+            if union:
+                soft = families.maxent_union_tests(lg, design.STATEMENTS, fits=union_fits, cache=cache)
+                for sid, result in soft["tests"].items():
+                    rows.append(specification_row(sid, result, **choices, null=_NULL["union"],
+                                                  ego_edges="all follows of the union graph"))  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def profile_specifications(accounts: pd.DataFrame, definitions, rng: np.random.Generator, n_perm: int) -> pd.DataFrame:
+    """C1 and C3 under every elite definition (the 2009 profiles; ``accounts`` as
+    :func:`analysis.data.sources.accounts_with_labels` gives them), C3 with the curated
+    label corrections and with the 2013 hand labels as they are (both rows count as
+    statement ``C3``, the ``labels`` choice telling them apart). Rows as
+    :func:`specification_row`; a definition that selects no account, or a side with too
+    few accounts, gives no row."""
+    rows = []
+    for definition in definitions:
+        try:
+            ids = elite_ids(accounts, definition)
+        except ValueError:
+            continue
+        size = int(accounts["user_id"].isin(ids).sum())
+        choices = {"elite": definition, "elite_size": size, "accounts": "2009 profiles",
+                   "null": "stratified permutation", "ego_edges": "not a graph statement"}  # fmt: skip
+        result, _ = broadcasters.test_follow_few(accounts, ids, rng, n_perm)
+        rows.append(specification_row("C1", result, **choices, labels="not used"))
+        tests = broadcasters.brand_tests(accounts, ids, rng, n_perm)
+        for sid, labels in (("C3", "curated corrections"), ("C3-uncorrected", "2013 hand labels as they are")):
+            if tests[sid]["tested"]:
+                row = specification_row(sid, tests[sid]["result"], **choices, labels=labels)
+                rows.append({**row, "statement": "C3"})
+    return pd.DataFrame(rows)
+
+
+def summarise(specifications: pd.DataFrame, headline: dict[str, str]) -> dict:
+    """Per statement with a ``headline`` verdict (``{statement: verdict word}``, the one
+    published): the number of specifications; among those with a sampling interval,
+    how many give each verdict word, the share giving the headline verdict and its
+    :func:`robustness_word`; among those with the null's interval only, the share whose
+    ``lean`` is the headline verdict; the effects' range over all."""
+    out = {}
+    for sid, block in specifications.groupby("statement", sort=False):
+        if sid not in headline:
+            continue
+        sampling = block[block["interval"] == "sampling"]
+        null_only = block[block["interval"] != "sampling"]
+        same = float((sampling["verdict"] == headline[sid]).mean()) if len(sampling) else float("nan")
+        effects = block["effect"].replace([np.inf, -np.inf], np.nan).dropna()
+        out[sid] = {
+            "specifications": int(len(block)),
+            "headline": headline[sid],
+            "sampling_specifications": int(len(sampling)),
+            "verdicts": {word: int(k) for word, k in sampling["verdict"].value_counts().items()},
+            "same_share": same,
+            "robustness": robustness_word(same),
+            "null_only_specifications": int(len(null_only)),
+            "null_only_same_lean_share": float((null_only["lean"] == headline[sid]).mean()) if len(null_only) else None,
+            "effect_low": float(effects.min()) if len(effects) else None,
+            "effect_high": float(effects.max()) if len(effects) else None,
+        }
+    return out

@@ -1,0 +1,141 @@
+"""The specification curve and the existence filter: every choice gives a row, the fits
+are shared by the elite definitions, the verdict words follow the catalogue's rule,
+and the robustness words follow their bands; restricting a labelled graph keeps
+exactly the induced follows."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.claims import catalogue, design, specification
+from analysis.graph import labelled, measures
+
+
+def _elites(lg, sizes):
+    """Labelled graphs of one graph with top-K elites by index (the heaviest in-weights)."""
+    out = {}
+    for k in sizes:
+        is_elite = np.zeros(lg.graph.n, dtype=bool)
+        is_elite[:k] = True
+        classes = np.where(is_elite, "celebrity", "regular")
+        out[f"top:{k}"] = labelled.LabelledGraph(lg.name, lg.graph, classes, is_elite, f"top:{k}")
+    return out
+
+
+@pytest.fixture(scope="module")
+def curve():
+    rng = np.random.default_rng(21)
+    settings = {**design.CALIBRATION_SETTINGS, "n": 1500, "egos": 40}
+    lg, table = design._calibration_graph(rng, "rbcm", "C5", settings)
+    graphs = _elites(lg, (20, 40))
+    calls = []
+    real = design.fit_design
+
+    def counting(*args, **kwargs):
+        calls.append(args[2] if len(args) > 2 else kwargs.get("include_ego", False))
+        return real(*args, **kwargs)
+
+    design.fit_design, saved = counting, design.fit_design
+    try:
+        rows = specification.graph_specifications(graphs, table, rng, n_boot=200, existence_last_id=1200)
+    finally:
+        design.fit_design = saved
+    return rows, calls
+
+
+def test_every_choice_gives_a_row_and_the_fits_are_shared_by_the_elite_definitions(curve):
+    rows, calls = curve
+    assert sorted(calls) == [False, False, True, True]  # per set of accounts: one fit per ego-edge choice
+    assert set(rows["elite"]) == {"top:20", "top:40"}
+    assert set(rows["accounts"]) == {"all accounts", "accounts that existed by the 2009 crawl"}
+    design_rows = rows[rows["null"] == "design-aware maximum entropy"]
+    union_rows = rows[rows["null"] == "union graph, maximum entropy"]
+    assert set(design_rows["interval"]) == {"sampling"} and set(union_rows["interval"]) == {"null"}
+    kept = design_rows[design_rows["ego_edges"] == "members' follows of their ego kept"]
+    assert set(kept["statement"]) == {"C2a", "C4a", "C2b-chance"}  # the RBCM statements have no such variant
+    per = rows.groupby(["elite", "accounts", "null", "ego_edges"]).size()
+    assert len(per) == 2 * 2 * 3 and (per >= 3).all()
+
+
+def test_the_verdict_words_follow_the_catalogue_rule_and_union_nulls_never_support(curve):
+    rows, _ = curve
+    for row in rows.itertuples():
+        direction = catalogue.statement(row.statement).direction
+        assert row.lean == catalogue.statement_verdict(row.effect, row.ci_low, row.ci_high, row.p_value, direction)
+        if row.interval == "null":
+            assert row.verdict != catalogue.SUPPORTED
+        else:
+            assert row.verdict == row.lean
+    planted = rows[(rows["statement"] == "C5") & (rows["interval"] == "sampling")]
+    assert (planted["effect"] > 1).all() and (planted["verdict"] == catalogue.SUPPORTED).any()
+
+
+def test_fewer_accounts_after_the_existence_filter_and_the_same_elite_where_it_existed(curve):
+    rows, _ = curve
+    sizes = rows.groupby(["elite", "accounts"])["elite_size"].first()
+    assert sizes[("top:20", "all accounts")] == 20  # every elite account has an id below the cut-off
+
+
+def test_summary_counts_verdicts_among_sampling_specifications_and_names_robustness():
+    s, n = catalogue.SUPPORTED, catalogue.NOT_SUPPORTED
+    rows = pd.DataFrame({
+        "statement": ["C4a"] * 6,
+        "interval": ["sampling"] * 4 + ["null"] * 2,
+        "verdict": [s, s, s, n, n, n],
+        "lean": [s, s, s, n, s, n],
+        "effect": [2.0, 1.5, 3.0, 1.0, 2.0, 1.1],
+    })  # fmt: skip
+    out = specification.summarise(rows, {"C4a": s, "C9": s})
+    assert set(out) == {"C4a"}
+    c4a = out["C4a"]
+    assert c4a["sampling_specifications"] == 4 and c4a["same_share"] == 0.75
+    assert c4a["verdicts"] == {s: 3, n: 1} and c4a["null_only_same_lean_share"] == 0.5
+    assert c4a["robustness"].startswith("sensitive") and (c4a["effect_low"], c4a["effect_high"]) == (1.0, 3.0)
+
+
+@pytest.mark.parametrize(("share", "start"), [(1.0, "robust: every"), (0.95, "robust: at least"), (0.9, "robust: at"),
+                                              (0.6, "sensitive"), (0.2, "fragile"), (float("nan"), "not assessed")])  # fmt: skip
+def test_robustness_words_follow_their_bands(share, start):
+    assert specification.robustness_word(share).startswith(start)
+
+
+def test_robustness_refuses_a_share_outside_zero_and_one():
+    with pytest.raises(ValueError, match="share"):
+        specification.robustness_word(1.5)
+
+
+def test_restrict_keeps_the_induced_follows_with_their_classes():
+    graph = measures.Graph(np.array([0, 1, 2, 3, 3]), np.array([1, 2, 0, 0, 2]), np.array([10, 20, 30, 40]))
+    lg = labelled.LabelledGraph("toy", graph, np.array(["celebrity", "regular", "celebrity", "regular"]),
+                                np.array([True, False, True, False]), "toy")  # fmt: skip
+    sub = labelled.restrict(lg, np.array([True, False, True, True]))
+    assert sub.graph.ids.tolist() == [10, 30, 40]
+    pairs = {(int(sub.graph.ids[s]), int(sub.graph.ids[d])) for s, d in zip(sub.graph.src, sub.graph.dst)}
+    assert pairs == {(30, 10), (40, 10), (40, 30)}
+    assert sub.classes.tolist() == ["celebrity", "celebrity", "regular"] and sub.is_elite.sum() == 2
+    with pytest.raises(ValueError, match="no account of the elite"):
+        labelled.restrict(lg, np.array([False, True, False, True]))
+    with pytest.raises(ValueError, match="mask over the 4"):
+        labelled.restrict(lg, np.array([True, False]))
+
+
+def test_existed_by_drops_later_accounts_from_the_graph_and_the_ego_table():
+    rng = np.random.default_rng(5)
+    settings = {**design.CALIBRATION_SETTINGS, "n": 800, "egos": 20}
+    lg, table = design._calibration_graph(rng, "dbcm", None, settings)
+    sub, sub_table = design.existed_by(lg, table, 600)
+    assert sub.graph.ids.max() <= 600 and sub_table["member"].max() <= 600
+    assert set(sub_table["ego"]) <= set(table["ego"]) and len(sub_table) < len(table)
+    found = design.design_statements(sub, rng, sub_table, n_boot=100)
+    assert found.facts["networks"] > 0 and "C4a" in found.tests
+
+
+def test_2009_profile_ids_rise_with_creation_time_so_an_id_cut_off_is_a_date(processed):
+    from analysis.data import sources
+
+    profiles = sources.load_table("accounts_kwak2009")
+    ordered = profiles.dropna(subset=["created_at"]).sort_values("created_at")
+    assert (np.diff(ordered["user_id"].to_numpy()) > 0).all()
+    cutoff = sources.existence_cutoff("ego_twitter")
+    assert cutoff.last_id == profiles["user_id"].max() and cutoff.date.startswith("2009-")
+    assert sources.existence_cutoff("konect_icwsm2010") is None  # anonymised ids: no dates
