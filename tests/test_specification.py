@@ -139,3 +139,19 @@ def test_2009_profile_ids_rise_with_creation_time_so_an_id_cut_off_is_a_date(pro
     cutoff = sources.existence_cutoff("ego_twitter")
     assert cutoff.last_id == profiles["user_id"].max() and cutoff.date.startswith("2009-")
     assert sources.existence_cutoff("konect_icwsm2010") is None  # anonymised ids: no dates
+
+
+def test_existence_change_pairs_the_two_account_sets_for_one_elite(curve):
+    rows, _ = curve
+    table = specification.existence_change(rows, "top:20")
+    assert set(table["statement"]) == set(design.STATEMENTS)
+    design_rows = rows[(rows["elite"] == "top:20") & (rows["null"] == "design-aware maximum entropy")
+                       & (rows["ego_edges"] == "egos' own follows left out")]  # fmt: skip
+    c5 = design_rows[design_rows["statement"] == "C5"].set_index("accounts")["effect"]
+    row = table.set_index("statement").loc["C5"]
+    assert (
+        row["effect_all"] == c5["all accounts"]
+        and row["effect_existed"] == c5["accounts that existed by the 2009 crawl"]
+    )
+    assert np.isclose(row["change"], row["effect_existed"] / row["effect_all"])
+    assert specification.existence_change(rows[rows["accounts"] == "all accounts"], "top:20").empty

@@ -110,11 +110,6 @@ def ego_networks(lg: LabelledGraph, table: pd.DataFrame) -> EgoNetworks:
     return EgoNetworks(np.array(egos, dtype=np.int64), members)
 
 
-def _returned(src, dst, n):
-    keys = src.astype(np.int64) * n + dst
-    return np.isin(dst.astype(np.int64) * n + src, keys)
-
-
 def statement_parts(src, dst, n: int, classes, cluster_of=None, tol: float = maxent.DEFAULT_TOL) -> dict:
     """Observed and expected counts of each statement on one network ``src -> dst`` with a
     class per node, under a DBCM and an RBCM fitted to it.
@@ -134,7 +129,7 @@ def statement_parts(src, dst, n: int, classes, cluster_of=None, tol: float = max
     if len(src) == 0 or not celeb.any():
         return parts
     dbcm = maxent.fit_dbcm(out_deg, in_deg, tol=tol)
-    returned = _returned(src, dst, n)
+    returned = measures.reciprocated_mask(src, dst, n)
     for sid, target in (("C2a", regular), ("C4a", celeb)):
         follower = np.flatnonzero(celeb & (out_deg > 0))
         if not len(follower) or not target.any():

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from ..graph import measures
 from ..graph.labelled import LabelledGraph
 from ..nulls import maxent
 from ..stats import inference
@@ -57,8 +58,7 @@ def maxent_union_tests(lg: LabelledGraph, statements=STATEMENTS, tol: float = ma
     classes = np.asarray(lg.classes)
     celeb, regular, elite = classes == "celebrity", classes == "regular", np.asarray(lg.is_elite, dtype=bool)
     out_deg = np.bincount(g.src, minlength=g.n)
-    keys = g.src.astype(np.int64) * g.n + g.dst
-    returned = np.isin(g.dst.astype(np.int64) * g.n + g.src, keys)
+    returned = measures.reciprocated_mask(g.src, g.dst, g.n)
     fits = {} if fits is None else fits
     tests = {}
 

@@ -43,7 +43,9 @@ __all__ = [
     "specification_row",
     "graph_specifications",
     "profile_specifications",
+    "verdict_counts",
     "summarise",
+    "existence_change",
 ]
 
 ROBUSTNESS_BANDS = (  # (least share of specifications with the headline verdict, word), first match
@@ -165,12 +167,30 @@ def profile_specifications(accounts: pd.DataFrame, definitions, rng: np.random.G
     return pd.DataFrame(rows)
 
 
+def verdict_counts(specifications: pd.DataFrame) -> dict:
+    """Per statement: the number of specifications, of those with a sampling interval
+    and how many of these give each verdict word, and the effects' range over all."""
+    out = {}
+    for sid, block in specifications.groupby("statement", sort=False):
+        sampling = block[block["interval"] == "sampling"]
+        effects = block["effect"].replace([np.inf, -np.inf], np.nan).dropna()
+        out[sid] = {
+            "specifications": int(len(block)),
+            "sampling_specifications": int(len(sampling)),
+            "verdicts": {word: int(k) for word, k in sampling["verdict"].value_counts().items()},
+            "effect_low": float(effects.min()) if len(effects) else None,
+            "effect_high": float(effects.max()) if len(effects) else None,
+        }
+    return out
+
+
 def summarise(specifications: pd.DataFrame, headline: dict[str, str]) -> dict:
-    """Per statement with a ``headline`` verdict (``{statement: verdict word}``, the one
-    published): the number of specifications; among those with a sampling interval,
-    how many give each verdict word, the share giving the headline verdict and its
-    :func:`robustness_word`; among those with the null's interval only, the share whose
-    ``lean`` is the headline verdict; the effects' range over all."""
+    """:func:`verdict_counts` for each statement with a ``headline`` verdict
+    (``{statement: verdict word}``, the one published), plus: the share of the
+    specifications with a sampling interval that give the headline verdict and its
+    :func:`robustness_word`; the share of those with the null's interval only whose
+    ``lean`` is the headline verdict."""
+    counts = verdict_counts(specifications)
     out = {}
     for sid, block in specifications.groupby("statement", sort=False):
         if sid not in headline:
@@ -178,17 +198,36 @@ def summarise(specifications: pd.DataFrame, headline: dict[str, str]) -> dict:
         sampling = block[block["interval"] == "sampling"]
         null_only = block[block["interval"] != "sampling"]
         same = float((sampling["verdict"] == headline[sid]).mean()) if len(sampling) else float("nan")
-        effects = block["effect"].replace([np.inf, -np.inf], np.nan).dropna()
         out[sid] = {
-            "specifications": int(len(block)),
+            **counts[sid],
             "headline": headline[sid],
-            "sampling_specifications": int(len(sampling)),
-            "verdicts": {word: int(k) for word, k in sampling["verdict"].value_counts().items()},
             "same_share": same,
             "robustness": robustness_word(same),
             "null_only_specifications": int(len(null_only)),
             "null_only_same_lean_share": float((null_only["lean"] == headline[sid]).mean()) if len(null_only) else None,
-            "effect_low": float(effects.min()) if len(effects) else None,
-            "effect_high": float(effects.max()) if len(effects) else None,
         }
     return out
+
+
+def existence_change(specifications: pd.DataFrame, elite: str) -> pd.DataFrame:
+    """For the elite definition ``elite``, each graph statement's design-aware effect
+    (egos' own follows left out) on all accounts and on the accounts that existed by the
+    2009 crawl, side by side: columns ``statement``, ``effect_all``, ``verdict_all``,
+    ``effect_existed``, ``ci_low_existed``, ``ci_high_existed``, ``verdict_existed``,
+    ``change`` (existed / all). Empty when the curve has no existence filter."""
+    chosen = specifications[(specifications["elite"] == elite) & (specifications["null"] == _NULL["design"])
+                            & (specifications["ego_edges"] != _EGO_EDGES[True])]  # fmt: skip
+    every = chosen[chosen["accounts"] == "all accounts"].set_index("statement")
+    existed = chosen[chosen["accounts"] != "all accounts"].set_index("statement")
+    both = every.index.intersection(existed.index)
+    table = pd.DataFrame({
+        "statement": list(both),
+        "effect_all": every.loc[both, "effect"].to_numpy(),
+        "verdict_all": every.loc[both, "verdict"].to_numpy(),
+        "effect_existed": existed.loc[both, "effect"].to_numpy(),
+        "ci_low_existed": existed.loc[both, "ci_low"].to_numpy(),
+        "ci_high_existed": existed.loc[both, "ci_high"].to_numpy(),
+        "verdict_existed": existed.loc[both, "verdict"].to_numpy(),
+    })  # fmt: skip
+    table["change"] = table["effect_existed"] / table["effect_all"]
+    return table

@@ -287,13 +287,6 @@ class PairSums:
     cov: float
 
 
-def _blocks(a_idx, b_idx, chunk=2_000_000):
-    """Index blocks of the ordered pairs A x B, at most ``chunk`` pairs each."""
-    step = max(1, chunk // max(len(b_idx), 1))
-    for start in range(0, len(a_idx), step):
-        yield a_idx[start : start + step]
-
-
 def _sets(a_mask, b_mask):
     a_mask, b_mask = np.asarray(a_mask, dtype=bool), np.asarray(b_mask, dtype=bool)
     same = bool(np.array_equal(a_mask, b_mask))
@@ -315,13 +308,45 @@ def _pair_sums(fit: MaxEntFit, a_mask, b_mask, probabilities) -> PairSums:
     a_idx, b_idx, same = _sets(a_mask, b_mask)
     ka, ca = _grouped(fit, a_idx)
     kb, cb = _grouped(fit, b_idx)
-    totals = np.zeros(5)
-    for block in _blocks(np.arange(len(ka)), kb):
-        w = ca[block][:, None] * cb[None, :]
-        totals += _moments(*probabilities(ka[block][:, None, :], kb[None, :, :]), w, same)
+    rbcm = probabilities is _rbcm_probabilities
+    totals = np.array(_pair_moments(ka, ca, kb, cb, rbcm, same))
     if same:  # remove i == j, which the tuple-pair sums include once per account
         totals -= _moments(*probabilities(ka[:, None, :], ka[:, None, :]), ca[:, None], same)
     return PairSums(*map(float, totals))
+
+
+@nb.njit(cache=True, parallel=True)
+def _pair_moments(ka, ca, kb, cb, rbcm, same):
+    """:func:`_moments` summed over every pair of multiplier tuples ``ka[a], kb[b]``
+    weighted ``ca[a] cb[b]`` (compiled; the same sums as the vectorised form)."""
+    factor = 2.0 if same else 1.0
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    s3 = 0.0
+    s4 = 0.0
+    for a in nb.prange(ka.shape[0]):
+        xa, ya = ka[a, 0], ka[a, 1]
+        za = ka[a, 2] if rbcm else 0.0
+        for b in range(kb.shape[0]):
+            xb, yb = kb[b, 0], kb[b, 1]
+            w = ca[a] * cb[b]
+            if rbcm:
+                zb = kb[b, 2]
+                d = 1.0 + xa * yb + xb * ya + za * zb
+                mut = za * zb / d
+                p_ab = xa * yb / d + mut
+                p_ba = xb * ya / d + mut
+            else:
+                p_ab = xa * yb / (1.0 + xa * yb)
+                p_ba = xb * ya / (1.0 + xb * ya)
+                mut = p_ab * p_ba
+            s0 += w * p_ab
+            s1 += w * p_ab * (1.0 - p_ab) + (factor - 1.0) * w * (mut - p_ab * p_ba)
+            s2 += w * mut
+            s3 += factor * w * mut * (1.0 - mut)
+            s4 += factor * w * mut * (1.0 - p_ab)
+    return s0, s1, s2, s3, s4
 
 
 def _moments(p_ij, p_ji, p_mut, w, same):

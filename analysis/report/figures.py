@@ -36,6 +36,7 @@ __all__ = [
     "VERDICT_COLOURS",
     "VERDICT_MARKERS",
     "verdict_figure",
+    "specification_curve",
 ]
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -300,4 +301,44 @@ def verdict_figure(table: pd.DataFrame, band=None, ax=None):
     ax.set_yticks(y, table["id"])
     ax.set(xscale="log", xlabel="effect: observed / expected under the null (log scale)")
     ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+def specification_curve(specifications: pd.DataFrame, band=None, columns: int = 2):
+    """One panel per statement: every specification's effect with its interval (log
+    scale), sorted by effect; marker and colour say the verdict word, hollow markers
+    the specifications with the null's interval only (they can never say supported);
+    ``band`` shades the practical band; y = 1 is no effect."""
+    statements = list(dict.fromkeys(specifications["statement"]))
+    rows = max(1, -(-len(statements) // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 2.6 * rows + 0.6), squeeze=False)
+    for ax, sid in zip(axes.ravel(), statements):
+        block = specifications[specifications["statement"] == sid].sort_values("effect").reset_index(drop=True)
+        x = np.arange(len(block))
+        effect = block["effect"].astype(float).to_numpy()
+        low = np.where(np.isfinite(block["ci_low"].astype(float)), block["ci_low"].astype(float), effect)
+        high = np.where(np.isfinite(block["ci_high"].astype(float)), block["ci_high"].astype(float), effect)
+        if band is not None:
+            ax.axhspan(band[0], band[1], color="#eeeeee", zorder=0)
+        ax.errorbar(x, effect, yerr=[np.clip(effect - low, 0, None), np.clip(high - effect, 0, None)], fmt="none",
+                    ecolor="#555555", lw=0.8, zorder=1)  # fmt: skip
+        for word in block["verdict"].unique():
+            for sampling in (True, False):
+                mine = ((block["verdict"] == word) & ((block["interval"] == "sampling") == sampling)).to_numpy()
+                if mine.any():
+                    colour = VERDICT_COLOURS.get(word, NULL_COLOUR)
+                    ax.scatter(x[mine], effect[mine], marker=VERDICT_MARKERS.get(word, "o"), s=30, zorder=3,
+                               facecolors=colour if sampling else "none", edgecolors=colour, label=word)  # fmt: skip
+        ax.axhline(1.0, color="black", ls="--", lw=0.8)
+        ax.set(yscale="log", title=sid, xlabel="specification (sorted by effect)", ylabel="effect (log)")
+        ax.set_xticks([])
+    for ax in axes.ravel()[len(statements) :]:
+        ax.set_visible(False)
+    handles = {}
+    for ax in axes.ravel():
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, handle)
+    if handles:
+        fig.legend(handles.values(), handles.keys(), loc="lower center", ncol=len(handles), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
