@@ -88,13 +88,16 @@ def test_summary_counts_verdicts_among_sampling_specifications_and_names_robustn
     out = specification.summarise(rows, {"C4a": s, "C9": s})
     assert set(out) == {"C4a"}
     c4a = out["C4a"]
-    assert c4a["sampling_specifications"] == 4 and c4a["same_share"] == 0.75
+    assert c4a["sampling_specifications"] == 4 and c4a["same_share"] == 0.75 and c4a["same_count"] == 3
     assert c4a["verdicts"] == {s: 3, n: 1} and c4a["null_only_same_lean_share"] == 0.5
     assert c4a["robustness"].startswith("sensitive") and (c4a["effect_low"], c4a["effect_high"]) == (1.0, 3.0)
 
 
-@pytest.mark.parametrize(("share", "start"), [(1.0, "robust: every"), (0.95, "robust: at least"), (0.9, "robust: at"),
-                                              (0.6, "sensitive"), (0.2, "fragile"), (float("nan"), "not assessed")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("share", "start"),
+    [(1.0, "robust: every"), (0.95, "robust: at least"), (0.9, "robust: at"), (0.6, "sensitive"), (0.5, "sensitive"),
+     (0.2, "fragile"), (float("nan"), "not assessed")],
+)  # fmt: skip
 def test_robustness_words_follow_their_bands(share, start):
     assert specification.robustness_word(share).startswith(start)
 

@@ -414,12 +414,13 @@ def _ratio_of_ratios(totals):
 
 
 def design_statements(lg: LabelledGraph, rng: np.random.Generator, ego_table: pd.DataFrame | None = None,
-                      include_ego: bool = False, n_boot: int = 2000, cache: Path | None = None) -> DesignTests:  # fmt: skip
+                      include_ego: bool = False, n_boot: int = 2000, cache: Path | None = None,
+                      tol: float | None = None) -> DesignTests:  # fmt: skip
     """:func:`design_tests` on a labelled graph, with its ego networks from ``ego_table``
-    (``ego, member`` user ids) when the data are ego networks (``cache``: see
-    :func:`fit_design`)."""
+    (``ego, member`` user ids) when the data are ego networks (``cache``, ``tol``: see
+    :func:`fit_design`; ``tol`` defaults to :data:`DESIGN_TOL` for ego networks)."""
     egos = ego_networks(lg, ego_table) if ego_table is not None else None
-    return design_tests(lg, rng, egos, include_ego, n_boot, cache=cache)
+    return design_tests(lg, rng, egos, include_ego, n_boot, tol=tol, cache=cache)
 
 
 def existed_by(lg: LabelledGraph, ego_table: pd.DataFrame | None, last_id: int):

@@ -51,8 +51,8 @@ __all__ = [
 ROBUSTNESS_BANDS = (  # (least share of specifications with the headline verdict, word), first match
     (1.0, "robust: every specification gives the same verdict"),
     (0.9, "robust: at least nine in ten specifications give the same verdict"),
-    (0.5, "sensitive: most specifications give the same verdict, some another"),
-    (0.0, "fragile: most specifications give another verdict"),
+    (0.5, "sensitive: at least half of the specifications give the same verdict, the others another"),
+    (0.0, "fragile: fewer than half of the specifications give the same verdict"),
 )
 _NULL = {"design": "design-aware maximum entropy", "union": "union graph, maximum entropy"}
 _EGO_EDGES = {False: "egos' own follows left out", True: "members' follows of their ego kept"}
@@ -201,6 +201,7 @@ def summarise(specifications: pd.DataFrame, headline: dict[str, str]) -> dict:
         out[sid] = {
             **counts[sid],
             "headline": headline[sid],
+            "same_count": int((sampling["verdict"] == headline[sid]).sum()),
             "same_share": same,
             "robustness": robustness_word(same),
             "null_only_specifications": int(len(null_only)),

@@ -46,9 +46,13 @@ def verdicts_from_numbers(numbers: dict) -> dict:
     """The part of a ``numbers.json`` the README quotes: each claim's verdict and parts, each
     statement's effect, interval, adjusted p-value and verdict, and where they came from."""
     keep = ("id", "claim", "role", "kind", "effect", "ci_low", "ci_high", "p_value", "verdict")
+    robust = numbers.get("verdict", {}).get("robustness", {})
     return {
         "claims": [{k: c[k] for k in ("claim", "short", "verdict", "parts")} for c in numbers["claims"]],
         "statements": [{k: s.get(k) for k in keep} for s in numbers["statements"]],
+        "robustness": {
+            sid: {k: r[k] for k in ("robustness", "same_count", "sampling_specifications")} for sid, r in robust.items()
+        },
         "build": numbers.get("build", {}),
     }
 
@@ -61,6 +65,7 @@ def findings_block(verdicts: dict) -> str:
     """The README's findings: one line a claim with its verdict and parts, then each tested
     statement's effect, interval and adjusted p-value, and the commit they came from."""
     lines = []
+    robust = verdicts.get("robustness", {})
     for claim in verdicts["claims"]:
         lines.append(f"- **{claim['claim']} {claim['short']}: {claim['verdict']}** ({claim['parts']})")
         for s in verdicts["statements"]:
@@ -68,9 +73,12 @@ def findings_block(verdicts: dict) -> str:
                 continue
             role = "" if s["role"] == "headline" else ", secondary"
             if s["kind"] == "test":
+                r = robust.get(s["id"])
+                spread = (f"; the same verdict in {r['same_count']} of {r['sampling_specifications']} "
+                          f"specifications ({r['robustness'].split(':')[0]})" if r else "")  # fmt: skip
                 lines.append(
                     f"  - {s['id']}{role}: {s['verdict']}, effect {_number(s['effect'])} "
-                    f"({_number(s['ci_low'])} to {_number(s['ci_high'])}), adjusted p = {_number(s['p_value'])}"
+                    f"({_number(s['ci_low'])} to {_number(s['ci_high'])}), adjusted p = {_number(s['p_value'])}{spread}"
                 )
             else:
                 lines.append(f"  - {s['id']}{role}: {s['verdict']}")
