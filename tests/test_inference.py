@@ -85,3 +85,10 @@ def test_elite_test_has_power_on_planted_gated_graphs():
         100, 99, np.random.default_rng(17), factor=3.0, n=120, m=700, elite_size=12, switches_per_edge=5
     )
     assert result["rejection_rate"] >= 0.90, result
+
+
+def test_rejection_rate_has_an_exact_interval_around_the_share():
+    out = inference.rejection_rate([True] * 5 + [False] * 95)
+    assert out["rate"] == 0.05 and out["datasets"] == 100
+    assert 0.015 < out["low"] < 0.05 < out["high"] < 0.12  # Clopper-Pearson for 5 of 100: 0.016 to 0.113
+    assert inference.rejection_rate([])["rate"] is None

@@ -498,7 +498,8 @@ def calibrate_design(rng: np.random.Generator, n_graphs: int = 100, n_planted: i
     two-sided p-value is below ``alpha``. Power: the same with the statement's effect
     planted in the latent graph (odds multiplied or divided by ``factor`` for the class
     pair, :data:`_PLANTS`), the share rejected in the predicted direction. Returns one
-    entry per statement with ``size``, ``power`` and the numbers of graphs, and the
+    entry per statement with ``size`` and ``power``, each with its exact 95% interval
+    (:func:`analysis.stats.inference.rejection_rate`) and number of graphs, and the
     settings."""
     settings = {**CALIBRATION_SETTINGS, **(settings or {})}
     size_rejections = {sid: [] for sid in STATEMENTS}
@@ -520,10 +521,9 @@ def calibrate_design(rng: np.random.Generator, n_graphs: int = 100, n_planted: i
                 predicted = test.ratio > 1 if test.alternative == "greater" else test.ratio < 1
                 hits.append(test.p_two_sided < alpha and predicted)
         power[sid] = hits
-    return {
-        "statements": {sid: {"size": float(np.mean(size_rejections[sid])) if size_rejections[sid] else None,
-                             "size_graphs": len(size_rejections[sid]),
-                             "power": float(np.mean(power[sid])) if power[sid] else None,
-                             "power_graphs": len(power[sid])} for sid in STATEMENTS},
-        "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "test": "two-sided"},
-    }  # fmt: skip
+    out = {}
+    for sid in STATEMENTS:
+        size, hits = inference.rejection_rate(size_rejections[sid]), inference.rejection_rate(power[sid])
+        out[sid] = {"size": size["rate"], "size_interval": [size["low"], size["high"]], "size_graphs": size["datasets"],
+                    "power": hits["rate"], "power_interval": [hits["low"], hits["high"]], "power_graphs": hits["datasets"]}  # fmt: skip
+    return {"statements": out, "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "test": "two-sided"}}

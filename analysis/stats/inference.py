@@ -30,6 +30,7 @@ __all__ = [
     "bootstrap_ratio",
     "rank_test",
     "cluster_bootstrap_test",
+    "rejection_rate",
 ]
 
 ALPHA = 0.05
@@ -276,3 +277,15 @@ def cluster_bootstrap_test(
     opposite = {"greater": less, "less": greater}.get(alternative, float("nan"))
     return TestResult(statistic, float(observed), float(expected), effect, float(z), float(low), float(high), p,
                       0, null_model, alternative, opposite, "sampling")  # fmt: skip
+
+
+def rejection_rate(rejected, level: float = 0.95) -> dict:
+    """The share of calibration datasets on which a test rejected (``rejected``: one bool
+    per dataset) with its exact (Clopper-Pearson) interval at ``level``: ``rate``,
+    ``low``, ``high``, ``datasets``. No dataset: every value None."""
+    rejected = np.asarray(rejected, dtype=bool)
+    if rejected.size == 0:
+        return {"rate": None, "low": None, "high": None, "datasets": 0}
+    interval = stats.binomtest(int(rejected.sum()), int(rejected.size)).proportion_ci(level, method="exact")
+    return {"rate": float(rejected.mean()), "low": float(interval.low), "high": float(interval.high),
+            "datasets": int(rejected.size)}  # fmt: skip
