@@ -203,16 +203,13 @@ def observable_pairs(egos: EgoNetworks, n: int, include_ego: bool = False) -> tu
             or [np.empty(0, np.int64)]
         )
     )
-    keep = ~np.isin(keys, own)
+    keep = ~_member(own, keys)  # own: sorted (np.unique)
     return keys[keep], counts[keep]
 
 
 def _member(sorted_keys, keys):
     """Whether each of ``keys`` is in the sorted array ``sorted_keys``."""
-    if not len(sorted_keys):
-        return np.zeros(len(keys), dtype=bool)
-    pos = np.clip(np.searchsorted(sorted_keys, keys), 0, len(sorted_keys) - 1)
-    return sorted_keys[pos] == keys
+    return measures.isin_keys(keys, sorted_keys, assume_sorted=True)
 
 
 @dataclass(frozen=True)
@@ -262,7 +259,7 @@ def fit_design(graph: measures.Graph, egos: EgoNetworks, include_ego: bool = Fal
     n = graph.n
     pair_keys, _ = observable_pairs(egos, n, include_ego)
     edge_keys = graph.src.astype(np.int64) * n + graph.dst
-    seen = np.isin(edge_keys, pair_keys)
+    seen = _member(pair_keys, edge_keys)  # pair_keys: sorted (np.unique)
     src, dst = graph.src[seen].astype(np.int64), graph.dst[seen].astype(np.int64)
     d_src, d_dst, d_keys, d_dropped = maxent.drop_certain_pairs(src, dst, n, pair_keys)
     dbcm = maxent.fit_model("dbcm", d_src, d_dst, n, d_keys, tol, cache)

@@ -19,6 +19,7 @@ __all__ = [
     "index_edges",
     "in_degree",
     "out_degree",
+    "isin_keys",
     "reciprocated_mask",
     "reciprocity_edges",
     "reciprocity_pairs",
@@ -94,14 +95,28 @@ def _keys(src, dst, n):
     return np.asarray(src, dtype=np.int64) * n + np.asarray(dst, dtype=np.int64)
 
 
+def isin_keys(needles, haystack, assume_sorted: bool = False) -> np.ndarray:
+    """``np.isin`` for integer keys (such as ``i * n + j``) by sorting and binary search:
+    True for each needle found in ``haystack`` (``assume_sorted``: the haystack is
+    sorted already). NumPy's ``isin`` hashes large inputs, several times slower on
+    arrays of tens of millions of keys."""
+    needles = np.asarray(needles, dtype=np.int64)
+    haystack = np.asarray(haystack, dtype=np.int64)
+    if len(haystack) == 0 or len(needles) == 0:
+        return np.zeros(len(needles), dtype=bool)
+    if not assume_sorted:
+        haystack = np.sort(haystack)
+    order = np.argsort(needles, kind="stable")  # sorted needles search with good locality
+    ordered = needles[order]
+    pos = np.clip(np.searchsorted(haystack, ordered), 0, len(haystack) - 1)
+    found = np.empty(len(needles), dtype=bool)
+    found[order] = haystack[pos] == ordered
+    return found
+
+
 def reciprocated_mask(src, dst, n: int) -> np.ndarray:
     """True for each edge ``u -> v`` whose reverse ``v -> u`` is also an edge."""
-    keys = np.sort(_keys(src, dst, n))
-    if len(keys) == 0:
-        return np.zeros(0, dtype=bool)
-    reverse = _keys(dst, src, n)
-    pos = np.clip(np.searchsorted(keys, reverse), 0, len(keys) - 1)
-    return keys[pos] == reverse
+    return isin_keys(_keys(dst, src, n), _keys(src, dst, n))
 
 
 # ------------------------------------------------------------------ reciprocity

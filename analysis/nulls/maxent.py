@@ -43,6 +43,7 @@ import numba as nb
 import numpy as np
 
 from .. import files
+from ..graph import measures
 
 __all__ = [
     "DEFAULT_TOL",
@@ -265,8 +266,7 @@ def fit_rbcm(src, dst, n: int, tol: float = DEFAULT_TOL, max_iter: int = 2000) -
 def reciprocal_degrees(src, dst, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each account's one-way out-degree, one-way in-degree and mutual degree."""
     src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
-    keys = src * n + dst
-    mutual = np.isin(dst * n + src, keys)
+    mutual = measures.reciprocated_mask(src, dst, n)
     one_out = np.bincount(src[~mutual], minlength=n)
     one_in = np.bincount(dst[~mutual], minlength=n)
     return one_out, one_in, np.bincount(src[mutual], minlength=n)
@@ -493,7 +493,7 @@ def fit_dbcm_observable(src, dst, n: int, pair_first, pair_second, tol: float = 
     multipliers."""
     src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
     first, second = np.asarray(pair_first, dtype=np.int64), np.asarray(pair_second, dtype=np.int64)
-    if not np.isin(src * n + dst, first * n + second).all():
+    if not measures.isin_keys(src * n + dst, first * n + second).all():
         raise ValueError("every edge must be one of the observable pairs")
     kout, kin = np.bincount(src, minlength=n).astype(float), np.bincount(dst, minlength=n).astype(float)
     out_slots, in_slots = np.bincount(first, minlength=n), np.bincount(second, minlength=n)
@@ -564,7 +564,7 @@ def fit_rbcm_observable(src, dst, n: int, pair_first, pair_second, tol: float = 
     src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
     a, b = np.asarray(pair_first, dtype=np.int64), np.asarray(pair_second, dtype=np.int64)
     low, high = np.minimum(a, b), np.maximum(a, b)
-    if not np.isin(np.minimum(src, dst) * n + np.maximum(src, dst), low * n + high).all():
+    if not measures.isin_keys(np.minimum(src, dst) * n + np.maximum(src, dst), low * n + high).all():
         raise ValueError("every edge must join one of the observable pairs")
     targets = tuple(np.asarray(t, dtype=float) for t in reciprocal_degrees(src, dst, n))
     slots = np.bincount(np.r_[low, high], minlength=n)
