@@ -6,7 +6,7 @@ Size and power over many graphs: ``make calibrate`` (results/calibration.json)."
 import numpy as np
 import pytest
 
-from analysis.claims import design
+from analysis.claims import design, families
 from analysis.stats import inference
 
 
@@ -77,3 +77,25 @@ def test_cluster_bootstrap_test_on_known_sums():
     assert np.isnan(one.p_value)  # a single cluster has no sampling interval
     with pytest.raises(ValueError, match="2-d"):
         inference.cluster_bootstrap_test("s", [1.0, 2.0], lambda t: (t[0], t[1]), "toy", "greater", rng)
+
+
+def test_the_design_aware_test_decides_and_the_others_are_checks_beside_it():
+    lg, table, rng = _sampled(14, "dbcm")
+    aware = design.design_statements(lg, rng, table, n_boot=200)
+    with_ego = design.design_statements(lg, rng, table, include_ego=True, n_boot=200)
+    soft = families.maxent_union_tests(lg, ["C2a", "C4a"])["tests"]
+    union = inference.TestResult("closure", 0.1, 0.05, 2.0, 3.0, 1.5, 2.5, 0.01, 99, "rewiring")
+    aware.tests.pop("C2a")  # as if the design-aware test could not run for C2a
+    tested = design.statement_tests(["C2a", "C4a", "C5"], aware, {"C2a": union, "C4a": union}, soft, with_ego)
+    c4a, c2a = tested["C4a"], tested["C2a"]
+    assert c4a.decisive is aware.tests["C4a"] and c4a.decisive_name == "design-aware"
+    assert list(c4a.checks) == ["union graph, rewiring", "union graph, maximum entropy",
+                                "design-aware, follows to the sampling account kept"]  # fmt: skip
+    assert c2a.decisive is union and c2a.decisive_name == "union graph, rewiring"
+    assert "union graph, rewiring" not in c2a.checks  # the decisive test is not its own check
+    assert c4a.agreement is not None and c4a.agreement["rewiring_expected"] == union.expected
+    assert "C5" in tested and tested["C5"].agreement is None  # design-aware only
+    frame = design.tests_table(tested)
+    first = frame.groupby("statement", sort=False).head(1).set_index("statement")["test"]
+    assert first["C4a"] == "design-aware (verdict)" and first["C2a"] == "union graph, rewiring (verdict)"
+    assert {"95% interval, low", "95% interval, high", "interval", "two-sided p"} <= set(frame.columns)

@@ -126,7 +126,7 @@ def test_dbcm_agrees_with_nemtropy_on_every_pair_probability(graph):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # NEMtropy's numba code warns about experimental features
-        from NEMtropy import DirectedGraph
+        DirectedGraph = pytest.importorskip("NEMtropy").DirectedGraph
 
         src, dst, n = graph
         out_deg, in_deg = np.bincount(src, minlength=n), np.bincount(dst, minlength=n)
@@ -144,3 +144,33 @@ def test_dbcm_agrees_with_nemtropy_on_every_pair_probability(graph):
 
     difference = np.abs(probabilities(ours.x, ours.y) - probabilities(reference.x, reference.y))
     assert difference.max() < 1e-8  # multipliers are unique up to x -> c x, y -> y / c; probabilities are unique
+
+
+@pytest.mark.parametrize("model", ["dbcm", "rbcm"])
+def test_compiled_pair_sums_equal_the_vectorised_form_for_one_set_and_two(graph, model):
+    src, dst, n = graph
+    fit = maxent.fit_model(model, src, dst, n, tol=1e-8)
+    probabilities = maxent._dbcm_probabilities if model == "dbcm" else maxent._rbcm_probabilities
+    rng = np.random.default_rng(1)
+    a = rng.random(n) < 0.3
+    for first, second in ((a, a), (a, ~a), (~a, a)):
+        sums = maxent._pair_sums(fit, first, second, probabilities)
+        same = np.array_equal(first, second)
+        ka, ca = maxent._grouped(fit, np.flatnonzero(first))
+        kb, cb = maxent._grouped(fit, np.flatnonzero(second))
+        expected = maxent._moments(*probabilities(ka[:, None, :], kb[None, :, :]), ca[:, None] * cb[None, :], same)
+        if same:
+            expected = expected - maxent._moments(*probabilities(ka[:, None, :], ka[:, None, :]), ca[:, None], same)
+        got = [sums.edges, sums.edges_var, sums.mutual, sums.mutual_var, sums.cov]
+        assert np.allclose(got, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_a_cached_fit_is_not_used_for_another_size_or_a_looser_error(graph, tmp_path):
+    src, dst, n = graph
+    maxent.fit_model("dbcm", src, dst, n, tol=1e-8, cache=tmp_path)
+    (path,) = tmp_path.glob("dbcm-*.npz")
+    with np.load(path) as saved:
+        meta = str(saved["meta"]).replace('"max_error": ', '"max_error": 1.0 + ')  # corrupt the recorded error
+    np.savez(path, meta=meta.replace("1.0 + ", ""), x=np.ones(3), y=np.ones(3))  # a wrong-sized entry
+    fit = maxent.fit_model("dbcm", src, dst, n, tol=1e-8, cache=tmp_path)
+    assert len(fit.x) == n and fit.max_error < 1e-8  # solved again, not read back

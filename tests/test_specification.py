@@ -73,7 +73,8 @@ def test_the_verdict_words_follow_the_catalogue_rule_and_union_nulls_never_suppo
 def test_fewer_accounts_after_the_existence_filter_and_the_same_elite_where_it_existed(curve):
     rows, _ = curve
     sizes = rows.groupby(["elite", "accounts"])["elite_size"].first()
-    assert sizes[("top:20", "all accounts")] == 20  # every elite account has an id below the cut-off
+    assert sizes[("top:20", "all accounts")] == 20
+    assert sizes[("top:20", "accounts that existed by the 2009 crawl")] == 20  # ids 0-19, below the cut-off 1200
 
 
 def test_summary_counts_verdicts_among_sampling_specifications_and_names_robustness():
@@ -127,17 +128,19 @@ def test_existed_by_drops_later_accounts_from_the_graph_and_the_ego_table():
     settings = {**design.CALIBRATION_SETTINGS, "n": 800, "egos": 20}
     lg, table = design._calibration_graph(rng, "dbcm", None, settings)
     sub, sub_table = design.existed_by(lg, table, 600)
-    assert sub.graph.ids.max() <= 600 and sub_table["member"].max() <= 600
+    assert sub.graph.n == (lg.graph.ids <= 600).sum() and sub.graph.m < lg.graph.m
     assert set(sub_table["ego"]) <= set(table["ego"]) and len(sub_table) < len(table)
+    later_egos = set(sub_table["ego"][sub_table["ego"] > 600])
+    assert later_egos  # an ego created after the cut-off still stands for the members it sampled
     found = design.design_statements(sub, rng, sub_table, n_boot=100)
-    assert found.facts["networks"] > 0 and "C4a" in found.tests
+    assert found.facts["networks"] == sub_table["ego"].nunique() and "C4a" in found.tests
 
 
 def test_2009_profile_ids_rise_with_creation_time_so_an_id_cut_off_is_a_date(processed):
     from analysis.data import sources
 
     profiles = sources.load_table("accounts_kwak2009")
-    ordered = profiles.dropna(subset=["created_at"]).sort_values("created_at")
+    ordered = profiles.dropna(subset=["created_at"]).sort_values(["created_at", "user_id"])
     assert (np.diff(ordered["user_id"].to_numpy()) > 0).all()
     cutoff = sources.existence_cutoff("ego_twitter")
     assert cutoff.last_id == profiles["user_id"].max() and cutoff.date.startswith("2009-")
@@ -158,3 +161,22 @@ def test_existence_change_pairs_the_two_account_sets_for_one_elite(curve):
     )
     assert np.isclose(row["change"], row["effect_existed"] / row["effect_all"])
     assert specification.existence_change(rows[rows["accounts"] == "all accounts"], "top:20").empty
+
+
+def test_the_curve_is_set_against_the_verdict_before_adjustment():
+    table = pd.DataFrame({
+        "id": ["C4a", "C7"], "kind": ["test", "descriptive"], "effect": [2.0, None], "ci_low": [1.5, None],
+        "ci_high": [2.6, None], "p_value_raw": [0.01, None], "p_value": [0.2, None],
+        "direction": ["greater", None], "sampling": [True, False],
+    })  # fmt: skip
+    assert specification.unadjusted_verdicts(table) == {"C4a": catalogue.SUPPORTED}  # adjusted p 0.2 would not be
+
+
+def test_the_curve_is_not_set_against_verdicts_of_another_elite_graph_or_mode():
+    curve = {"robustness.specifications": {}, "robustness.quick": False, "robustness.headline_elite": "verified",
+             "robustness.dataset": "ego_twitter"}  # fmt: skip
+    assert specification.curve_mismatch(curve, {"03": "verified"}, {"03": "ego_twitter"}, quick=False) == ""
+    assert "another mode" in specification.curve_mismatch(curve, {}, {}, quick=True)
+    assert "top:100" in specification.curve_mismatch(curve, {"03": "top:100"}, {}, quick=False)
+    assert "konect" in specification.curve_mismatch(curve, {}, {"03": "konect_icwsm2010"}, quick=False)
+    assert "has not run" in specification.curve_mismatch({}, {}, {}, quick=False)

@@ -1,5 +1,5 @@
 """Design-aware tests of the graph statements (C2a, C2b, C4a, C5): a null that knows
-which follows could have been seen, and a sampling interval from resampling egos.
+which follows could have been seen, and a sampling interval from resampling accounts.
 
 **Why.** In SNAP ego-Twitter a follow is seen only when both accounts are friends of
 one ego; a null fitted to the union of the ego networks as if it were a whole graph
@@ -54,7 +54,7 @@ from ..graph import labelled, measures
 from ..graph.labelled import LabelledGraph
 from ..nulls import maxent
 from ..stats import inference, synthetic
-from . import catalogue
+from . import catalogue, families
 
 __all__ = [
     "STATEMENTS",
@@ -69,6 +69,10 @@ __all__ = [
     "DesignTests",
     "design_tests",
     "design_statements",
+    "CHECK_NAMES",
+    "StatementTests",
+    "statement_tests",
+    "tests_table",
     "existed_by",
     "CALIBRATION_SETTINGS",
     "calibrate_design",
@@ -320,8 +324,11 @@ def design_tests(
     n = lg.graph.n
     if fit is None:
         fit = fit_design(lg.graph, egos, include_ego, DESIGN_TOL if tol is None else tol, cache)
-    elif fit.n != n or fit.include_ego != include_ego:
+    elif (fit.n != n or fit.include_ego != include_ego
+          or fit.facts["follows_counted"] + fit.facts["follows_outside_pairs"] != lg.graph.m):  # fmt: skip
         raise ValueError("the fit is of another graph or another ego-edge choice")
+    elif tol is not None and tol != fit.facts["tolerance"]:
+        raise ValueError(f"the fit was made to tolerance {fit.facts['tolerance']:g}, not {tol:g}")
     classes = np.asarray(lg.classes)
     celeb, regular = classes == "celebrity", classes == "regular"
     i, j = fit.src, fit.dst
@@ -418,6 +425,69 @@ def design_statements(lg: LabelledGraph, rng: np.random.Generator, ego_table: pd
     :func:`fit_design`; ``tol`` defaults to :data:`DESIGN_TOL` for ego networks)."""
     egos = ego_networks(lg, ego_table) if ego_table is not None else None
     return design_tests(lg, rng, egos, include_ego, n_boot, tol=tol, cache=cache)
+
+
+CHECK_NAMES = {
+    "design": "design-aware",
+    "rewiring": "union graph, rewiring",
+    "maxent": "union graph, maximum entropy",
+    "with_ego": "design-aware, follows to the sampling account kept",
+}
+
+
+@dataclass(frozen=True)
+class StatementTests:
+    """One statement's tests: ``decisive`` (the verdict's test, named ``decisive_name``),
+    the ``checks`` shown beside it (``{name: TestResult}``, which do not decide) and the
+    ``agreement`` of the two union-graph null families
+    (:func:`analysis.claims.families.family_agreement`; None unless both ran)."""
+
+    decisive: inference.TestResult
+    decisive_name: str
+    checks: dict
+    agreement: dict | None
+
+
+def statement_tests(statement_ids, aware: DesignTests, rewiring: dict, soft: dict,
+                    with_ego: DesignTests | None = None) -> dict[str, StatementTests]:  # fmt: skip
+    """Which test decides each statement and which are checks beside it.
+
+    The design-aware test (``aware``) decides where it ran; otherwise the union-graph
+    rewiring test (``rewiring``: ``{statement: TestResult}``). Checks: the union-graph
+    rewiring and maximum-entropy (``soft``) tests and the design-aware test with the
+    members' follows of their ego counted (``with_ego``), where they ran. A statement
+    with neither a design-aware nor a rewiring test is left out."""
+    out = {}
+    for sid in statement_ids:
+        if sid in aware.tests:
+            decisive, name = aware.tests[sid], CHECK_NAMES["design"]
+        elif sid in rewiring:
+            decisive, name = rewiring[sid], CHECK_NAMES["rewiring"]
+        else:
+            continue
+        checks = {}
+        if sid in rewiring and name != CHECK_NAMES["rewiring"]:
+            checks[CHECK_NAMES["rewiring"]] = rewiring[sid]
+        if sid in soft:
+            checks[CHECK_NAMES["maxent"]] = soft[sid]
+        if with_ego is not None and sid in with_ego.tests:
+            checks[CHECK_NAMES["with_ego"]] = with_ego.tests[sid]
+        agreement = families.family_agreement(rewiring[sid], soft[sid]) if sid in rewiring and sid in soft else None
+        out[sid] = StatementTests(decisive, name, checks, agreement)
+    return out
+
+
+def tests_table(tests: dict[str, StatementTests]) -> pd.DataFrame:
+    """The tests of each statement for the page: the verdict's test first, then its checks,
+    with the effect, its interval and what kind of interval it is, and the two-sided
+    p-value."""
+    rows = []
+    for sid, t in tests.items():
+        for name, test in {f"{t.decisive_name} (verdict)": t.decisive, **t.checks}.items():
+            rows.append({"statement": sid, "test": name, "effect": test.ratio, "95% interval, low": test.ci_low,
+                         "95% interval, high": test.ci_high, "interval": catalogue.INTERVALS[test.interval],
+                         "two-sided p": test.p_two_sided})  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 def existed_by(lg: LabelledGraph, ego_table: pd.DataFrame | None, last_id: int):

@@ -46,13 +46,15 @@ __all__ = [
     "verdict_counts",
     "summarise",
     "existence_change",
+    "unadjusted_verdicts",
+    "curve_mismatch",
 ]
 
 ROBUSTNESS_BANDS = (  # (least share of specifications with the headline verdict, word), first match
-    (1.0, "robust: every specification gives the same verdict"),
-    (0.9, "robust: at least nine in ten specifications give the same verdict"),
-    (0.5, "sensitive: at least half of the specifications give the same verdict, the others another"),
-    (0.0, "fragile: fewer than half of the specifications give the same verdict"),
+    (1.0, "robust: every specification of the grid with a sampling interval gives the same verdict"),
+    (0.9, "robust: at least nine in ten specifications of the grid with a sampling interval give the same verdict"),
+    (0.5, "sensitive: at least half of the grid's specifications with a sampling interval give the same verdict"),
+    (0.0, "fragile: fewer than half of the grid's specifications with a sampling interval give the same verdict"),
 )
 _NULL = {"design": "design-aware maximum entropy", "union": "union graph, maximum entropy"}
 _EGO_EDGES = {False: "egos' own follows left out", True: "members' follows of their ego kept"}
@@ -68,12 +70,14 @@ def robustness_word(share: float) -> str:
     return next(word for least, word in ROBUSTNESS_BANDS if share >= least)
 
 
-def specification_row(statement_id: str, result: inference.TestResult, **choices) -> dict:
+def specification_row(statement_id: str, result: inference.TestResult, alpha: float = inference.ALPHA,
+                       **choices) -> dict:  # fmt: skip
     """One specification: its choices, the test's effect, interval (and its kind),
-    two-sided p-value, the verdict word of the catalogue's rule on that p-value, and
-    its ``lean`` (the word if the interval were a sampling one)."""
+    two-sided p-value, the verdict word of the catalogue's rule on that p-value (not
+    adjusted for the other specifications) at ``alpha``, and its ``lean`` (the word if
+    the interval were a sampling one)."""
     entry = catalogue.statement(statement_id)
-    args = (result.ratio, result.ci_low, result.ci_high, result.p_two_sided, entry.direction)
+    args = (result.ratio, result.ci_low, result.ci_high, result.p_two_sided, entry.direction, alpha)
     return {"claim": entry.claim, "statement": statement_id, **choices, "effect": result.ratio,
             "ci_low": result.ci_low, "ci_high": result.ci_high, "interval": result.interval,
             "p_value": result.p_two_sided,
@@ -103,7 +107,9 @@ def graph_specifications(
     if not labelled_graphs:
         raise ValueError("no elite definition given")
     first = next(iter(labelled_graphs.values()))
-    if any(lg.graph is not first.graph and lg.graph.n != first.graph.n for lg in labelled_graphs.values()):
+    g0 = first.graph
+    if any(lg.graph is not g0 and (lg.graph.n != g0.n or lg.graph.m != g0.m or not np.array_equal(lg.graph.ids, g0.ids))
+           for lg in labelled_graphs.values()):  # fmt: skip
         raise ValueError("every labelled graph must be of the same graph")
     account_sets = [("all accounts", None)]
     if existence_last_id is not None:
@@ -189,14 +195,16 @@ def summarise(specifications: pd.DataFrame, headline: dict[str, str]) -> dict:
     (``{statement: verdict word}``, the one published), plus: the share of the
     specifications with a sampling interval that give the headline verdict and its
     :func:`robustness_word`; the share of those with the null's interval only whose
-    ``lean`` is the headline verdict."""
+    ``lean`` is the headline verdict. Specifications that could not be tested (no
+    effect or p-value) are left out of both shares and counted."""
     counts = verdict_counts(specifications)
     out = {}
     for sid, block in specifications.groupby("statement", sort=False):
         if sid not in headline:
             continue
-        sampling = block[block["interval"] == "sampling"]
-        null_only = block[block["interval"] != "sampling"]
+        untestable = block["verdict"] == catalogue.NOT_TESTABLE  # no effect or p-value: no verdict to compare
+        sampling = block[(block["interval"] == "sampling") & ~untestable]
+        null_only = block[(block["interval"] != "sampling") & ~untestable]
         same = float((sampling["verdict"] == headline[sid]).mean()) if len(sampling) else float("nan")
         out[sid] = {
             **counts[sid],
@@ -204,6 +212,7 @@ def summarise(specifications: pd.DataFrame, headline: dict[str, str]) -> dict:
             "same_count": int((sampling["verdict"] == headline[sid]).sum()),
             "same_share": same,
             "robustness": robustness_word(same),
+            "not_testable_specifications": int(untestable.sum()),
             "null_only_specifications": int(len(null_only)),
             "null_only_same_lean_share": float((null_only["lean"] == headline[sid]).mean()) if len(null_only) else None,
         }
@@ -232,3 +241,33 @@ def existence_change(specifications: pd.DataFrame, elite: str) -> pd.DataFrame:
     })  # fmt: skip
     table["change"] = table["effect_existed"] / table["effect_all"]
     return table
+
+
+def unadjusted_verdicts(statements: pd.DataFrame, alpha: float = inference.ALPHA) -> dict[str, str]:
+    """The verdict word each tested statement's own test gets on its p-value before the
+    adjustment across statements (``p_value_raw``), as the curve's specifications get
+    theirs: the reference the curve is set against. ``statements``: the verdict table
+    (``id, kind, effect, ci_low, ci_high, p_value_raw, direction, sampling``)."""
+    out = {}
+    for row in statements[statements["kind"] == "test"].itertuples():
+        out[row.id] = catalogue.statement_verdict(row.effect, row.ci_low, row.ci_high, row.p_value_raw, row.direction,
+                                                  alpha, sampling=bool(row.sampling))  # fmt: skip
+    return out
+
+
+def curve_mismatch(curve_numbers: dict, elites: dict, datasets: dict, quick: bool) -> str:
+    """Why notebook 05's curve (its recorded numbers) cannot be set against the verdicts:
+    ``""`` when it can. ``elites`` and ``datasets``: what each claim notebook recorded
+    (``{notebook: elite or dataset}``; None where it did not record one)."""
+    if "robustness.specifications" not in curve_numbers:
+        return "notebook 05 has not run for this build"
+    if bool(curve_numbers.get("robustness.quick")) != bool(quick):
+        return "notebook 05 ran in another mode (quick or published) than the verdicts"
+    elite, dataset = curve_numbers.get("robustness.headline_elite"), curve_numbers.get("robustness.dataset")
+    other = sorted({e for e in elites.values() if e is not None and e != elite})
+    if other:
+        return f"the verdicts' elite ({', '.join(other)}) is not the curve's headline elite ({elite})"
+    other = sorted({d for d in datasets.values() if d is not None and d != dataset})
+    if other:
+        return f"the verdicts' graph ({', '.join(other)}) is not the curve's ({dataset})"
+    return ""

@@ -234,12 +234,12 @@ def ego_table(dataset: str) -> pd.DataFrame | None:
 
 @dataclass(frozen=True)
 class ExistenceCutoff:
-    """Accounts with a Twitter id up to ``last_id`` existed by ``date``: until the 2010
-    switch to Snowflake ids Twitter numbered accounts in the order they were created
-    (among the 2009 profiles, ids rise with ``created_at`` without exception, tested),
-    and ``last_id`` is the newest 2009 profile's, created on ``date``. A lower bound on
-    who existed at the 2009 crawl: accounts created between ``date`` and the end of
-    the crawl count as later."""
+    """Accounts with a Twitter id up to ``last_id`` are taken to have existed by ``date``:
+    among the 6,499 2009 profiles, ids rise with ``created_at`` without exception
+    (tested), so ids were given in order of creation then, and ``last_id`` is the
+    newest 2009 profile's, created on ``date``. A lower bound on who existed at the
+    2009 crawl: accounts created between ``date`` and the end of the crawl count as
+    later."""
 
     last_id: int
     date: str

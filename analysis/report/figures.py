@@ -338,7 +338,11 @@ def specification_curve(specifications: pd.DataFrame, band=None, columns: int = 
     for ax in axes.ravel():
         for handle, label in zip(*ax.get_legend_handles_labels()):
             handles.setdefault(label, handle)
+    if (specifications["interval"] != "sampling").any():  # hollow markers: say what they mean
+        handles["hollow: the null's interval only"] = plt.Line2D([], [], ls="", marker="o", markerfacecolor="none",
+                                                                markeredgecolor=NULL_COLOUR)  # fmt: skip
     if handles:
-        fig.legend(handles.values(), handles.keys(), loc="lower center", ncol=len(handles), fontsize=8, frameon=False)
+        fig.legend(handles.values(), handles.keys(), loc="lower center", ncol=min(len(handles), 4), fontsize=8,
+                   frameon=False)  # fmt: skip
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig

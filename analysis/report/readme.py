@@ -75,7 +75,7 @@ def findings_block(verdicts: dict) -> str:
             if s["kind"] == "test":
                 r = robust.get(s["id"])
                 spread = (f"; the same verdict in {r['same_count']} of {r['sampling_specifications']} "
-                          f"specifications ({r['robustness'].split(':')[0]})" if r else "")  # fmt: skip
+                          f"specifications ({r['robustness'].split(':')[0]})" if r and r["sampling_specifications"] else "")  # fmt: skip
                 lines.append(
                     f"  - {s['id']}{role}: {s['verdict']}, effect {_number(s['effect'])} "
                     f"({_number(s['ci_low'])} to {_number(s['ci_high'])}), adjusted p = {_number(s['p_value'])}{spread}"
