@@ -92,3 +92,13 @@ def test_rejection_rate_has_an_exact_interval_around_the_share():
     assert out["rate"] == 0.05 and out["datasets"] == 100
     assert 0.015 < out["low"] < 0.05 < out["high"] < 0.12  # Clopper-Pearson for 5 of 100: 0.016 to 0.113
     assert inference.rejection_rate([])["rate"] is None
+
+
+def test_normal_tails_give_each_side_and_refuse_an_unknown_one():
+    assert inference.normal_tails(1.959963984540054, "greater")[0] == pytest.approx(0.025)
+    p, opposite = inference.normal_tails(-1.0, "less")
+    assert p == pytest.approx(0.158655, abs=1e-6) and opposite == pytest.approx(1 - p)
+    p, opposite = inference.normal_tails(3.0, "two-sided")
+    assert p == pytest.approx(0.0026998, abs=1e-6) and np.isnan(opposite)
+    with pytest.raises(ValueError, match="alternative"):
+        inference.normal_tails(0.0, "both")

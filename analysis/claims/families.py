@@ -17,7 +17,6 @@ soft null lets a hub's degree vary and the hard one cannot).
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from ..graph import measures
 from ..graph.labelled import LabelledGraph
@@ -33,15 +32,14 @@ AGREEMENT_MARGIN = 0.01  # relative difference of the two expectations always al
 
 def _normal(statistic, observed, expected, sd, model, alternative) -> inference.TestResult:
     z = (observed - expected) / sd if sd > 0 else float("nan")
-    greater, less = float(stats.norm.sf(z)), float(stats.norm.cdf(z))
-    p = greater if alternative == "greater" else less
+    p, opposite = inference.normal_tails(z, alternative)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = observed / expected if expected else float("nan")
         low = observed / (expected + 1.96 * sd) if sd > 0 else float("nan")
         high = observed / (expected - 1.96 * sd) if expected - 1.96 * sd > 0 else float("inf")
     return inference.TestResult(statistic, float(observed), float(expected), float(ratio), float(z), float(low),
                                 float(high), p, 0, maxent.NULL_DESCRIPTIONS[model] + " (analytic, normal)",
-                                alternative, less if alternative == "greater" else greater)  # fmt: skip
+                                alternative, opposite)  # fmt: skip
 
 
 def maxent_union_tests(lg: LabelledGraph, statements=STATEMENTS, tol: float = maxent.DEFAULT_TOL,

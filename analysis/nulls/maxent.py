@@ -102,8 +102,8 @@ class MaxEntFit:
 
 @nb.njit(cache=True, parallel=True)
 def _dbcm_sums(x, y, m):
-    """For each class a: sum_c m_c y_c / (1 + x_a y_c) minus the self term, and the
-    same with x and y swapped (the denominators of the fixed point)."""
+    """For each class a: sum_c m_c y_c / (1 + x_a y_c) minus the self term (the
+    denominators of the fixed point for x; ``_dbcm_sums(y, x, m)`` gives those for y)."""
     c = len(x)
     sx = np.empty(c)
     for a in nb.prange(c):
@@ -112,18 +112,6 @@ def _dbcm_sums(x, y, m):
             s += m[b] * y[b] / (1.0 + x[a] * y[b])
         sx[a] = s - y[a] / (1.0 + x[a] * y[a])
     return sx
-
-
-@nb.njit(cache=True, parallel=True)
-def _dbcm_sums_in(x, y, m):
-    c = len(x)
-    sy = np.empty(c)
-    for a in nb.prange(c):
-        s = 0.0
-        for b in range(c):
-            s += m[b] * x[b] / (1.0 + x[b] * y[a])
-        sy[a] = s - x[a] / (1.0 + x[a] * y[a])
-    return sy
 
 
 def _classes(*degrees):
@@ -172,7 +160,7 @@ def fit_dbcm(out_degree, in_degree, tol: float = DEFAULT_TOL, max_iter: int = 20
         sx = _dbcm_sums(x, y, m)
         error_out = np.abs(x * sx - kout).max()
         x = np.where(kout > 0, kout / np.where(sx > 0, sx, 1.0), 0.0)
-        sy = _dbcm_sums_in(x, y, m)
+        sy = _dbcm_sums(y, x, m)
         error = max(error_out, np.abs(y * sy - kin).max())
         y = np.where(kin > 0, kin / np.where(sy > 0, sy, 1.0), 0.0)
         if error < tol:
@@ -185,7 +173,7 @@ def fit_dbcm(out_degree, in_degree, tol: float = DEFAULT_TOL, max_iter: int = 20
 
 
 def _dbcm_error(x, y, m, kout, kin) -> float:
-    return float(max(np.abs(x * _dbcm_sums(x, y, m) - kout).max(), np.abs(y * _dbcm_sums_in(x, y, m) - kin).max()))
+    return float(max(np.abs(x * _dbcm_sums(x, y, m) - kout).max(), np.abs(y * _dbcm_sums(y, x, m) - kin).max()))
 
 
 @nb.njit(cache=True, parallel=True)

@@ -31,6 +31,7 @@ __all__ = [
     "rank_test",
     "cluster_bootstrap_test",
     "rejection_rate",
+    "normal_tails",
 ]
 
 ALPHA = 0.05
@@ -224,6 +225,17 @@ def rank_test(
     )
 
 
+def normal_tails(z: float, alternative: str) -> tuple[float, float]:
+    """The p-value of a standard normal statistic ``z`` on the ``alternative`` side
+    (``"greater"``, ``"less"`` or ``"two-sided"``) and the one-sided p-value of the other
+    side (NaN for two-sided). NaN ``z``: NaN p-values."""
+    if alternative not in ("greater", "less", "two-sided"):
+        raise ValueError(f"alternative must be greater, less or two-sided, not {alternative!r}")
+    greater, less = float(stats.norm.sf(z)), float(stats.norm.cdf(z))
+    p = {"greater": greater, "less": less, "two-sided": min(1.0, 2 * min(greater, less))}[alternative]
+    return p, {"greater": less, "less": greater}.get(alternative, float("nan"))
+
+
 def cluster_bootstrap_test(
     statistic: str,
     parts,
@@ -272,9 +284,7 @@ def cluster_bootstrap_test(
         z = (effect - 1) / se
     else:  # every resample gives the same effect
         z = 0.0 if effect == 1 else float(np.copysign(np.inf, effect - 1))
-    greater, less = float(stats.norm.sf(z)), float(stats.norm.cdf(z))
-    p = {"greater": greater, "less": less, "two-sided": min(1.0, 2 * min(greater, less))}[alternative]
-    opposite = {"greater": less, "less": greater}.get(alternative, float("nan"))
+    p, opposite = normal_tails(z, alternative)
     return TestResult(statistic, float(observed), float(expected), effect, float(z), float(low), float(high), p,
                       0, null_model, alternative, opposite, "sampling")  # fmt: skip
 
