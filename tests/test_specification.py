@@ -180,3 +180,17 @@ def test_the_curve_is_not_set_against_verdicts_of_another_elite_graph_or_mode():
     assert "top:100" in specification.curve_mismatch(curve, {"03": "top:100"}, {}, quick=False)
     assert "konect" in specification.curve_mismatch(curve, {}, {"03": "konect_icwsm2010"}, quick=False)
     assert "has not run" in specification.curve_mismatch({}, {}, {}, quick=False)
+
+
+def test_counts_say_where_the_effects_lie_against_the_practical_band():
+    rows = pd.DataFrame({
+        "statement": ["C1"] * 5, "interval": ["sampling"] * 4 + ["null"], "effect": [0.3, 0.9, 1.0, 1.5, 0.1],
+        "verdict": [catalogue.SUPPORTED, catalogue.NEGLIGIBLE, catalogue.NOT_SUPPORTED, catalogue.CONTRADICTED,
+                    catalogue.NOT_SUPPORTED],
+    })  # fmt: skip
+    sides = specification.verdict_counts(rows)["C1"]["effect_sides"]
+    assert sides == {
+        "above the band": 1,
+        "inside the band": 2,
+        "below the band": 1,
+    }  # the null-interval row is not counted

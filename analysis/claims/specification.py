@@ -175,7 +175,10 @@ def profile_specifications(accounts: pd.DataFrame, definitions, rng: np.random.G
 
 def verdict_counts(specifications: pd.DataFrame) -> dict:
     """Per statement: the number of specifications, of those with a sampling interval
-    and how many of these give each verdict word, and the effects' range over all."""
+    and how many of these give each verdict word and put the effect above, inside or
+    below the practical band (``effect_sides``: where the effect lies, whatever its
+    interval, so that a verdict lost to a wider interval is told from an effect that
+    moved), and the effects' range over all."""
     out = {}
     for sid, block in specifications.groupby("statement", sort=False):
         sampling = block[block["interval"] == "sampling"]
@@ -184,6 +187,11 @@ def verdict_counts(specifications: pd.DataFrame) -> dict:
             "specifications": int(len(block)),
             "sampling_specifications": int(len(sampling)),
             "verdicts": {word: int(k) for word, k in sampling["verdict"].value_counts().items()},
+            "effect_sides": {
+                "above the band": int((sampling["effect"] > catalogue.PRACTICAL_BAND[1]).sum()),
+                "inside the band": int(sampling["effect"].between(*catalogue.PRACTICAL_BAND).sum()),
+                "below the band": int((sampling["effect"] < catalogue.PRACTICAL_BAND[0]).sum()),
+            },
             "effect_low": float(effects.min()) if len(effects) else None,
             "effect_high": float(effects.max()) if len(effects) else None,
         }
