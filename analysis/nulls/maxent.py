@@ -214,6 +214,34 @@ def _newton_step(v, k, expected, slope, damping, max_step=2.0):
     return np.where(k > 0, v * np.exp(step), 0.0)
 
 
+def _damped_newton(values, targets, degrees, tol: float, max_iter: int):
+    """Gauss-Seidel over the constraints: for each ``which``, ``degrees(values, which)``
+    gives the expected degrees and their slopes in ``log values[which]``, and one damped
+    Newton step (:func:`_newton_step`) moves ``values[which]`` towards
+    ``targets[which]``. Per account and constraint, a step that overshoots (the error
+    changes sign) halves the next one; one that does not lets it grow back towards a
+    full Newton step. Stops when the largest error of a sweep is below ``tol`` or after
+    ``max_iter`` sweeps. Returns the values, the sweeps and the largest error at the end."""
+    values = list(values)
+    damping = [np.ones(len(v)) for v in values]
+    previous = [np.zeros(len(v)) for v in values]
+    iterations = 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 (its last value is reported)
+        error = 0.0
+        for which in range(len(values)):
+            expected, slope = degrees(values, which)
+            gap = targets[which] - expected
+            error = max(error, np.abs(gap).max())
+            flipped = np.sign(gap) * np.sign(previous[which]) < 0
+            damping[which] = np.where(flipped, damping[which] * 0.5, np.minimum(1.0, damping[which] * 1.5))
+            previous[which] = gap
+            values[which] = _newton_step(values[which], targets[which], expected, slope, damping[which])
+        if error < tol:
+            break
+    error = max(float(np.abs(degrees(values, which)[0] - targets[which]).max()) for which in range(len(values)))
+    return values, iterations, error
+
+
 def fit_rbcm(src, dst, n: int, tol: float = DEFAULT_TOL, max_iter: int = 2000) -> MaxEntFit:
     """Fit the RBCM to the graph ``src -> dst`` on ``n`` accounts: each account's number of
     one-way out-edges, one-way in-edges and reciprocated (mutual) edges. Solved by
@@ -226,24 +254,8 @@ def fit_rbcm(src, dst, n: int, tol: float = DEFAULT_TOL, max_iter: int = 2000) -
     targets = (keys[:, 0], keys[:, 1], keys[:, 2])
     total = max(targets[0].sum() + targets[2].sum(), 1.0)
     values = [_initial(k, total) for k in targets]
-    # per class and constraint: a step that overshoots (the error changes sign) halves
-    # the next one, a step that does not lets it grow back towards a full Newton step
-    damping = [np.ones(len(m)) for _ in range(3)]
-    previous = [np.zeros(len(m)) for _ in range(3)]
-    error, iterations = np.inf, 0
-    for iterations in range(1, max_iter + 1):  # noqa: B007 (its last value is reported)
-        error = 0.0
-        for which in range(3):
-            expected, slope = _rbcm_degrees(*values, m, which)
-            gap = targets[which] - expected
-            error = max(error, np.abs(gap).max())
-            flipped = np.sign(gap) * np.sign(previous[which]) < 0
-            damping[which] = np.where(flipped, damping[which] * 0.5, np.minimum(1.0, damping[which] * 1.5))
-            previous[which] = gap
-            values[which] = _newton_step(values[which], targets[which], expected, slope, damping[which])
-        if error < tol:
-            break
-    error = max(np.abs(_rbcm_degrees(*values, m, which)[0] - targets[which]).max() for which in range(3))
+    values, iterations, error = _damped_newton(values, targets, lambda v, which: _rbcm_degrees(*v, m, which), tol,
+                                               max_iter)  # fmt: skip
     x, y, z = (v[inverse] for v in values)
     fit = MaxEntFit("rbcm", x, y, z, iterations, float(error), time.perf_counter() - start, len(m))
     if not error < tol:
@@ -494,24 +506,11 @@ def fit_dbcm_observable(src, dst, n: int, pair_first, pair_second, tol: float = 
     values = [_initial(kout, total), _initial(kin, total)]
     targets = (kout, kin)
     layout = ((out_starts, out_partners), (in_starts, in_partners))
-    damping = [np.ones(n), np.ones(n)]
-    previous = [np.zeros(n), np.zeros(n)]
-    error, iterations = np.inf, 0
-    for iterations in range(1, max_iter + 1):  # noqa: B007 (its last value is reported)
-        error = 0.0
-        for which in range(2):  # x (out-degrees), then y (in-degrees): damped Newton steps in the log
-            expected, slope = _masked_degrees(values[which], values[1 - which], *layout[which])
-            gap = targets[which] - expected
-            error = max(error, np.abs(gap).max())
-            flipped = np.sign(gap) * np.sign(previous[which]) < 0
-            damping[which] = np.where(flipped, damping[which] * 0.5, np.minimum(1.0, damping[which] * 1.5))
-            previous[which] = gap
-            values[which] = _newton_step(values[which], targets[which], expected, slope, damping[which])
-        if error < tol:
-            break
+    # x (out-degrees), then y (in-degrees)
+    values, iterations, error = _damped_newton(
+        values, targets, lambda v, which: _masked_degrees(v[which], v[1 - which], *layout[which]), tol, max_iter
+    )
     x, y = values
-    error = max(np.abs(_masked_degrees(x, y, *layout[0])[0] - kout).max(),
-                np.abs(_masked_degrees(y, x, *layout[1])[0] - kin).max())  # fmt: skip
     fit = MaxEntFit("dbcm", x, y, None, iterations, float(error), time.perf_counter() - start, n)
     if not error < tol:
         raise NotConverged(f"DBCM: largest degree error {error:.3g} after {iterations} sweeps (tolerance {tol:g})")
@@ -562,22 +561,9 @@ def fit_rbcm_observable(src, dst, n: int, pair_first, pair_second, tol: float = 
     starts, partners = _csr(np.r_[low, high], np.r_[high, low], n)
     total = max(targets[0].sum() + targets[2].sum(), 1.0)
     values = [_initial(k, total) for k in targets]
-    damping = [np.ones(n) for _ in range(3)]
-    previous = [np.zeros(n) for _ in range(3)]
-    error, iterations = np.inf, 0
-    for iterations in range(1, max_iter + 1):  # noqa: B007 (its last value is reported)
-        error = 0.0
-        for which in range(3):
-            expected, slope = _masked_rbcm_degrees(*values, starts, partners, which)
-            gap = targets[which] - expected
-            error = max(error, np.abs(gap).max())
-            flipped = np.sign(gap) * np.sign(previous[which]) < 0
-            damping[which] = np.where(flipped, damping[which] * 0.5, np.minimum(1.0, damping[which] * 1.5))
-            previous[which] = gap
-            values[which] = _newton_step(values[which], targets[which], expected, slope, damping[which])
-        if error < tol:
-            break
-    error = max(np.abs(_masked_rbcm_degrees(*values, starts, partners, w)[0] - targets[w]).max() for w in range(3))
+    values, iterations, error = _damped_newton(
+        values, targets, lambda v, which: _masked_rbcm_degrees(*v, starts, partners, which), tol, max_iter
+    )
     fit = MaxEntFit("rbcm", *values, iterations, float(error), time.perf_counter() - start, n)
     if not error < tol:
         raise NotConverged(f"RBCM: largest degree error {error:.3g} after {iterations} sweeps (tolerance {tol:g})")
