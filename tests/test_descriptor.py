@@ -22,10 +22,19 @@ def _write(folder, name, text):
     return path
 
 
+STARS, FANS = range(1, 6), range(6, 13)  # five elite accounts and seven others: the smallest elite allowed
+EDGES_CSV = "source,target\n" + "".join(f"{a},{b}\n" for a, b in
+    [(1, 2), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1), (7, 1), (8, 2), (9, 3), (10, 4), (11, 5), (12, 6), (1, 3),
+     (3, 3)])  # fmt: skip
+ACCOUNTS_CSV = "id,followers,following,kind\n" + "".join(
+    f"{i},{500 if i in STARS else 40},2,{'star' if i in STARS else 'fan'}\n" for i in (*STARS, *FANS)
+)
+
+
 @pytest.fixture
 def graph_files(tmp_path):
-    _write(tmp_path, "edges.csv", "source,target\n1,2\n2,1\n3,1\n4,1\n1,3\n3,3\n")
-    _write(tmp_path, "accounts.csv", "id,followers,following,kind\n1,500,2,star\n2,40,1,fan\n3,30,2,fan\n4,1,1,fan\n")
+    _write(tmp_path, "edges.csv", EDGES_CSV)
+    _write(tmp_path, "accounts.csv", ACCOUNTS_CSV)
     return tmp_path
 
 
@@ -51,15 +60,17 @@ DESCRIPTOR = """
 def test_descriptor_loads_edges_accounts_and_classes(graph_files):
     desc = descriptor.read_descriptor(_write(graph_files, "toy.toml", DESCRIPTOR))
     edges, loops = descriptor.load_edges(desc)
-    assert loops == 1 and len(edges) == 5
+    assert loops == 1 and len(edges) == 13
     lg = descriptor.load_graph(desc)
-    assert lg.graph.ids.tolist() == [1, 2, 3, 4]
-    assert lg.classes.tolist() == ["celebrity", "popular", "popular", "popular"]
+    assert lg.graph.ids.tolist() == list(range(1, 13))
+    assert lg.classes.tolist() == ["celebrity"] * 5 + ["popular"] * 7
     assert lg.elite_rule == "label:star"
 
 
 def test_whitespace_file_with_column_indices_and_reversed_direction(tmp_path):
-    _write(tmp_path, "e.txt", "% user follower\n10 20\n10 30\n20 10\n")
+    # a KONECT-style file: "user follower", a comment line first; accounts 10-14 are followed by 20-29
+    rows = [(user, fan) for user in range(10, 15) for fan in range(20, 30)] + [(20, 10)]
+    _write(tmp_path, "e.txt", "% user follower\n" + "".join(f"{u} {f}\n" for u, f in rows))
     desc = descriptor.read_descriptor(
         _write(
             tmp_path,
@@ -71,14 +82,14 @@ def test_whitespace_file_with_column_indices_and_reversed_direction(tmp_path):
         follower = 1
         followee = 0
         [elite]
-        top = 1
+        top = 5
     """,
         )
     )
     edges, _ = descriptor.load_edges(desc)
-    assert sorted(map(tuple, edges.values.tolist())) == [(10, 20), (20, 10), (30, 10)]
+    assert sorted(map(tuple, edges.values.tolist())) == sorted((f, u) for u, f in rows)
     lg = descriptor.load_graph(desc)
-    assert lg.graph.ids[lg.is_elite].tolist() == [10]
+    assert lg.graph.ids[lg.is_elite].tolist() == [10, 11, 12, 13, 14]
 
 
 @pytest.mark.parametrize(
@@ -88,11 +99,29 @@ def test_whitespace_file_with_column_indices_and_reversed_direction(tmp_path):
         (('followee = "target"', "followee = 7"), "edges.followee: column 7 does not exist"),
         (('label = "star"', 'label = "nobody"'), "selects no account"),
         (('label = "star"', "threshold = 1"), "selects every account"),
-        (('label = "star"', "threshold = 0"), "threshold needs a positive number"),
-        (('label = "star"', 'top = "ten"'), "top needs a number"),
+        (('label = "star"', "threshold = 0"), "line 16: elite.threshold must be a positive number, not 0"),
+        (
+            ('label = "star"', 'top = "ten"'),
+            "line 16: elite.top must be a whole number of at least 1, not the string 'ten'",
+        ),
+        (('label = "star"', "top = -5"), "elite.top must be a whole number of at least 1, not -5"),
+        (('label = "star"', "top = true"), "elite.top must be a whole number of at least 1, not true"),
+        (('label = "star"', "top = 2"), "makes 2 of the graph's 12 accounts the elite, fewer than 5"),
+        (('label = "star"', "top = 7"), "makes 7 of the graph's 12 accounts the elite, more than 50%"),
         (('label = "star"', 'top = 1\nlabel = "star"'), "exactly one of"),
         (('file = "edges.csv"', 'file = "missing.csv"'), "edges.file: file .*missing.csv does not exist"),
-        (('citation = "made up"', 'colour = "blue"'), "unknown fields"),
+        (('citation = "made up"', 'colour = "blue"'), "line 3: unknown field colour"),
+        (
+            ("header = true", 'header = "false"'),
+            "line 6: edges.header must be true or false .unquoted., not the string 'false'",
+        ),
+        (("header = true", "heder = true"), "line 6: unknown field edges.heder; did you mean edges.header.$"),
+        (('follower = "source"', 'folower = "source"'), "unknown field edges.folower; did you mean edges.follower"),
+        (('name = "toy"', 'name = "."'), "line 2: name must be a plain name"),
+        (('name = "toy"', 'name = "../escaped"'), "name must be a plain name"),
+        (('name = "toy"', 'name = "reports/x"'), "name must be a plain name"),
+        (('name = "toy"', 'ids = "names"'), "ids must be 'integer' or 'string', not the string 'names'"),
+        (("[elite]", "elite = 3\n[elitist]"), "unknown field elitist; did you mean elite"),
     ],
 )
 def test_bad_descriptors_name_the_field(graph_files, change, message):
@@ -103,7 +132,7 @@ def test_bad_descriptors_name_the_field(graph_files, change, message):
 
 def test_bad_files_name_the_file_and_line(graph_files):
     _write(graph_files, "edges.csv", "source,target\n1,2\n2,x\n")
-    with pytest.raises(DescriptorError, match=r"edges.csv: line 3: followee 'x' is not an integer"):
+    with pytest.raises(DescriptorError, match=r"edges.csv: line 3: followee 'x' is not a whole number"):
         descriptor.load_graph(descriptor.read_descriptor(_write(graph_files, "toy.toml", DESCRIPTOR)))
     _write(graph_files, "edges.csv", "source,target\n1,1\n")
     with pytest.raises(DescriptorError, match="no edges"):
@@ -254,3 +283,77 @@ def test_command_line_reports_a_bad_descriptor_and_exits_2(graph_files, capsys):
         main(["run", str(path)])
     assert exit_.value.code == 2
     assert "edges.follower: column 'nope'" in capsys.readouterr().err
+
+
+def _load(folder, text=DESCRIPTOR):
+    return descriptor.load_graph(descriptor.read_descriptor(_write(folder, "toy.toml", text)))
+
+
+def test_line_numbers_count_every_physical_line_of_the_file(graph_files):
+    body = EDGES_CSV.splitlines()
+    lines = [body[0], "% a comment", "", *body[1:4], "% another", "7,x", *body[4:]]
+    _write(graph_files, "edges.csv", "\n".join(lines) + "\n")
+    with pytest.raises(DescriptorError, match=r"edges.csv: line 8: followee 'x'"):
+        _load(graph_files)
+    assert lines[7] == "7,x"  # line 8 of the file, counted from 1
+
+
+def test_integer_ids_refuse_leading_zeros_and_values_beyond_64_bits(graph_files):
+    _write(graph_files, "edges.csv", EDGES_CSV + "007,1\n")
+    with pytest.raises(
+        DescriptorError,
+        match=r"line 16: follower '007' has a leading zero .007 and 7 would be one account.*ids = \"string\"",
+    ):
+        _load(graph_files)
+    _write(graph_files, "edges.csv", EDGES_CSV + "9223372036854775808,1\n")
+    with pytest.raises(DescriptorError, match=r"line 16: follower 9223372036854775808 does not fit a 64-bit integer"):
+        _load(graph_files)
+    _write(graph_files, "edges.csv", EDGES_CSV + "-4,1\n")
+    with pytest.raises(DescriptorError, match=r"line 16: follower '-4' is not a whole number"):
+        _load(graph_files)
+
+
+def test_string_ids_keep_007_and_7_apart_and_match_across_files(graph_files):
+    ids = [*(f"00{i}" for i in STARS), *(str(i) for i in range(1, 8))]  # "001".."005" and "1".."7": twelve accounts
+    pairs = [(ids[j], ids[i]) for i in range(5) for j in range(5, 12)] + [(ids[0], ids[1]), (ids[1], ids[0])]
+    _write(graph_files, "edges.csv", "source,target\n" + "".join(f"{a},{b}\n" for a, b in pairs))
+    _write(graph_files, "accounts.csv", "id,followers,following,kind\n" + "".join(
+        f"{name},{500 if k < 5 else 40},2,{'star' if k < 5 else 'fan'}\n" for k, name in enumerate(ids)))  # fmt: skip
+    lg = _load(graph_files, 'ids = "string"\n' + textwrap.dedent(DESCRIPTOR))
+    assert len(lg.graph.ids) == 12 and int(lg.is_elite.sum()) == 5
+    codes = descriptor.string_id_codes(ids)
+    assert set(lg.graph.ids[lg.is_elite]) == set(codes[:5].tolist())  # the accounts file's stars, by name
+    assert descriptor.string_id_codes(["007"])[0] != descriptor.string_id_codes(["7"])[0]
+    assert (codes >= 0).all() and codes.dtype == np.int64
+
+
+def test_parquet_files_damaged_misnamed_or_with_bad_rows_name_the_file_and_row(graph_files):
+    text = DESCRIPTOR.replace('file = "edges.csv"', 'file = "edges.parquet"')
+    edges = pd.read_csv(graph_files / "edges.csv")
+    edges.to_parquet(graph_files / "edges.parquet")
+    assert len(_load(graph_files, text).graph.ids) == 12
+    whole = (graph_files / "edges.parquet").read_bytes()
+    (graph_files / "edges.parquet").write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(DescriptorError, match=r"edges.parquet: the Parquet file is damaged or truncated"):
+        _load(graph_files, text)
+    (graph_files / "edges.parquet").write_bytes(b"source,target\n1,2\n")
+    with pytest.raises(DescriptorError, match=r"edges.parquet: not a Parquet file"):
+        _load(graph_files, text)
+    import gzip
+
+    (graph_files / "edges.parquet.gz").write_bytes(gzip.compress(whole))
+    with pytest.raises(DescriptorError, match=r"edges.parquet.gz: a Parquet file is compressed inside.*edges.parquet"):
+        _load(graph_files, text.replace("edges.parquet", "edges.parquet.gz"))
+    (graph_files / "edges.csv").write_bytes(whole)  # Parquet bytes under a .csv name are read as Parquet
+    assert len(_load(graph_files).graph.ids) == 12
+    bad = edges.astype(str)
+    bad.loc[3, "target"] = "x"
+    bad.to_parquet(graph_files / "edges.parquet")
+    with pytest.raises(DescriptorError, match=r"edges.parquet: row 4: followee 'x' is not a whole number"):
+        _load(graph_files, text)
+
+
+def test_duplicate_accounts_name_their_line(graph_files):
+    _write(graph_files, "accounts.csv", ACCOUNTS_CSV + "% comment\n3,1,1,fan\n")
+    with pytest.raises(DescriptorError, match=r"accounts.csv: line 15: account id 3 appears twice"):
+        _load(graph_files)

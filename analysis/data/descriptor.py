@@ -33,6 +33,11 @@ when it gives follower counts, i.e. profiles of notable accounts), *regular*
 
 from __future__ import annotations
 
+import bz2
+import difflib
+import gzip
+import hashlib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +52,15 @@ from ..graph.labelled import LabelledGraph, label_graph
 __all__ = [
     "REGISTERED_DIR",
     "DescriptorError",
+    "NAME_PATTERN",
+    "MIN_ELITE",
+    "MAX_ELITE_SHARE",
+    "Field",
+    "SCHEMA",
     "Descriptor",
+    "validate",
+    "physical_line",
+    "string_id_codes",
     "registered",
     "read_descriptor",
     "load_edges",
@@ -64,6 +77,56 @@ class DescriptorError(ValueError):
     """A descriptor or one of its files is unusable (the message names the field, file or line)."""
 
 
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+MIN_ELITE = 5  # fewer elite accounts than this leave too few elite pairs for any closure or follow-back test
+MAX_ELITE_SHARE = 0.5  # an elite is a minority: more than half the graph is refused
+INT64_MAX = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True)
+class Field:
+    """One descriptor field: its kind (``str``, ``bool``, ``column``, ``count``, ``positive``,
+    ``strings`` or ``choice``), whether it is required, and the allowed values of a choice."""
+
+    kind: str
+    required: bool = False
+    choices: tuple = ()
+
+
+_FILE = {"file": Field("str", True), "header": Field("bool"), "separator": Field("str")}
+SCHEMA: dict[str, dict[str, Field]] = {
+    "": {
+        "name": Field("name"),
+        "title": Field("str"),
+        "citation": Field("str"),
+        "description": Field("str"),
+        "caveats": Field("strings"),
+        "kwak_profiles": Field("bool"),
+        "ids": Field("choice", choices=("integer", "string")),
+    },
+    "edges": {**_FILE, "follower": Field("column", True), "followee": Field("column", True)},
+    "accounts": {
+        **_FILE,
+        "id": Field("column", True),
+        "followers": Field("column"),
+        "following": Field("column"),
+        "class": Field("column"),
+    },
+    "elite": {"label": Field("str"), "top": Field("count"), "threshold": Field("positive")},
+    "egos": {**_FILE, "ego": Field("column", True), "member": Field("column", True)},
+}
+TABLES = ("edges", "accounts", "elite", "egos")
+_KIND_WORDS = {
+    "str": "a string in quotes",
+    "name": "a plain name (letters, digits, - and _; at most 64 characters, starting with a letter or digit)",
+    "bool": "true or false (unquoted)",
+    "column": "a column name in quotes or a 0-based column index",
+    "count": "a whole number of at least 1",
+    "positive": "a positive number",
+    "strings": "a list of strings",
+}
+
+
 @dataclass
 class Descriptor:
     name: str
@@ -77,6 +140,7 @@ class Descriptor:
     caveats: tuple[str, ...] = ()
     kwak_profiles: bool = False
     egos: dict | None = None  # [egos]: file, ego, member (the graph is a union of ego networks)
+    ids: str = "integer"  # "integer": ids are whole numbers; "string": ids are names, kept distinct as written
 
     def resolve(self, value: str) -> Path:
         path = Path(str(value).replace("{processed}", str(paths.processed_dir())))
@@ -97,64 +161,188 @@ def registered(name: str) -> Path:
     return path
 
 
+def _line_of(text: str, section: str, key: str | None = None) -> int | None:
+    """The physical line (from 1) of ``[section]`` or of ``key`` inside it (``section`` "" is the top)."""
+    current = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.fullmatch(r"\[\s*([A-Za-z0-9_-]+)\s*\](\s*#.*)?", stripped)
+        if header:
+            current = header.group(1)
+            if key is None and current == section:
+                return number
+            continue
+        if key is not None and current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return None
+
+
+def _check_value(value, field: Field) -> bool:
+    kind = field.kind
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "name":
+        return isinstance(value, str) and NAME_PATTERN.fullmatch(value) is not None
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "column":
+        return (isinstance(value, str) and value != "") or (type(value) is int and value >= 0)
+    if kind == "count":
+        return type(value) is int and value >= 1
+    if kind == "positive":
+        return type(value) in (int, float) and np.isfinite(value) and value > 0
+    if kind == "strings":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return value in field.choices  # choice
+
+
+def _shown(value) -> str:
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "a table"
+    return repr(value)
+
+
+def validate(table: dict, text: str, filename: str) -> None:
+    """Check a parsed descriptor against :data:`SCHEMA`: known keys only (an unknown key
+    names the nearest valid one), each value of its type and range, required keys present.
+    Raises :class:`DescriptorError` naming the file, the physical line and the field."""
+
+    def fail(section: str, key: str | None, message: str):
+        line = _line_of(text, section, key)
+        where = f"line {line}: " if line else ""
+        raise DescriptorError(f"{filename}: {where}{message}")
+
+    for section in ("", *TABLES):
+        fields = SCHEMA[section]
+        body = table if section == "" else table.get(section)
+        if body is None:
+            continue
+        if not isinstance(body, dict):
+            fail("", section, f"{section} must be a table ([{section}]), not {_shown(body)}")
+        allowed = set(fields) | (set(TABLES) if section == "" else set())
+        for key, value in body.items():
+            dotted = f"{section}.{key}" if section else key
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+                hint = (f"did you mean {(section + '.') if section else ''}{close[0]}?" if close
+                        else f"the fields{' of [' + section + ']' if section else ''} are {', '.join(sorted(allowed))}")  # fmt: skip
+                fail(section, key, f"unknown field {dotted}; {hint}")
+            if key in fields and not _check_value(value, fields[key]):
+                field = fields[key]
+                wanted = (
+                    " or ".join(repr(c) for c in field.choices) if field.kind == "choice" else _KIND_WORDS[field.kind]
+                )
+                fail(section, key, f"{dotted} must be {wanted}, not {_shown(value)}")
+        for key, field in fields.items():
+            if field.required and key not in body:
+                fail(section, None, f"{section}.{key} is required")
+    if "edges" not in table:
+        raise DescriptorError(f"{filename}: missing [edges] table (file, follower, followee)")
+
+
 def read_descriptor(path: str | Path) -> Descriptor:
-    """Parse and check a descriptor (fields only; files are checked when loaded)."""
+    """Parse and check a descriptor against :data:`SCHEMA` (fields only; files are checked when loaded)."""
     path = Path(path).resolve()
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DescriptorError(f"descriptor {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise DescriptorError(f"descriptor {path} cannot be read ({error})") from None
+    try:
+        table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise DescriptorError(f"{path.name}: not valid TOML ({error})") from error
-    name = table.get("name") or path.stem
-    edges = table.get("edges")
-    if not isinstance(edges, dict):
-        raise DescriptorError(f"{path.name}: missing [edges] table")
-    for key in ("file", "follower", "followee"):
-        if key not in edges:
-            raise DescriptorError(f"{path.name}: edges.{key} is required")
+        raise DescriptorError(f"{path.name}: not valid TOML ({error})") from None
+    validate(table, text, path.name)
+    if "name" not in table and NAME_PATTERN.fullmatch(path.stem) is None:
+        raise DescriptorError(
+            f'{path.name}: the file name is not a plain name; give name = "..." ({_KIND_WORDS["name"]})'
+        )
+    name = table.get("name", path.stem)
     accounts = table.get("accounts")
-    if accounts is not None and ("file" not in accounts or "id" not in accounts):
-        raise DescriptorError(f"{path.name}: accounts.file and accounts.id are required when [accounts] is given")
     elite = table.get("elite", {})
     kinds = [k for k in ("label", "top", "threshold") if k in elite]
     if len(kinds) != 1:
+        line = _line_of(text, "elite")
+        where = f"line {line}: " if line else ""
         raise DescriptorError(
-            f"{path.name}: [elite] needs exactly one of label, top, threshold (got {kinds or 'none'})"
+            f"{path.name}: {where}[elite] needs exactly one of label, top, threshold (got {', '.join(kinds) or 'none'})"
         )
     if "label" in elite and (accounts is None or "class" not in accounts):
-        raise DescriptorError(f"{path.name}: elite.label needs accounts.class")
-    unknown = set(table) - {"name", "title", "citation", "description", "caveats", "kwak_profiles", "edges",
-                            "accounts", "elite", "egos"}  # fmt: skip
-    egos = table.get("egos")
-    if egos is not None and not (isinstance(egos, dict) and {"file", "ego", "member"} <= set(egos)):
-        raise DescriptorError(f"{path.name}: [egos] needs file, ego and member")
-    if unknown:
-        raise DescriptorError(f"{path.name}: unknown fields {sorted(unknown)}")
-    caveats = table.get("caveats", [])
-    if not isinstance(caveats, list) or not all(isinstance(c, str) for c in caveats):
-        raise DescriptorError(f"{path.name}: caveats must be a list of strings")
+        raise DescriptorError(f"{path.name}: elite.label needs accounts.class (the column holding the labels)")
     return Descriptor(
         name=str(name),
         source=path,
-        edges=edges,
+        edges=table["edges"],
         accounts=accounts,
         elite=elite,
         title=table.get("title", ""),
         citation=table.get("citation", ""),
         description=table.get("description", ""),
-        caveats=tuple(caveats),
-        kwak_profiles=bool(table.get("kwak_profiles", False)),
-        egos=egos,
+        caveats=tuple(table.get("caveats", [])),
+        kwak_profiles=table.get("kwak_profiles", False),
+        egos=table.get("egos"),
+        ids=table.get("ids", "integer"),
     )
+
+
+def _open_text(path: Path):
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8", errors="replace")
+    if path.suffix == ".bz2":
+        return bz2.open(path, "rt", encoding="utf-8", errors="replace")
+    return open(path, encoding="utf-8", errors="replace")
+
+
+def physical_line(path: Path, row: int, header: bool) -> int | None:
+    """The line of ``path`` (from 1, counting comment and blank lines) that holds data
+    row ``row`` (from 0) as the reader counts rows: lines that are blank or start with
+    ``%`` are skipped, and the first other line is the header when there is one."""
+    wanted = row + (1 if header else 0)
+    seen = -1
+    with _open_text(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            stripped = line.strip()
+            if not stripped or stripped.startswith("%"):
+                continue
+            seen += 1
+            if seen == wanted:
+                return number
+    return None
+
+
+def _where(path: Path, row: int, header: bool) -> str:
+    """``line N`` of a text file (physical), ``row N`` (from 1) of a Parquet file."""
+    if path.suffix == ".parquet":
+        return f"row {row + 1}"
+    line = physical_line(path, row, header)
+    return f"line {line}" if line is not None else f"data row {row + 1}"
 
 
 def _read_table(path: Path, header: bool, separator: str | None, field_name: str) -> pd.DataFrame:
     if not path.exists():
         raise DescriptorError(f"{field_name}: file {path} does not exist")
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path)
+    if path.is_dir():
+        raise DescriptorError(f"{field_name}: {path} is a folder, not a file")
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
     stem = path.name.removesuffix(".gz").removesuffix(".bz2")
+    if stem.endswith(".parquet") and stem != path.name:
+        raise DescriptorError(f"{path.name}: a Parquet file is compressed inside; give it uncompressed, named {stem}")
+    if path.suffix == ".parquet" or magic == b"PAR1":
+        if magic != b"PAR1":
+            raise DescriptorError(f"{path.name}: not a Parquet file (it does not start with PAR1); check {field_name}")
+        try:
+            return pd.read_parquet(path)
+        except Exception as error:  # pyarrow raises several types for a damaged file
+            raise DescriptorError(
+                f"{path.name}: the Parquet file is damaged or truncated ({type(error).__name__}: "
+                f"{' '.join(str(error).split())[:160]}); write it again"
+            ) from None
     if separator is None:
         separator = "," if stem.endswith(".csv") else "\t" if stem.endswith(".tsv") else r"\s+"
     try:
@@ -169,8 +357,12 @@ def _read_table(path: Path, header: bool, separator: str | None, field_name: str
         )
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
+    except UnicodeDecodeError:
+        raise DescriptorError(f"{path.name}: not UTF-8 text; save it as UTF-8 (or as .parquet)") from None
     except (pd.errors.ParserError, EOFError, OSError) as error:
-        raise DescriptorError(f"{path.name}: cannot be read as a table ({error})") from error
+        raise DescriptorError(
+            f"{path.name}: cannot be read as a table ({' '.join(str(error).split())[:200]})"
+        ) from None
 
 
 def _column(table: pd.DataFrame, key, field_name: str, path: Path) -> pd.Series:
@@ -189,15 +381,91 @@ def _column(table: pd.DataFrame, key, field_name: str, path: Path) -> pd.Series:
 
 
 def _integers(values: pd.Series, field_name: str, path: Path, header: bool) -> np.ndarray:
+    """Whole numbers of a column (counts, or ids when ``ids = "integer"``), refused with the
+    line or row of the first bad value: text that is not a whole number, a leading zero
+    (``007`` and ``7`` would become one id), or a value beyond 64-bit integers."""
+
+    def where(row) -> str:
+        return _where(path, int(row), header)
+
+    if pd.api.types.is_bool_dtype(values):
+        raise DescriptorError(f"{path.name}: {field_name} holds true/false values, not whole numbers")
+    if values.isna().any():
+        raise DescriptorError(
+            f"{path.name}: {where(np.flatnonzero(values.isna().to_numpy())[0])}: {field_name} is empty"
+        )
+    if pd.api.types.is_unsigned_integer_dtype(values):
+        too_big = values.to_numpy() > INT64_MAX
+        if too_big.any():
+            row = int(np.flatnonzero(too_big)[0])
+            raise DescriptorError(
+                f"{path.name}: {where(row)}: {field_name} {values.iloc[row]} does not fit a 64-bit integer; "
+                'if these are names, not numbers, set ids = "string"'
+            )
     if pd.api.types.is_integer_dtype(values):
-        return values.to_numpy(np.int64)
+        array = values.to_numpy(np.int64)
+        if (array < 0).any():
+            row = int(np.flatnonzero(array < 0)[0])
+            raise DescriptorError(f"{path.name}: {where(row)}: {field_name} {array[row]} is negative")
+        return array
+    if pd.api.types.is_float_dtype(values):
+        array = values.to_numpy(float)
+        bad = (array != np.floor(array)) | (array < 0) | (array > INT64_MAX)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise DescriptorError(f"{path.name}: {where(row)}: {field_name} {array[row]!r} is not a whole number")
+        return array.astype(np.int64)
     text = values.astype(str).str.strip()
-    bad = ~text.str.fullmatch(r"\d+")
+    bad = ~text.str.fullmatch(r"0|[1-9]\d*")
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        line = row + 1 + (1 if header else 0)
-        raise DescriptorError(f"{path.name}: line {line}: {field_name} {text.iloc[row]!r} is not an integer id")
+        value = text.iloc[row]
+        if re.fullmatch(r"0\d+", value):
+            reason = (f"has a leading zero ({value} and {value.lstrip('0')} would be one account); "
+                      'if ids are names, not numbers, set ids = "string"')  # fmt: skip
+        else:
+            reason = "is not a whole number" + (
+                '; if ids are names, set ids = "string"'
+                if "id" in field_name or field_name in ("follower", "followee", "ego", "member")
+                else ""
+            )
+        raise DescriptorError(f"{path.name}: {where(row)}: {field_name} {value!r} {reason}")
+    too_long = text.str.len() >= 19
+    if too_long.any():
+        big = text[too_long].map(int) > INT64_MAX
+        if big.any():
+            row = int(np.flatnonzero(too_long.to_numpy())[np.flatnonzero(big.to_numpy())[0]])
+            raise DescriptorError(
+                f"{path.name}: {where(row)}: {field_name} {text.iloc[row]} does not fit a 64-bit integer; "
+                'if ids are names, not numbers, set ids = "string"'
+            )
     return text.astype(np.int64).to_numpy()
+
+
+def string_id_codes(names) -> np.ndarray:
+    """The integer code of each string id (``ids = "string"``): the first 63 bits of its
+    BLAKE2b digest, so ``"007"`` and ``"7"`` stay two accounts and the same name gets
+    the same code in every file. Codes that collide (about 1 chance in 10^7 for a
+    million ids) are refused by :func:`load_graph`."""
+
+    def digest(name: str) -> int:
+        return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big")
+
+    names = list(names)
+    codes = np.fromiter((digest(n) >> 1 for n in names), dtype=np.int64, count=len(names))
+    if len(np.unique(codes)) != len(set(names)):
+        raise DescriptorError('two different string ids got the same code; please report this (ids = "string")')
+    return codes
+
+
+def _ids(desc: Descriptor, values: pd.Series, field_name: str, path: Path, header: bool) -> np.ndarray:
+    """Account ids of a column, by the descriptor's ``ids`` (integers, or coded strings)."""
+    if desc.ids == "integer":
+        return _integers(values, field_name, path, header)
+    if values.isna().any():
+        row = int(np.flatnonzero(values.isna().to_numpy())[0])
+        raise DescriptorError(f"{path.name}: {_where(path, row, header)}: {field_name} is empty")
+    return string_id_codes(values.astype(str).str.strip().tolist())
 
 
 def _section_table(desc: Descriptor, spec: dict, section: str, first_column: str, what: str):
@@ -218,8 +486,8 @@ def load_edges(desc: Descriptor) -> tuple[pd.DataFrame, int]:
     """The distinct ``follower, followee`` edges (self-loops dropped) and the self-loop count."""
     spec = desc.edges
     path, header, table = _section_table(desc, spec, "edges", "follower", "edge file")
-    follower = _integers(_column(table, spec["follower"], "edges.follower", path), "follower", path, header)
-    followee = _integers(_column(table, spec["followee"], "edges.followee", path), "followee", path, header)
+    follower = _ids(desc, _column(table, spec["follower"], "edges.follower", path), "follower", path, header)
+    followee = _ids(desc, _column(table, spec["followee"], "edges.followee", path), "followee", path, header)
     edges = pd.DataFrame({"follower": follower, "followee": followee}).drop_duplicates()
     loops = edges["follower"] == edges["followee"]
     edges = edges[~loops].reset_index(drop=True)
@@ -234,14 +502,19 @@ def load_accounts(desc: Descriptor) -> pd.DataFrame | None:
         return None
     spec = desc.accounts
     path, header, table = _section_table(desc, spec, "accounts", "id", "accounts file")
-    out = pd.DataFrame({"user_id": _integers(_column(table, spec["id"], "accounts.id", path), "id", path, header)})
+    out = pd.DataFrame({"user_id": _ids(desc, _column(table, spec["id"], "accounts.id", path), "id", path, header)})
     for key in ("followers", "following"):
         if key in spec:
             out[key] = _integers(_column(table, spec[key], f"accounts.{key}", path), key, path, header)
     if "class" in spec:
         out["class"] = _column(table, spec["class"], "accounts.class", path).astype(str).to_numpy()
-    if out["user_id"].duplicated().any():
-        raise DescriptorError(f"{path.name}: duplicate account ids")
+    duplicated = out["user_id"].duplicated().to_numpy()
+    if duplicated.any():
+        row = int(np.flatnonzero(duplicated)[0])
+        shown = _column(table, spec["id"], "accounts.id", path).iloc[row]
+        raise DescriptorError(
+            f"{path.name}: {_where(path, row, header)}: account id {shown} appears twice; give one row per account"
+        )
     return out
 
 
@@ -253,7 +526,7 @@ def load_egos(desc: Descriptor) -> pd.DataFrame | None:
         return None
     spec = desc.egos
     path, header, table = _section_table(desc, spec, "egos", "ego", "ego file")
-    return pd.DataFrame({key: _integers(_column(table, spec[key], f"egos.{key}", path), key, path, header)
+    return pd.DataFrame({key: _ids(desc, _column(table, spec[key], f"egos.{key}", path), key, path, header)
                          for key in ("ego", "member")}).drop_duplicates()  # fmt: skip
 
 
@@ -273,6 +546,14 @@ def load_graph(desc: Descriptor) -> LabelledGraph:
         accounts = accounts.rename(columns={"class": "label"})
     graph = measures.index_edges(edges)
     try:
-        return label_graph(desc.name, graph, accounts, elite_definition(desc))
+        labelled = label_graph(desc.name, graph, accounts, elite_definition(desc))
     except ValueError as error:
         raise DescriptorError(f"{desc.source.name}: [elite] {error}") from None
+    size, n = int(labelled.is_elite.sum()), len(labelled.is_elite)
+    if size < MIN_ELITE or size > MAX_ELITE_SHARE * n:
+        bound = f"fewer than {MIN_ELITE}" if size < MIN_ELITE else f"more than {MAX_ELITE_SHARE:.0%} of them"
+        raise DescriptorError(
+            f"{desc.source.name}: [elite] {elite_definition(desc)} makes {size:,} of the graph's {n:,} accounts "
+            f"the elite, {bound}; an elite is a small group of at least {MIN_ELITE}: change [elite]"
+        )
+    return labelled
