@@ -36,7 +36,7 @@ ifdef DATASET
 all: $(MANIFEST)
 	$(PY) -m analysis run $(DATASET)
 else
-all: $(INDEX) ## Build everything (DATASET=my.toml: the analysis of your own graph, in reports/<name>/)
+all: $(INDEX) ## Build everything (DATASET=my.toml: the analysis of your own graph, in reports/datasets/<name>/)
 endif
 
 help: ## List the targets with a one-line description

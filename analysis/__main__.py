@@ -1,8 +1,11 @@
 """Command line: ``python -m analysis run path/to/descriptor.toml [--quick] [-p NAME VALUE ...]``.
 
 Runs the notebooks that apply to what the descriptor provides on that dataset and
-writes the executed notebooks to ``build/<name>/``, and the reports, figures and
-``numbers.json`` to ``reports/<name>/`` (the default reports are left untouched).
+writes the executed notebooks to ``build/datasets/<name>/``, and the reports, figures
+and ``numbers.json`` to ``reports/datasets/<name>/`` (the default reports cannot be
+touched). A run is all or nothing and one at a time per name (see
+:mod:`analysis.report.runner`). Errors a user can cause end in one line and exit
+status 2 (``TWEETERWOOD_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import argparse
 import ast
 from pathlib import Path
 
-from . import paths
+from . import cli, paths
 from .claims import catalogue
 from .data import descriptor
 from .report import runner
@@ -25,7 +28,7 @@ def run_descriptor(
 ) -> Path:
     """Run the applicable notebooks on a descriptor's graph; returns its reports folder."""
     desc = descriptor.read_descriptor(path)
-    # check the files now, so a bad descriptor fails before any notebook starts
+    # check the files and the parameters now, so a bad descriptor fails before any notebook starts
     descriptor.load_graph(desc)
     notebooks, skipped = [], {}
     for notebook in sorted(paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb")):
@@ -36,11 +39,12 @@ def run_descriptor(
                 f"skipped: needs {APPLIES[notebook.stem]}, which {desc.source.name} does not provide"
             )
             log(f"{notebook.stem}: {skipped[notebook.stem]}")
-    reports = paths.reports_dir() / desc.name
+    runner.check_parameters(parameters or {}, runner.declared_parameters(notebooks))
+    reports = paths.dataset_reports_dir(desc.name)
     parameters = {"dataset": str(desc.source), "seed": seed, "quick": int(quick), **(parameters or {})}
     runner.run_notebooks(
         notebooks,
-        paths.build_dir() / desc.name,
+        paths.dataset_build_dir(desc.name),
         reports,
         parameters,
         skipped=skipped,
@@ -74,12 +78,13 @@ def main(argv=None) -> int:
             parameters[name] = ast.literal_eval(value)
         except (ValueError, SyntaxError):
             parameters[name] = value
-    try:
+
+    def body() -> int:
         reports = run_descriptor(args.descriptor, args.quick, args.seed, parameters)
-    except descriptor.DescriptorError as error:
-        parser.exit(2, f"error: {error}\n")
-    print(f"reports in {reports}")
-    return 0
+        print(f"reports in {reports}")
+        return 0
+
+    return cli.run(body, user_errors=(descriptor.DescriptorError,))
 
 
 if __name__ == "__main__":

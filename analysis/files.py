@@ -8,14 +8,31 @@ is removed and the target is left as it was.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_path", "write_text", "write_json", "write_parquet"]
+from .cli import UserError
+
+__all__ = [
+    "LockedError",
+    "atomic_path",
+    "write_text",
+    "write_json",
+    "write_parquet",
+    "exclusive_lock",
+    "staged_folder",
+    "remove_stale_staging",
+]
+
+
+class LockedError(UserError):
+    """Another run holds the lock of an output folder."""
 
 
 @contextmanager
@@ -51,3 +68,72 @@ def write_parquet(target: str | Path, table) -> Path:
     with atomic_path(target) as tmp:
         table.to_parquet(tmp, index=False)
     return Path(target)
+
+
+@contextmanager
+def exclusive_lock(path: str | Path, what: str) -> Iterator[Path]:
+    """Hold an exclusive lock on ``path`` (a lock file, removed on release) for the
+    duration of the block; if another process holds it, raise :class:`LockedError`
+    at once, naming ``what`` and that process (no waiting: two runs on one output
+    folder are refused, not interleaved). The lock is the kernel's (``flock``), so a
+    killed run leaves no lock that blocks the next one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        handle = open(path, "a+")  # noqa: SIM115 (held open for the lock's whole life)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise LockedError(
+                f"{what} is being written by another run ({holder}); wait for it to end, or stop it"
+            ) from None
+        try:
+            same = os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        handle.close()  # the file was removed by the run that held it: lock the new one
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+        handle.close()
+
+
+@contextmanager
+def staged_folder(target: str | Path) -> Iterator[Path]:
+    """Yield an empty hidden folder beside ``target``; when the block ends normally it
+    replaces ``target`` (the old folder is removed), otherwise it is deleted and
+    ``target`` is left as it was, so a reader never sees half of a run."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    try:
+        yield staging
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_stale_staging(target: str | Path) -> list[Path]:
+    """Remove the staging and old folders of ``target`` that interrupted runs left
+    (a run killed by SIGKILL cannot clean up after itself); returns them. Call it only
+    while holding ``target``'s lock, so that no running run's staging is touched."""
+    target = Path(target)
+    stale = [p for pattern in (f".{target.name}.staging-*", f".{target.name}.old-*")
+             for p in target.parent.glob(pattern) if p.is_dir()]  # fmt: skip
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return stale

@@ -19,6 +19,8 @@ __all__ = [
     "build_dir",
     "reports_dir",
     "figures_dir",
+    "dataset_build_dir",
+    "dataset_reports_dir",
     "numbers_path",
     "numbers_fragments_dir",
     "fit_cache_dir",
@@ -58,6 +60,18 @@ def reports_dir() -> Path:
     (``TWEETERWOOD_REPORTS`` overrides; the tests write there)."""
     override = os.environ.get("TWEETERWOOD_REPORTS")
     return Path(override).resolve() if override else project_root() / "reports"
+
+
+def dataset_build_dir(name: str) -> Path:
+    """Executed notebooks of a run on a user's descriptor ``name`` (a plain name):
+    ``build/datasets/<name>``, apart from the default run's files."""
+    return build_dir() / "datasets" / name
+
+
+def dataset_reports_dir(name: str) -> Path:
+    """Reports of a run on a user's descriptor ``name``: ``reports/datasets/<name>``,
+    where no default report, figure or ``numbers.json`` can be touched."""
+    return reports_dir() / "datasets" / name
 
 
 def figures_dir() -> Path:

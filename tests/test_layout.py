@@ -84,4 +84,4 @@ def test_the_folder_list_shows_the_data_flow():
     found = sorted(p.name for p in (ROOT / "analysis").iterdir() if p.is_dir() and (p / "__init__.py").exists())
     assert found == sorted(PACKAGES)
     loose = sorted(p.name for p in (ROOT / "analysis").glob("*.py"))
-    assert loose == ["__init__.py", "__main__.py", "files.py", "paths.py"], loose
+    assert loose == ["__init__.py", "__main__.py", "cli.py", "files.py", "paths.py"], loose

@@ -115,12 +115,13 @@ def merge(folder: Path | None = None, target: Path | None = None, settings: dict
 
 
 def build_info() -> dict:
-    """Where a ``numbers.json`` came from: the commit (and whether the tree had uncommitted
-    changes) and the SHA-256 of the dependency lock that was installed."""
+    """Where a ``numbers.json`` came from: the commit of the code that ran (and whether its
+    tree had uncommitted changes) and the SHA-256 of its dependency lock. Taken from the
+    package's own checkout, also when ``TWEETERWOOD_HOME`` puts the data elsewhere."""
     import hashlib
     import subprocess
 
-    root = paths.project_root()
+    root = paths.PACKAGE_DIR.parent
 
     def git(*args):
         try:

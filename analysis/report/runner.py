@@ -3,23 +3,38 @@
 Used by ``python -m analysis run`` (a user's graph) and by the tests (quick mode);
 ``make`` runs the same steps one notebook at a time so that it knows the
 dependencies.
+
+A run is all or nothing: it holds a lock on its reports folder (a second run on
+the same folder is refused at once), writes into hidden staging folders beside
+the build and reports folders, and swaps them in only when every notebook has run
+and the index is written. An interrupted or failed run leaves the previous
+complete run in place, untouched, and no staging folder behind.
 """
 
 from __future__ import annotations
 
+import ast
+import difflib
 import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import results, site
+from .. import cli, files
+from . import provenance, results, site
 
 __all__ = [
     "OUTPUT_VARIABLES",
+    "KERNEL_ARGUMENTS",
     "redirected_outputs",
+    "declared_parameters",
+    "check_parameters",
     "run_notebooks",
 ]
 
 OUTPUT_VARIABLES = ("TWEETERWOOD_BUILD", "TWEETERWOOD_REPORTS")
+# the kernel's own log: warnings only about itself (e.g. "running over TCP without encryption" on a
+# loopback-only connection); a cell's warnings and errors still reach the notebook
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 @contextmanager
@@ -38,6 +53,47 @@ def redirected_outputs(build: Path, reports: Path):
                 os.environ[key] = value
 
 
+def declared_parameters(notebooks) -> dict:
+    """Every parameter the ``notebooks`` declare, with its default value (a Python
+    literal, or None when the default is not one)."""
+    import papermill
+
+    declared = {}
+    for notebook in notebooks:
+        for name, spec in papermill.inspect_notebook(str(notebook)).items():
+            try:
+                declared[name] = ast.literal_eval(spec["default"])
+            except (ValueError, SyntaxError):
+                declared[name] = None
+    return declared
+
+
+def check_parameters(parameters: dict, declared: dict) -> None:
+    """Refuse a parameter no notebook declares (naming the nearest that exists) and a
+    value of another type than its default (a whole number where the default is one,
+    any number where it is a float, a string, a list). Raises :class:`analysis.cli.UserError`."""
+    for name, value in parameters.items():
+        if name not in declared:
+            close = difflib.get_close_matches(name, sorted(declared), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else f"the notebooks take {', '.join(sorted(declared))}"
+            raise cli.UserError(f"-p {name}: no notebook of this run has a parameter {name}; {hint}")
+        default = declared[name]
+        if default is None:
+            continue
+        if isinstance(default, bool) or isinstance(value, bool):
+            ok = isinstance(value, bool) == isinstance(default, bool)
+        elif isinstance(default, int):
+            ok = isinstance(value, int)
+        elif isinstance(default, float):
+            ok = isinstance(value, (int, float))
+        else:
+            ok = isinstance(value, type(default))
+        if not ok:
+            kind = {bool: "true or false", int: "a whole number", float: "a number", str: "a string (in quotes)",
+                    list: "a list", dict: "a dict"}.get(type(default), type(default).__name__)  # fmt: skip
+            raise cli.UserError(f"-p {name}: {value!r} is not {kind}, which {name} takes (its default is {default!r})")
+
+
 def run_notebooks(
     notebooks,
     build: Path,
@@ -49,14 +105,25 @@ def run_notebooks(
     log=print,
 ) -> dict:
     """Execute ``notebooks`` (each given the ``parameters`` it declares) into ``build``,
-    render each into ``reports``, merge ``numbers.json`` and write ``index.html``."""
+    render each into ``reports``, merge ``numbers.json`` and write ``index.html``; all
+    or nothing (see the module docstring). Every executed notebook, page and
+    ``numbers.json`` carries the run's provenance (:mod:`analysis.report.provenance`),
+    taken once when the run starts."""
+    build, reports = Path(build).resolve(), Path(reports).resolve()
+    notebooks = [Path(n) for n in notebooks]
+    run = provenance.run_provenance(parameters)
+    with files.exclusive_lock(reports.with_name(f".{reports.name}.lock"), str(reports)):
+        for target in (build, reports):
+            files.remove_stale_staging(target)
+        with files.staged_folder(build) as staged_build, files.staged_folder(reports) as staged_reports:
+            numbers = _run(notebooks, staged_build, staged_reports, parameters, skipped, title_suffix, kernel, log, run)
+    return numbers
+
+
+def _run(notebooks, build, reports, parameters, skipped, title_suffix, kernel, log, run) -> dict:
     import papermill
 
-    build, reports = Path(build), Path(reports)
     (build / "numbers").mkdir(parents=True, exist_ok=True)
-    reports.mkdir(parents=True, exist_ok=True)
-    for stale in (build / "numbers").glob("*.json"):
-        stale.unlink()
     with redirected_outputs(build, reports):
         for notebook in notebooks:
             log(f"{notebook.stem}: running")
@@ -69,9 +136,12 @@ def run_notebooks(
                 progress_bar=False,
                 parameters={k: v for k, v in parameters.items() if k in declared},
                 cwd=str(notebook.parent),
+                extra_arguments=KERNEL_ARGUMENTS,
             )
+            provenance.stamp(executed, run)
             site.render(executed, reports, order=[n.stem for n in notebooks])
-        settings = {"seed": parameters.get("seed"), "quick": bool(parameters.get("quick", 0))}
+        # the start time stays in the notebooks and pages: a re-run of the same inputs writes the same numbers.json
+        settings = {key: value for key, value in run.items() if key != "started"}
         numbers = results.merge(build / "numbers", reports / "numbers.json", settings=settings)
         site.build_index(reports, skipped=skipped, title_suffix=title_suffix)
     return numbers

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import files, paths
 from ..claims import catalogue
+from . import provenance
 
 __all__ = [
     "TITLE",
@@ -113,10 +114,13 @@ def render(executed: Path, reports: Path | None = None, order: list[str] | None 
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    node = nbformat.read(executed, as_version=4)
+    run = provenance.read(node)
+    body, _ = exporter.from_notebook_node(node)
     body = make_offline(body, name).replace("<head>", "<head>" + FAVICON, 1)
-    body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + navigation(name, order), body, count=1)
-    body = body.replace("</body>", navigation(name, order) + "</body>", 1)
+    top = navigation(name, order) + provenance.banner_html(run)
+    body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + top, body, count=1)
+    body = body.replace("</body>", navigation(name, order) + provenance.footer_html(run) + "</body>", 1)
     return files.write_text(reports / f"{name}.html", body)
 
 
@@ -179,6 +183,7 @@ def build_index(
     reports = Path(reports or paths.reports_dir())
     numbers = json.loads(Path(numbers or reports / "numbers.json").read_text())
     claims = numbers.get("claims", [])
+    run = numbers.get("build")
     cards = []
     for report in sorted(reports.glob("[0-9][0-9]-*.html")):
         name = report.stem
@@ -199,6 +204,7 @@ def build_index(
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">{FAVICON}<style>{STYLE}</style></head>
 <body>
+{provenance.banner_html(run)}
 <h1>{html.escape(title)}</h1>
 <p>{html.escape(INTRO)}</p>
 <h2>Verdicts</h2>
@@ -212,6 +218,7 @@ def build_index(
 {chr(10).join(cards)}
 </div>
 <p>Every number on these pages comes from <a href="numbers.json">numbers.json</a>, written by the code that computed it.</p>
+{provenance.footer_html(run)}
 </body></html>
 """
     return files.write_text(reports / "index.html", page)

@@ -1,0 +1,182 @@
+"""Faults a user can cause or suffer on a run of their own graph (issue 14), each done to a
+project in a temporary folder with no Twitter archive: the run still works, an interrupted or
+concurrent run leaves the previous reports as they were and nothing stray, bad parameters and
+names are refused before anything is written."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import paths
+from analysis.__main__ import main
+from analysis.stats import synthetic
+
+pytestmark = pytest.mark.notebooks
+
+ROOT = paths.PACKAGE_DIR.parent
+STRAY = (".staging-", ".old-", ".lock", ".tmp")
+
+
+def _project(base: Path) -> Path:
+    """A project folder as a clean clone has it: notebooks and package files, no data."""
+    home = base / "home"
+    (home / "data" / "raw").mkdir(parents=True)
+    (home / "data" / "processed").mkdir(parents=True)
+    (home / "notebooks").symlink_to(ROOT / "notebooks")
+    for name in ("pyproject.toml", "requirements.lock"):
+        shutil.copy(ROOT / name, home / name)
+    return home
+
+
+def _planted(folder: Path, name: str = "planted") -> Path:
+    rng = np.random.default_rng(3)
+    src, dst, elite = synthetic.planted_elite_graph(rng, n=300, m=2500, elite_size=20, factor=3.0)
+    pd.DataFrame({"who": src + 100, "whom": dst + 100}).to_csv(folder / "follows.csv.gz", index=False)
+    classes = np.where(np.isin(np.arange(300), elite), "vip", "member")
+    pd.DataFrame({"id": np.arange(300) + 100, "group": classes}).to_csv(folder / "people.csv", index=False)
+    path = folder / f"{name}.toml"
+    path.write_text(
+        f'name = "{name}"\ntitle = "A planted gated community"\ncitation = "synthetic"\n'
+        '[edges]\nfile = "follows.csv.gz"\nfollower = "who"\nfollowee = "whom"\n'
+        '[accounts]\nfile = "people.csv"\nid = "id"\nclass = "group"\n[elite]\nlabel = "vip"\n'
+    )
+    return path
+
+
+def _env(home: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TWEETERWOOD_")}
+    return {**env, "TWEETERWOOD_HOME": str(home)}
+
+
+def _stray(home: Path) -> list[str]:
+    return sorted(str(p.relative_to(home)) for p in home.rglob("*") if any(s in p.name for s in STRAY)
+                  and p.name != "requirements.lock")  # fmt: skip
+
+
+def _start(home: Path, descriptor: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "analysis", "run", str(descriptor), "--quick", "--seed", "5"],
+                            env=_env(home), cwd=home, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def _wait_for(condition, process: subprocess.Popen, timeout: float = 120) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        assert process.poll() is None, f"the run ended early: {process.communicate()}"
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def completed(tmp_path_factory):
+    """One complete quick run of a planted graph, in a project with no Twitter archive."""
+    base = tmp_path_factory.mktemp("own")
+    home = _project(base)
+    descriptor = _planted(base)
+    done = subprocess.run([sys.executable, "-m", "analysis", "run", str(descriptor), "--quick", "--seed", "5"],
+                          env=_env(home), cwd=home, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return home, descriptor, done
+
+
+def test_a_users_graph_needs_only_its_own_files(completed):
+    home, _, done = completed
+    assert not any((home / "data" / "processed").iterdir()) and not any((home / "data" / "raw").iterdir())
+    reports = home / "reports" / "datasets" / "planted"
+    assert sorted(p.name for p in reports.glob("*.html")) == ["03-follow-back.html", "04-gated-community.html",
+                                                               "06-verdict.html", "index.html"]  # fmt: skip
+    assert not (home / "reports" / "index.html").exists()  # default outputs live elsewhere
+    build = json.loads((reports / "numbers.json").read_text())["build"]
+    assert build["seed"] == 5 and build["quick"] is True and len(build["commit"]) == 40
+    assert set(build["data_sha256"]) == {"follows.csv.gz", "people.csv"} and "started" not in build
+    for page in reports.glob("*.html"):
+        text = page.read_text()
+        assert "Quick mode: small null ensembles" in text, page.name
+        assert f"commit {build['commit'][:12]}" in text and "seed 5" in text, page.name
+        assert build["data_sha256"]["people.csv"][:12] in text, page.name
+    assert "without encryption" not in done.stderr and "Traceback" not in done.stderr
+    assert _stray(home) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_run_leaves_the_previous_reports_and_nothing_stray(completed, signum):
+    home, descriptor, _ = completed
+    reports = home / "reports" / "datasets" / "planted"
+    before = {p.relative_to(reports): p.read_bytes() for p in reports.rglob("*") if p.is_file()}
+    process = _start(home, descriptor)
+    staged = lambda: any(reports.parent.glob(".planted.staging-*/03-follow-back.html"))
+    _wait_for(staged, process)  # mid-run: 03 written to the staging folder, 04 running
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines()[-1].startswith("interrupted:"), err
+    after = {p.relative_to(reports): p.read_bytes() for p in reports.rglob("*") if p.is_file()}
+    assert after == before  # the previous complete run, untouched
+    assert _stray(home) == []
+
+
+def test_a_rerun_writes_byte_identical_numbers(completed):
+    home, descriptor, _ = completed
+    numbers = home / "reports" / "datasets" / "planted" / "numbers.json"
+    first = numbers.read_bytes()
+    again = subprocess.run([sys.executable, "-m", "analysis", "run", str(descriptor), "--quick", "--seed", "5"],
+                           env=_env(home), cwd=home, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert numbers.read_bytes() == first
+
+
+def test_two_runs_on_one_name_are_refused_not_interleaved(completed, monkeypatch, capsys):
+    home, descriptor, _ = completed
+    process = _start(home, descriptor)
+    lock = home / "reports" / "datasets" / ".planted.lock"
+    try:
+        _wait_for(lock.exists, process)
+        monkeypatch.setenv("TWEETERWOOD_HOME", str(home))
+        assert main(["run", str(descriptor), "--quick"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "is being written by another run (pid" in err, err
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=60)
+    assert _stray(home) == []
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["-p", "n_nul", "99"], "-p n_nul: no notebook of this run has a parameter n_nul; did you mean n_null?"),
+        (["-p", "n_null", "ten"], "-p n_null: 'ten' is not a whole number, which n_null takes (its default is 199)"),
+        (["-p", "switches_per_edge", "'5'"], "'5' is not a number"),
+    ],
+)
+def test_parameters_must_exist_and_have_their_type(tmp_path, monkeypatch, capsys, arguments, message):
+    home = _project(tmp_path)
+    monkeypatch.setenv("TWEETERWOOD_HOME", str(home))
+    assert main(["run", str(_planted(tmp_path)), "--quick", *arguments]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {message}\n" or (message in err and len(err.strip().splitlines()) == 1), err
+    assert not (home / "reports").exists() and not (home / "build").exists()
+
+
+def test_a_name_that_is_not_plain_writes_nothing(tmp_path, monkeypatch, capsys):
+    home = _project(tmp_path)
+    monkeypatch.setenv("TWEETERWOOD_HOME", str(home))
+    for bad in (".", "..", "../escaped", "a/b", "-x", ""):
+        path = _planted(tmp_path)
+        path.write_text(path.read_text().replace('name = "planted"', f'name = "{bad}"'))
+        assert main(["run", str(path), "--quick"]) == 2
+        err = capsys.readouterr().err
+        assert "name must be a plain name" in err and len(err.strip().splitlines()) == 1, err
+    assert not (home.parent / "escaped").exists() and not (home / "reports").exists()
+    # a plain name that is also a default output's name cannot reach it
+    assert paths.dataset_reports_dir("figures") == home / "reports" / "datasets" / "figures"
