@@ -180,3 +180,31 @@ def test_a_name_that_is_not_plain_writes_nothing(tmp_path, monkeypatch, capsys):
     assert not (home.parent / "escaped").exists() and not (home / "reports").exists()
     # a plain name that is also a default output's name cannot reach it
     assert paths.dataset_reports_dir("figures") == home / "reports" / "datasets" / "figures"
+
+
+@pytest.mark.parametrize(
+    "number, message",
+    [
+        (28, "the disk is full writing {where}; free some space and run again"),  # ENOSPC
+        (30, "cannot write {where} (Read-only file system); make the folder writable and run again"),  # EROFS
+        (13, "cannot write {where} (Permission denied); make the folder writable and run again"),  # EACCES
+    ],
+)
+def test_a_full_disk_or_a_read_only_folder_is_one_line(tmp_path, monkeypatch, capsys, number, message):
+    """Simulated where the write happens (the tests run as root, which no folder refuses)."""
+    import errno
+    import os as os_module
+
+    from analysis.report import runner
+
+    assert number in (errno.ENOSPC, errno.EROFS, errno.EACCES)
+    home = _project(tmp_path)
+    monkeypatch.setenv("TWEETERWOOD_HOME", str(home))
+    where = str(home / "reports" / "datasets" / "planted" / "numbers.json")
+
+    def fail(*args, **kwargs):
+        raise OSError(number, os_module.strerror(number), where)
+
+    monkeypatch.setattr(runner, "run_notebooks", fail)
+    assert main(["run", str(_planted(tmp_path)), "--quick"]) == 2
+    assert capsys.readouterr().err == "error: " + message.format(where=where) + "\n"
