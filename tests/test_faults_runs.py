@@ -90,7 +90,7 @@ def completed(tmp_path_factory):
 
 
 def test_a_users_graph_needs_only_its_own_files(completed):
-    home, _, done = completed
+    home, descriptor, done = completed
     assert not any((home / "data" / "processed").iterdir()) and not any((home / "data" / "raw").iterdir())
     reports = home / "reports" / "datasets" / "planted"
     assert sorted(p.name for p in reports.glob("*.html")) == ["03-follow-back.html", "04-gated-community.html",
@@ -102,7 +102,8 @@ def test_a_users_graph_needs_only_its_own_files(completed):
     for page in reports.glob("*.html"):
         text = page.read_text()
         assert "Quick mode: small null ensembles" in text, page.name
-        assert f"commit {build['commit'][:12]}" in text and "seed 5" in text, page.name
+        assert "Reproduce this" in text and build["commit"] in text and "seed 5;" in text, page.name
+        assert f"python -m analysis run {descriptor} --seed 5 --quick" in text, page.name
         assert build["data_sha256"]["people.csv"][:12] in text, page.name
     assert "without encryption" not in done.stderr and "Traceback" not in done.stderr
     assert _stray(home) == []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import re
 from pathlib import Path
 
 from .. import files, paths
@@ -25,6 +26,9 @@ __all__ = [
     "QUICK_WARNING",
     "file_sha256",
     "data_digests",
+    "software_citation",
+    "data_citations",
+    "reproduce_command",
     "run_provenance",
     "stamp",
     "read",
@@ -56,10 +60,53 @@ def data_digests(dataset: str | None = None) -> dict[str, str]:
     return {path.name: file_sha256(path) for path in chosen if path.is_file()}
 
 
+def software_citation() -> str:
+    """How to cite the project, from ``CITATION.cff`` (authors, title, version)."""
+    path = paths.PACKAGE_DIR.parent / "CITATION.cff"
+    if not path.exists():
+        return "Tweeterwood (see CITATION.cff)"
+    text = path.read_text(encoding="utf-8")
+
+    def field(name: str) -> str:
+        found = re.search(rf"^{name}:\s*\"?(.+?)\"?\s*$", text, flags=re.M)
+        return found.group(1) if found else ""
+
+    author = re.search(r"^authors:\s*\n\s*-\s*name:\s*(.+?)\s*$", text, flags=re.M)
+    version = field("version")
+    return (
+        f"{author.group(1) + '. ' if author else ''}{field('title')}{' (version ' + version + ')' if version else ''}."
+    )
+
+
+def data_citations(dataset: str | None = None) -> list[str]:
+    """The citations of the data a run reads: the descriptor's ``citation``, or those of
+    the registered graphs (which include the 2009 profiles)."""
+    from ..data import descriptor, sources
+
+    if dataset and sources.is_descriptor(dataset):
+        chosen = [descriptor.read_descriptor(dataset)]
+    else:
+        chosen = [descriptor.read_descriptor(descriptor.registered(name)) for name in sources.GRAPH_DATASETS]
+    return [desc.citation for desc in chosen if desc.citation]
+
+
+def reproduce_command(parameters: dict) -> str:
+    """The command that re-runs a run with these parameters (after ``git checkout`` of its commit)."""
+    from ..data import sources
+
+    seed, quick, dataset = parameters.get("seed"), bool(parameters.get("quick", 0)), parameters.get("dataset")
+    if dataset and sources.is_descriptor(dataset):
+        return f"python -m analysis run {dataset} --seed {seed}{' --quick' if quick else ''}"
+    return f"make SEED={seed} QUICK={int(quick)}"
+
+
 def run_provenance(parameters: dict) -> dict:
     """The provenance of a run with these notebook ``parameters`` (see the module docstring)."""
     dataset = parameters.get("dataset")
     return {
+        "command": reproduce_command(parameters),
+        "cite_software": software_citation(),
+        "cite_data": data_citations(dataset),
         **results.build_info(),
         "started": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "seed": parameters.get("seed"),
@@ -100,23 +147,28 @@ def banner_html(provenance: dict | None) -> str:
 
 
 def footer_html(provenance: dict | None) -> str:
-    """One paragraph saying where the page's numbers came from."""
+    """The "Reproduce this" section that ends every page: the command, the commit, the
+    seed and mode, the data digests, and how to cite."""
     if not provenance:
-        return '<p class="tw-provenance"><small>Provenance not recorded (this page was not built by a run).</small></p>'
-    commit = str(provenance.get("commit", "unknown"))[:12]
-    dirty = " with uncommitted changes" if provenance.get("uncommitted_changes") else ""
-    data = ", ".join(f"{name} {digest[:12]}" for name, digest in sorted(provenance.get("data_sha256", {}).items()))
-    parts = [
-        f"commit {commit}{dirty}",
-        f"seed {provenance.get('seed')}",
-        _mode(provenance),
-        f"started {provenance.get('started', '?')}",
-        f"dataset {provenance.get('dataset')}",
-        f"data SHA-256 {data or 'not recorded'}",
-        f"lock {str(provenance.get('lock_sha256') or 'none')[:12]}",
-    ]
-    text = "Built from " + "; ".join(parts) + "."
-    return (
-        '<p class="tw-provenance" style="font-family:system-ui,sans-serif;padding:0 1em;color:#555">'
-        f"<small>{html.escape(text)}</small></p>"
+        return (
+            '<section class="tw-reproduce"><h2>Reproduce this</h2><p>Provenance not recorded: this page '
+            "was not built by a run of the project (<code>make</code> or <code>python -m analysis run</code>).</p></section>"
+        )
+    commit = str(provenance.get("commit", "unknown"))
+    dirty = " (the tree had uncommitted changes)" if provenance.get("uncommitted_changes") else ""
+    digests = "".join(
+        f"<li><code>{html.escape(name)}</code> {html.escape(digest)}</li>"
+        for name, digest in sorted(provenance.get("data_sha256", {}).items())
     )
+    cite_data = " ".join(html.escape(c) for c in provenance.get("cite_data", []))
+    command = f"git checkout {commit[:12]}\n{provenance.get('command', 'make')}"
+    return f"""<section class="tw-reproduce" style="font-family:system-ui,sans-serif;padding:0 1em;color:#333">
+<h2>Reproduce this</h2>
+<pre>{html.escape(command)}</pre>
+<p>Commit <code>{html.escape(commit)}</code>{dirty}; seed {html.escape(str(provenance.get("seed")))};
+{html.escape(_mode(provenance))}; started {html.escape(str(provenance.get("started", "?")))};
+dataset {html.escape(str(provenance.get("dataset")))}; dependency lock SHA-256
+<code>{html.escape(str(provenance.get("lock_sha256") or "none")[:16])}</code>.</p>
+<p>Data read (SHA-256):</p><ul>{digests or "<li>not recorded</li>"}</ul>
+<p>Cite: {html.escape(str(provenance.get("cite_software", "")))} Data: {cite_data or "see the dataset's descriptor"}</p>
+</section>"""
