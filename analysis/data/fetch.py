@@ -15,8 +15,8 @@ name to its ``size``, ``mtime_ns`` and the ``digest`` (kind and value) it
 matched. A file whose size and mtime equal its entry, against the digest the
 registry declares today, is *trusted* without reading it; any other file has its
 digest recomputed (:func:`verify_raw`), so checking unchanged archives costs a
-``stat`` each. The stamp is written only after a file passed, and names only
-files that passed.
+``stat`` each. The stamp names only files that passed, and is rewritten only
+when an entry changes (make compares its mtime with the tables').
 """
 
 from __future__ import annotations
@@ -236,12 +236,15 @@ def is_trusted(path: Path, datafile: DataFile, entry: dict | None) -> bool:
 
 
 def _record(raw: Path, verified: dict[str, dict], dropped: Iterable[str] = ()) -> None:
-    """Merge ``verified`` into the stamp (and remove the ``dropped`` names) atomically."""
-    entries = read_verified(raw)
-    entries.update(verified)
+    """Merge ``verified`` into the stamp (and remove the ``dropped`` names) atomically. An unchanged
+    stamp is not rewritten, so that its mtime (which make compares with the tables') says when a
+    raw file last changed."""
+    before = read_verified(raw)
+    entries = {**before, **verified}
     for name in dropped:
         entries.pop(name, None)
-    files.write_json(verified_stamp(raw), entries)
+    if entries != before or not verified_stamp(raw).exists():
+        files.write_json(verified_stamp(raw), entries)
 
 
 def _check(path: Path, datafile: DataFile, entries: dict) -> bool:
@@ -284,7 +287,7 @@ def verify_raw(
             passed[datafile.name] = before
     finally:
         if passed or failed:
-            _record(raw, passed, dropped=failed)  # also when nothing changed: make sees the stamp newer
+            _record(raw, passed, dropped=failed)
     if log:
         unchanged = len(passed) - recomputed
         log(
