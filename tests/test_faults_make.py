@@ -121,6 +121,37 @@ def test_no_mirror_and_no_network_is_one_line_naming_the_variable(tmp_path):
     assert sorted(p.name for p in (project / "data" / "raw").iterdir()) == []
 
 
+def test_a_corrupt_archive_is_one_line_naming_it_even_when_its_size_and_mtime_did_not_change(project):
+    archive = project / "data" / "raw" / "twitter.tar.gz"
+    keep = project / "twitter.tar.gz"
+    shutil.copyfile(archive, keep)
+    with open(archive, "r+b") as handle:  # cut short
+        handle.truncate(archive.stat().st_size // 2)
+    done = subprocess.run([PY, "-m", "analysis.data.processed"], env=_env(project), capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    [error] = _errors(done.stderr)
+    assert error.startswith("error: twitter.tar.gz: archive is truncated or unreadable")
+    assert error.endswith(f"delete {archive} and run `make data` to fetch it again")
+    assert not (project / "data" / "processed").exists()
+
+    # changed in place under the size and mtime its stamp vouches for: the reader fails, every digest is recomputed
+    shutil.copyfile(keep, archive)
+    assert subprocess.run([PY, "-m", "analysis.data.fetch", "--verify"], env=_env(project)).returncode == 0
+    status = archive.stat()
+    with open(archive, "r+b") as handle:
+        handle.seek(5_000_000)
+        byte = handle.read(1)
+        handle.seek(5_000_000)
+        handle.write(bytes([byte[0] ^ 0xFF]))
+    os.utime(archive, ns=(status.st_atime_ns, status.st_mtime_ns))
+    done = subprocess.run([PY, "-m", "analysis.data.processed"], env=_env(project), capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    [error] = _errors(done.stderr)
+    assert error.startswith("error: twitter.tar.gz: sha256-members mismatch: expected 17f7600e")
+    assert error.endswith(f"delete {archive} and run `make data` to fetch it again")
+    assert not (project / "data" / "processed" / "manifest.json").exists() and _temporary_files(project) == []
+
+
 # ---------------------------------------------------------------- interrupts
 
 

@@ -480,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for datafile in datafiles:
         try:
-            path = fetch(datafile)
+            path = fetch(datafile, progress=sys.stderr.isatty())  # a bar's redraws would flood a log file
         except FetchError as error:
             raise cli.UserError(error.summary()) from error
         print(f"verified {datafile.digest} {path.name}")
