@@ -431,10 +431,11 @@ def _clean_stale_staging(raw: Path) -> None:
 def fetch(datafile: DataFile, raw: Path | None = None, mirror: str | None = None, progress: bool = True) -> Path:
     """Return the verified local copy of ``datafile``, downloading it if needed.
 
-    An existing file is verified, never overwritten: a mismatch raises
-    DataIntegrityError asking to delete it. Otherwise every source is tried in
-    turn; the first verified copy is renamed into place. If none succeeds,
-    FetchError lists what each source gave (for a wrong digest: expected and actual).
+    An existing file is verified (:func:`verify_raw`: on a stat if unchanged since
+    its stamp), never overwritten: a mismatch raises DataIntegrityError asking to
+    delete it. Otherwise every source is tried in turn; the first verified copy is
+    renamed into place and stamped. If none succeeds, FetchError lists what each
+    source gave (for a wrong digest: expected and actual).
     """
     raw = Path(raw) if raw is not None else paths.raw_dir()
     mirror = mirror if mirror is not None else paths.data_mirror()
