@@ -11,6 +11,7 @@ KERNEL := tweeterwood
 RAW_FILES := data/raw/celebrities_profiles.txt data/raw/celebrities_profiles_labeled.txt \
              data/raw/twitter.tar.gz data/raw/download.tsv.munmun_twitter_social.tar.bz2
 MANIFEST  := data/processed/manifest.json
+VERIFIED  := data/raw/.verified.json
 LOCK      := requirements.lock
 # The complete 2009 graph (not part of `make`): the parts' MD5 is checked once and stamped.
 FULL_STAMP    := data/raw/twitter_rv.net.verified.json
@@ -26,15 +27,30 @@ INDEX     := reports/index.html
 # Notebook settings: QUICK=1 runs small ensembles (used by the tests).
 SEED      ?= 20090417
 QUICK     ?= 0
+ifneq ($(filter-out 0 1,$(QUICK))$(filter-out 1,$(words $(QUICK))),)
+$(error QUICK must be 0 or 1, not '$(QUICK)')
+endif
+ifneq ($(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst 5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$(SEED)))))))))))$(filter-out 1,$(words $(SEED))),)
+$(error SEED must be a whole number, not '$(SEED)')
+endif
+# A build knows its settings: the executed notebooks and numbers.json depend on a stamp named
+# by them. Its recipe deletes the stamps of other settings and creates itself, so a change of
+# SEED or QUICK (also back to settings used before) finds no stamp, makes one newer than every
+# executed notebook and re-executes them all; unchanged settings find their stamp older than
+# the notebooks, and `make -q` answers 0. A stamp per setting rather than one write-if-changed
+# file: nothing runs or is written while the Makefile is read, so `make -n` and `make -q` change nothing.
+SETTINGS  := build/settings/seed-$(SEED)_quick-$(QUICK).stamp
 # LOCKED=1 (default) installs the pinned, hashed lock; LOCKED=0 the ranges of pyproject.toml.
 LOCKED    ?= 1
 
 .DEFAULT_GOAL := all
+# a recipe that fails removes the target it had begun to write
+.DELETE_ON_ERROR:
 .PHONY: all help venv lock data data-full fullgraph processed reports lab test test-fast lint format bench bench-fullgraph calibrate serve clean distclean
 
 ifdef DATASET
-all: $(MANIFEST)
-	$(PY) -m analysis run $(DATASET)
+all: $(STAMP)
+	$(PY) -m analysis run $(DATASET) --seed $(SEED)$(if $(filter 1,$(QUICK)), --quick)
 else
 all: $(INDEX) ## Build everything (DATASET=my.toml: the analysis of your own graph, in reports/datasets/<name>/)
 endif
@@ -61,10 +77,21 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (pip-tools, with hashe
 	build/locktools/bin/pip-compile --quiet --generate-hashes --extra dev --strip-extras --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links -o $(LOCK) pyproject.toml
 
-data: $(RAW_FILES) ## Fetch and verify the archived data (from TWEETERWOOD_DATA_MIRROR first)
+# `make data` and `make processed` always check the raw files (a stat each; a digest only for a
+# file whose size or mtime differs from data/raw/.verified.json), since make compares only
+# mtimes and a raw file replaced by an older one (cp -p, tar x, rsync -t) looks up to date to it.
+# Other targets depend on the stamp's mtime alone (a raw file newer than it is verified again
+# before anything is rebuilt from it), so that `make -q` can answer 0 after a complete build.
+data: | $(STAMP) ## Fetch the archived data (from TWEETERWOOD_DATA_MIRROR first) and verify every raw file
+	$(PY) -m analysis.data.fetch
 
 $(RAW_FILES): | $(STAMP)
 	$(PY) -m analysis.data.fetch $(notdir $@)
+
+# rewritten only when an entry changes; touched here so that make sees it newer than the raw files
+$(VERIFIED): $(RAW_FILES) | $(STAMP)
+	$(PY) -m analysis.data.fetch --verify
+	@touch $@
 
 data-full: $(FULL_STAMP) ## Fetch and verify the complete 2009 Kwak graph (four gzip parts, 26 GB; resumable)
 
@@ -80,9 +107,10 @@ bench-fullgraph: $(STAMP) ## Scale benchmark of the full-graph pipeline on synth
 	@mkdir -p build
 	$(PY) scripts/bench_fullgraph.py
 
-processed: $(MANIFEST) ## Build the tidy Parquet tables in data/processed/
+processed: $(MANIFEST) | $(STAMP) ## Build the tidy Parquet tables in data/processed/ (the raw files verified first)
+	@$(PY) -m analysis.data.fetch --verify
 
-$(MANIFEST): $(RAW_FILES) analysis/data/readers.py analysis/data/processed.py analysis/data/registry.py analysis/data/registry.toml | $(STAMP)
+$(MANIFEST): $(VERIFIED) analysis/data/readers.py analysis/data/processed.py analysis/data/registry.py analysis/data/registry.toml | $(STAMP)
 	$(PY) -m analysis.data.processed
 
 # Each notebook also depends on the package files it imports (scripts/notebook_deps.py).
@@ -94,10 +122,15 @@ ifeq ($(filter help clean distclean lock,$(MAKECMDGOALS)),)
 -include $(DEPS)
 endif
 
-build/%.ipynb: notebooks/%.ipynb $(MANIFEST) | $(STAMP)
+$(SETTINGS):
+	@mkdir -p $(@D)
+	@rm -f $(filter-out $@,$(wildcard $(@D)/*.stamp))
+	@touch $@
+
+# executed into a temporary file beside the target, renamed only when every cell ran
+build/%.ipynb: notebooks/%.ipynb $(MANIFEST) $(SETTINGS) | $(STAMP)
 	@mkdir -p build reports/figures build/numbers
-	$(BIN)/papermill --kernel $(KERNEL) --progress-bar -p seed $(SEED) -p quick $(QUICK) $< $@.tmp.ipynb
-	mv $@.tmp.ipynb $@
+	$(PY) -m analysis.report.execute $< $@ --kernel $(KERNEL) -p seed $(SEED) -p quick $(QUICK)
 
 reports/%.html: build/%.ipynb analysis/report/site.py | $(STAMP)
 	$(PY) -m analysis.report.site render $<
@@ -105,7 +138,7 @@ reports/%.html: build/%.ipynb analysis/report/site.py | $(STAMP)
 # the verdict collects the numbers of the notebooks before it
 build/06-verdict.ipynb: $(filter-out build/06-verdict.ipynb build/00-data.ipynb,$(EXECUTED))
 
-$(NUMBERS): $(EXECUTED) | $(STAMP)
+$(NUMBERS): $(EXECUTED) $(SETTINGS) | $(STAMP)
 	$(PY) -m analysis.report.results merge $(SEED) $(QUICK)
 
 $(INDEX): $(REPORTS) $(NUMBERS) analysis/report/site.py | $(STAMP)
@@ -144,7 +177,8 @@ calibrate: $(STAMP) ## Size and power of the closure test on synthetic graphs (r
 	$(PY) scripts/calibrate.py
 
 clean: ## Remove generated files (keeps downloads in data/raw/ and .venv)
-	rm -rf build reports data/processed/*.parquet data/processed/*.tmp data/processed/.*.tmp $(MANIFEST) .pytest_cache
+	$(if $(wildcard build reports data/processed),find $(wildcard build reports data/processed) -name '*.tmp*' -exec rm -rf {} +)
+	rm -rf build reports data/processed/*.parquet $(MANIFEST) .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean ## Also remove downloads and the virtual environment

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import os
 import re
 import socket
 import subprocess
@@ -42,7 +43,7 @@ def test_fetch_from_folder_mirror_verifies_and_places_file(tmp_path):
     f = _datafile("a.txt", "sha256", hashlib.sha256(b"hello\n").hexdigest())
     path = fetch.fetch(f, raw=raw, mirror=str(mirror), progress=False)
     assert path.read_bytes() == b"hello\n"
-    assert _raw_listing(raw) == ["a.txt"]
+    assert _raw_listing(raw) == [fetch.VERIFIED_STAMP, "a.txt"]
     # a second call verifies the existing file and does not copy again
     (mirror / "a.txt").unlink()
     assert fetch.fetch(f, raw=raw, mirror=str(mirror), progress=False) == path
@@ -126,7 +127,7 @@ def test_an_interrupted_mirror_falls_back_to_the_canonical_url(tmp_path, http_se
     raw = tmp_path / "raw"
     f = _datafile("c.txt", "sha256", hashlib.sha256(CONTENT).hexdigest(), url=http_server.url("c.txt"))
     path = fetch.fetch(f, raw=raw, mirror=http_server.url("m"), progress=False)
-    assert path.read_bytes() == CONTENT and _raw_listing(raw) == ["c.txt"]
+    assert path.read_bytes() == CONTENT and _raw_listing(raw) == [fetch.VERIFIED_STAMP, "c.txt"]
     assert http_server.requests == [("m/c.txt", None, 200), ("c.txt", None, 200)]
 
 
@@ -140,7 +141,7 @@ def test_complete_http_transfer_is_verified_before_it_lands(tmp_path, http_serve
         fetch.fetch(tampered, raw=raw, mirror=http_server.url("m"), progress=False)
     assert _raw_listing(raw) == []
     path = fetch.fetch(_datafile("d.txt", "sha256", expected, url=http_server.url("d.txt")), raw=raw, progress=False)
-    assert path.read_bytes() == content and _raw_listing(raw) == ["d.txt"]
+    assert path.read_bytes() == content and _raw_listing(raw) == [fetch.VERIFIED_STAMP, "d.txt"]
 
 
 def test_download_resumes_an_interrupted_transfer_with_a_range_request(tmp_path, http_server):
@@ -217,3 +218,74 @@ def test_md5_stream_over_gzip_parts(tmp_path):
     parts[1].write_bytes(gzip.compress(chunks[1])[:-6])
     with pytest.raises(fetch.DataIntegrityError, match="p.01.gz"):
         fetch.md5_stream(parts)
+
+
+# ---------------------------------------------------------------- the verification stamp
+
+
+def _raw_with(tmp_path, content=b"hello\n"):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_bytes(content)
+    return raw, _datafile("a.txt", "sha256", hashlib.sha256(content).hexdigest())
+
+
+def test_verify_raw_recomputes_a_digest_only_for_a_changed_file(tmp_path, monkeypatch):
+    raw, f = _raw_with(tmp_path)
+    assert fetch.verify_raw([f], raw) == 1
+    entry = fetch.read_verified(raw)["a.txt"]
+    assert entry == {"size": 6, "mtime_ns": (raw / "a.txt").stat().st_mtime_ns, "digest": f"sha256:{f.hash}"}
+    calls = []
+    monkeypatch.setattr(fetch, "verify", lambda path, datafile: calls.append(path.name))
+    assert fetch.verify_raw([f], raw) == 0 and calls == []  # size and mtime unchanged: trusted, not read
+    status = (raw / "a.txt").stat()
+    os.utime(raw / "a.txt", ns=(status.st_atime_ns, status.st_mtime_ns - 10**9))  # an older copy (cp -p)
+    assert fetch.verify_raw([f], raw) == 1 and calls == ["a.txt"]
+    changed = _datafile("a.txt", "sha256", "1" * 64)  # the registry declares another digest: read again
+    assert fetch.verify_raw([changed], raw) == 1 and calls == ["a.txt", "a.txt"]
+
+
+def test_an_altered_raw_file_is_one_line_naming_it_expected_actual_and_what_to_do(tmp_path):
+    raw, f = _raw_with(tmp_path)
+    fetch.verify_raw([f], raw)
+    (raw / "a.txt").write_bytes(b"hellO\n")
+    actual = hashlib.sha256(b"hellO\n").hexdigest()
+    message = (
+        rf"^a.txt: sha256 mismatch: expected {f.hash}, actual {actual}; "
+        rf"delete {re.escape(str(raw / 'a.txt'))} and run `make data` to fetch it again$"
+    )
+    with pytest.raises(fetch.DataIntegrityError, match=message):
+        fetch.verify_raw([f], raw)
+    assert "a.txt" not in fetch.read_verified(raw)  # checked again next time, however its size and mtime look
+    with pytest.raises(fetch.DataIntegrityError):
+        fetch.fetch(f, raw=raw, mirror=None, progress=False)
+    (raw / "a.txt").unlink()
+    with pytest.raises(fetch.cli.UserError, match="a.txt is missing; run `make data`"):
+        fetch.verify_raw([f], raw)
+
+
+def test_an_unreadable_stamp_means_verifying_again(tmp_path):
+    raw, f = _raw_with(tmp_path)
+    (raw / fetch.VERIFIED_STAMP).write_text("{half a fi")
+    assert fetch.verify_raw([f], raw) == 1 and fetch.verify_raw([f], raw) == 0
+
+
+def test_no_mirror_and_no_network_is_one_line_naming_the_variable(tmp_path, monkeypatch, capsys):
+    f = _datafile("a.txt", "sha256", "0" * 64, url="http://127.0.0.1:9/a.txt")
+    monkeypatch.setattr("analysis.data.registry.get", lambda name: f)
+    monkeypatch.setenv("TWEETERWOOD_HOME", str(tmp_path))
+    monkeypatch.delenv("TWEETERWOOD_DATA_MIRROR", raising=False)
+    monkeypatch.delenv("TWEETERWOOD_DEBUG", raising=False)
+    assert fetch.cli.run(lambda: fetch.main(["a.txt"])) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: a.txt: no source could be reached")
+    assert "TWEETERWOOD_DATA_MIRROR is not set" in err and "set TWEETERWOOD_DATA_MIRROR=/path/to/mirror" in err
+    assert "http://127.0.0.1:9/a.txt (ConnectionError)" in err
+    # a mirror folder without the file says so; the debug variable shows each source's detail
+    monkeypatch.setenv("TWEETERWOOD_DATA_MIRROR", str(tmp_path / "empty"))
+    monkeypatch.setenv("TWEETERWOOD_DEBUG", "1")
+    assert fetch.cli.run(lambda: fetch.main(["a.txt"])) == 2
+    err = capsys.readouterr().err
+    assert f"TWEETERWOOD_DATA_MIRROR={tmp_path / 'empty'} does not hold it; 1 URL failed" in err.splitlines()[-1]
+    assert "Traceback" in err and "FetchError: could not fetch a verified copy of a.txt" in err
+    assert sorted(p.name for p in (tmp_path / "data" / "raw").iterdir()) == []

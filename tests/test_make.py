@@ -56,3 +56,152 @@ def test_compare_numbers_finds_a_changed_or_missing_number(tmp_path):
     changed = {"a": {"x": 1.0 + 1e-9, "ci_low": 0.5}, "claims": [{}]}
     result = compare_numbers.compare(old, changed)
     assert result["differ"] == ["a.x: 1.0 -> 1.000000001"] and result["missing"] == ["claims.0.p"]
+
+
+# ---------------------------------------------------------------- make on a fake tree: settings, DATASET, clean
+
+STUB = """#!/bin/sh
+# stands for .venv/bin/python: logs its arguments and creates what the real command would write
+echo "$*" >> calls.log
+case "$*" in
+  "-m analysis.report.execute "*) touch "$4" ;;
+  "-m analysis.report.site render "*) n=$(basename "$4" .ipynb); touch "reports/$n.html" ;;
+  "-m analysis.report.site") touch reports/index.html ;;
+  "-m analysis.report.results merge "*) touch reports/numbers.json ;;
+  "-m analysis.data.fetch --verify") test -e data/raw/.verified.json || touch data/raw/.verified.json ;;
+  "-m analysis.data.processed") touch data/processed/manifest.json ;;
+esac
+"""
+
+SOURCES = [
+    "pyproject.toml", "requirements.lock", "scripts/notebook_deps.py", "analysis/data/readers.py",
+    "analysis/data/processed.py", "analysis/data/registry.py", "analysis/data/registry.toml",
+    "analysis/report/site.py", "notebooks/01-first.ipynb", "notebooks/02-second.ipynb",
+    "data/raw/celebrities_profiles.txt", "data/raw/celebrities_profiles_labeled.txt", "data/raw/twitter.tar.gz",
+    "data/raw/download.tsv.munmun_twitter_social.tar.bz2",
+]  # fmt: skip
+
+
+def _fake_tree(tmp_path: Path) -> Path:
+    """The Makefile in a tree of empty sources, the venv stamp and notebook rules older than now, and a stub python."""
+    import os
+    import shutil
+
+    tree = tmp_path / "tree"
+    old = os.path.getmtime(ROOT / "Makefile") - 1000
+    for i, name in enumerate([*SOURCES, ".venv/.installed", "build/notebook-deps.mk"]):
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).touch()
+        os.utime(tree / name, (old + i, old + i))
+    shutil.copy(ROOT / "Makefile", tree / "Makefile")
+    (tree / "data" / "processed").mkdir()
+    (tree / "stub").write_text(STUB)
+    (tree / "stub").chmod(0o755)
+    return tree
+
+
+def _make(tree: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "--no-print-directory", "PY=./stub", "PYTHON=false", *args],
+                          cwd=tree, capture_output=True, text=True)  # fmt: skip
+
+
+def _calls(tree: Path) -> list[str]:
+    log = tree / "calls.log"
+    calls = log.read_text().splitlines() if log.exists() else []
+    log.unlink(missing_ok=True)
+    return calls
+
+
+def _executed(calls: list[str]) -> list[str]:
+    return [c.split(" -p ", 1)[1] + " " + c.split()[2] for c in calls if c.startswith("-m analysis.report.execute")]
+
+
+def test_changing_seed_or_quick_re_executes_the_notebooks_and_an_unchanged_build_is_up_to_date(tmp_path):
+    tree = _fake_tree(tmp_path)
+    assert _make(tree).returncode == 0
+    calls = _calls(tree)
+    assert calls[:2] == ["-m analysis.data.fetch --verify", "-m analysis.data.processed"]
+    assert _executed(calls) == [
+        f"seed 20090417 -p quick 0 notebooks/0{i}-{n}.ipynb" for i, n in ((1, "first"), (2, "second"))
+    ]
+    assert "-m analysis.report.results merge 20090417 0" in calls
+    assert _make(tree, "-q").returncode == 0  # a complete build with unchanged settings is up to date
+    assert sorted(p.name for p in (tree / "build" / "settings").iterdir()) == ["seed-20090417_quick-0.stamp"]
+
+    # QUICK=1 re-executes everything, and then so does switching back
+    assert _make(tree, "-q", "QUICK=1").returncode == 1
+    assert _make(tree, "QUICK=1").returncode == 0
+    calls = _calls(tree)
+    assert [c.split()[0] for c in _executed(calls)] == ["seed", "seed"] and all(
+        " quick 1 " in c for c in _executed(calls)
+    )
+    assert "-m analysis.report.results merge 20090417 1" in calls
+    assert _make(tree, "-q", "QUICK=1").returncode == 0 and _make(tree, "-q").returncode == 1
+    assert _make(tree).returncode == 0
+    assert len(_executed(_calls(tree))) == 2 and _make(tree, "-q").returncode == 0
+    assert sorted(p.name for p in (tree / "build" / "settings").iterdir()) == ["seed-20090417_quick-0.stamp"]
+
+    # so does another seed; `make -n` shows it and changes nothing
+    dry = _make(tree, "-n", "SEED=1")
+    assert dry.stdout.count("-m analysis.report.execute") == 2 and "-p seed 1 -p quick 0" in dry.stdout
+    assert _make(tree, "-q").returncode == 0
+    assert _make(tree, "SEED=1").returncode == 0 and len(_executed(_calls(tree))) == 2
+    assert _make(tree, "-q", "SEED=1").returncode == 0
+
+
+def test_bad_settings_are_refused_before_anything_runs(tmp_path):
+    tree = _fake_tree(tmp_path)
+    for setting, message in (("QUICK=yes", "QUICK must be 0 or 1"), ("SEED=1/2", "SEED must be a whole number")):
+        done = _make(tree, "-n", setting)
+        assert done.returncode == 2 and message in done.stderr
+    assert not (tree / "calls.log").exists()
+
+
+def test_a_dataset_run_needs_only_the_venv_and_keeps_the_settings(tmp_path):
+    tree = _fake_tree(tmp_path)
+    (tree / "data" / "raw" / "twitter.tar.gz").unlink()  # the Twitter archives are not needed
+    done = _make(tree, "-n", "DATASET=x.toml")
+    assert done.stdout.splitlines() == ["./stub -m analysis run x.toml --seed 20090417"]
+    assert _make(tree, "-n", "DATASET=x.toml", "QUICK=1", "SEED=5").stdout.splitlines() == [
+        "./stub -m analysis run x.toml --seed 5 --quick"
+    ]
+
+
+def test_the_notebook_recipe_runs_the_executor_and_clean_removes_stray_temporary_files(tmp_path):
+    tree = _fake_tree(tmp_path)
+    recipe = _make(tree, "-n", "build/01-first.ipynb").stdout
+    assert (
+        "./stub -m analysis.report.execute notebooks/01-first.ipynb build/01-first.ipynb --kernel tweeterwood" in recipe
+    )
+    assert "papermill" not in (ROOT / "Makefile").read_text().split("build/%.ipynb:")[1].split("\n\n")[0]
+    strays = ["build/.01-first.ipynb.abc.tmp.ipynb", "reports/.numbers.json.x.tmp", "data/processed/.a.parquet.y.tmp",
+              "data/processed/notebook-deps.mk.tmp"]  # fmt: skip
+    for name in strays:
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).touch()
+    assert _make(tree, "clean").returncode == 0
+    assert not any((tree / name).exists() for name in strays)
+    assert (tree / "data" / "raw" / "twitter.tar.gz").exists()
+
+
+def test_merge_command_line_refuses_bad_settings_in_one_line():
+    from analysis.report import results
+
+    assert results.cli.run(lambda: results.main(["merge", "x", "1"])) == 2
+
+
+def test_make_data_and_make_processed_always_check_the_raw_files(tmp_path):
+    tree = _fake_tree(tmp_path)
+    assert _make(tree, "processed").returncode == 0
+    assert _calls(tree) == [
+        "-m analysis.data.fetch --verify",
+        "-m analysis.data.processed",
+        "-m analysis.data.fetch --verify",
+    ]
+    assert _make(tree, "processed").returncode == 0 and _calls(tree) == ["-m analysis.data.fetch --verify"]
+    assert _make(tree, "data").returncode == 0 and _calls(tree) == ["-m analysis.data.fetch"]
+    raw = tree / "data" / "raw" / "twitter.tar.gz"
+    raw.touch()  # a raw file newer than its check: verified again before the tables are rebuilt
+    assert _make(tree, "-q", "data/processed/manifest.json").returncode == 1
+    assert _make(tree, "data/processed/manifest.json").returncode == 0
+    assert _calls(tree) == ["-m analysis.data.fetch --verify", "-m analysis.data.processed"]

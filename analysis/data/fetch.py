@@ -9,12 +9,21 @@ copied; every HTTP transfer, here and for the full graph's parts
 (:mod:`analysis.data.fullgraph`), goes through :func:`download`: streamed into a
 ``.part`` file with a progress bar, resumed with an HTTP Range request, renamed
 only when complete.
+
+The *verification stamp* ``data/raw/.verified.json`` maps each verified file's
+name to its ``size``, ``mtime_ns`` and the ``digest`` (kind and value) it
+matched. A file whose size and mtime equal its entry, against the digest the
+registry declares today, is *trusted* without reading it; any other file has its
+digest recomputed (:func:`verify_raw`), so checking unchanged archives costs a
+``stat`` each. The stamp names only files that passed, and is rewritten only
+when an entry changes (make compares its mtime with the tables').
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -25,12 +34,14 @@ from pathlib import Path
 
 import requests
 
-from .. import paths
+from .. import cli, files, paths
 from .registry import DataFile, default_files
 
 __all__ = [
     "STAGING_PREFIX",
     "CHUNK",
+    "VERIFIED_STAMP",
+    "MIRROR_VARIABLE",
     "DataIntegrityError",
     "DownloadError",
     "FetchError",
@@ -39,6 +50,11 @@ __all__ = [
     "md5_stream",
     "actual_digest",
     "verify",
+    "verified_stamp",
+    "read_verified",
+    "stamp_entry",
+    "is_trusted",
+    "verify_raw",
     "candidate_sources",
     "download",
     "fetch",
@@ -47,6 +63,8 @@ __all__ = [
 
 STAGING_PREFIX = ".partial-"
 CHUNK = 1 << 20
+VERIFIED_STAMP = ".verified.json"
+MIRROR_VARIABLE = "TWEETERWOOD_DATA_MIRROR"
 
 
 class DataIntegrityError(RuntimeError):
@@ -62,7 +80,58 @@ class DownloadError(DataIntegrityError):
 
 
 class FetchError(RuntimeError):
-    """No source could deliver a verified copy of a file."""
+    """No source could deliver a verified copy of a file.
+
+    ``str()`` is a first line and one line per source tried (what it gave);
+    :meth:`summary` is the one line a command prints.
+    """
+
+    def __init__(self, datafile: DataFile, mirror: str | None, failures: list[tuple[str, BaseException]]):
+        self.datafile, self.mirror, self.failures = datafile, mirror, failures
+        tried = "\n".join(f"  {source}: {_describe(error)}" for source, error in failures)
+        super().__init__(
+            f"could not fetch a verified copy of {datafile.name} "
+            f"(expected {datafile.digest} {datafile.hash}); tried:\n{tried}"
+        )
+
+    def summary(self) -> str:
+        """One line: the file, why no source served it, and what to do."""
+        name = self.datafile.name
+        wrong = [
+            (s, e) for s, e in self.failures if isinstance(e, DataIntegrityError) and not isinstance(e, DownloadError)
+        ]
+        if wrong:
+            source, error = wrong[0]
+            return (
+                f"{name}: no source gave a verified copy ({source}: {_describe(error)}); "
+                f"make sure {MIRROR_VARIABLE} names a copy of the published files, then run again"
+            )
+        failures = list(self.failures)
+        if self.mirror and failures:
+            _, error = failures.pop(0)
+            held = "does not hold it" if isinstance(error, FileNotFoundError) else f"failed ({_cause(error)})"
+            where = f"{MIRROR_VARIABLE}={self.mirror} {held}"
+        else:
+            where = f"{MIRROR_VARIABLE} is not set"
+        if failures:
+            source, error = failures[0]
+            where += f"; {len(failures)} URL{'s' if len(failures) > 1 else ''} failed, first {source} ({_cause(error)})"
+        return (
+            f"{name}: no source could be reached ({where}); set {MIRROR_VARIABLE}=/path/to/mirror "
+            "(a folder or URL holding the archives) or connect to the network, then run `make data` again"
+        )
+
+
+def _cause(error: BaseException) -> str:
+    """The short name of what went wrong (the underlying error's type, e.g. ConnectionError)."""
+    return type(error.__cause__ or error).__name__
+
+
+def _describe(error: BaseException) -> str:
+    """What a source gave: the message of an integrity error, else the error's type and message."""
+    if isinstance(error, DataIntegrityError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
 
 
 # ---------------------------------------------------------------- digests
@@ -132,6 +201,99 @@ def verify(path: Path, datafile: DataFile) -> None:
         raise DataIntegrityError(
             f"{datafile.name}: {datafile.digest} mismatch: expected {datafile.hash}, actual {actual}"
         )
+
+
+def _delete_advice(path: Path) -> str:
+    return f"delete {path} and run `make data` to fetch it again"
+
+
+# ---------------------------------------------------------------- the verification stamp
+
+
+def verified_stamp(raw: Path | None = None) -> Path:
+    """The verification stamp of the folder ``raw`` (default ``data/raw``)."""
+    return Path(raw if raw is not None else paths.raw_dir()) / VERIFIED_STAMP
+
+
+def read_verified(raw: Path | None = None) -> dict:
+    """The stamp's entries (empty if there is none, or it cannot be read: then every file is verified again)."""
+    try:
+        entries = json.loads(verified_stamp(raw).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def stamp_entry(path: Path, datafile: DataFile) -> dict:
+    """The stamp entry of ``path`` as it is now, taken to match ``datafile``'s digest."""
+    status = path.stat()
+    return {"size": status.st_size, "mtime_ns": status.st_mtime_ns, "digest": f"{datafile.digest}:{datafile.hash}"}
+
+
+def is_trusted(path: Path, datafile: DataFile, entry: dict | None) -> bool:
+    """Whether ``path`` is unchanged (size, mtime) since it matched the digest the registry declares."""
+    return bool(entry) and entry == stamp_entry(path, datafile)
+
+
+def _record(raw: Path, verified: dict[str, dict], dropped: Iterable[str] = ()) -> None:
+    """Merge ``verified`` into the stamp (and remove the ``dropped`` names) atomically. An unchanged
+    stamp is not rewritten, so that its mtime (which make compares with the tables') says when a
+    raw file last changed."""
+    before = read_verified(raw)
+    entries = {**before, **verified}
+    for name in dropped:
+        entries.pop(name, None)
+    if entries != before or not verified_stamp(raw).exists():
+        files.write_json(verified_stamp(raw), entries)
+
+
+def _check(path: Path, datafile: DataFile, entries: dict) -> bool:
+    """Verify an existing file, trusting the stamp; True if its digest was recomputed.
+    Raises DataIntegrityError (file, expected, actual, what to do) on a mismatch."""
+    if is_trusted(path, datafile, entries.get(datafile.name)):
+        return False
+    try:
+        verify(path, datafile)
+    except DataIntegrityError as error:
+        raise DataIntegrityError(f"{error}; {_delete_advice(path)}") from error
+    return True
+
+
+def verify_raw(
+    datafiles: Iterable[DataFile] | None = None, raw: Path | None = None, log=None, trust_stamp: bool = True
+) -> int:
+    """Check that every file of ``datafiles`` (default: those of ``make data``) is in ``raw`` with its
+    registered digest, recomputing only the digests of files changed since the stamp; returns how many
+    digests were recomputed. A missing file is a :class:`~analysis.cli.UserError`, a mismatch a
+    DataIntegrityError; either way the stamp keeps only the files that passed. ``trust_stamp=False``
+    recomputes every digest."""
+    raw = Path(raw if raw is not None else paths.raw_dir())
+    datafiles = list(default_files() if datafiles is None else datafiles)
+    entries = read_verified(raw) if trust_stamp else {}
+    passed: dict[str, dict] = {}
+    failed: list[str] = []
+    recomputed = 0
+    try:
+        for datafile in datafiles:
+            path = raw / datafile.name
+            if not path.is_file():
+                raise cli.UserError(f"{path} is missing; run `make data` to fetch it")
+            before = stamp_entry(path, datafile)
+            try:
+                recomputed += _check(path, datafile, entries)
+            except DataIntegrityError:
+                failed.append(datafile.name)
+                raise
+            passed[datafile.name] = before
+    finally:
+        if passed or failed:
+            _record(raw, passed, dropped=failed)
+    if log:
+        unchanged = len(passed) - recomputed
+        log(
+            f"verified {len(passed)} raw files in {raw} ({recomputed} digests recomputed, {unchanged} unchanged since checked)"
+        )
+    return recomputed
 
 
 # ---------------------------------------------------------------- sources
@@ -269,53 +431,62 @@ def _clean_stale_staging(raw: Path) -> None:
 def fetch(datafile: DataFile, raw: Path | None = None, mirror: str | None = None, progress: bool = True) -> Path:
     """Return the verified local copy of ``datafile``, downloading it if needed.
 
-    An existing file is verified, never overwritten: a mismatch raises
-    DataIntegrityError asking to delete it. Otherwise every source is tried in
-    turn; the first verified copy is renamed into place. If none succeeds,
-    FetchError lists what each source gave (for a wrong digest: expected and actual).
+    An existing file is verified (:func:`verify_raw`: on a stat if unchanged since
+    its stamp), never overwritten: a mismatch raises DataIntegrityError asking to
+    delete it. Otherwise every source is tried in turn; the first verified copy is
+    renamed into place and stamped. If none succeeds, FetchError lists what each
+    source gave (for a wrong digest: expected and actual).
     """
     raw = Path(raw) if raw is not None else paths.raw_dir()
     mirror = mirror if mirror is not None else paths.data_mirror()
     raw.mkdir(parents=True, exist_ok=True)
     dest = raw / datafile.name
     if dest.exists():
-        try:
-            verify(dest, datafile)
-        except DataIntegrityError as error:
-            raise DataIntegrityError(f"{error}; delete {dest} to fetch it again") from error
+        verify_raw([datafile], raw)
         return dest
     _clean_stale_staging(raw)
-    failures = []
+    failures: list[tuple[str, BaseException]] = []
     for source in candidate_sources(datafile, mirror):
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + datafile.name + "-", dir=raw))
         try:
             candidate = _download(source, staging, datafile.name, progress)
             verify(candidate, datafile)
             os.replace(candidate, dest)
+            _record(raw, {datafile.name: stamp_entry(dest, datafile)})
             return dest
-        except DataIntegrityError as error:
-            failures.append(f"  {source}: {error}")
-        except Exception as error:  # network, HTTP status, interrupted transfer, missing file
-            failures.append(f"  {source}: {type(error).__name__}: {error}")
+        except Exception as error:  # wrong digest, network, HTTP status, interrupted transfer, missing file
+            failures.append((source, error))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    raise FetchError(
-        f"could not fetch a verified copy of {datafile.name} "
-        f"(expected {datafile.digest} {datafile.hash}); tried:\n" + "\n".join(failures)
-    )
+    raise FetchError(datafile, mirror, failures)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.data.fetch [NAME ...]``: fetch the named files (default: all of ``make data``)."""
+    """``python -m analysis.data.fetch [--verify] [NAME ...]``: fetch the named files (default: all of
+    ``make data``), verifying those already there; ``--verify`` only verifies (a missing file is an error)."""
+    import argparse
+
     from .registry import get
 
-    names = sys.argv[1:] if argv is None else argv
-    files = [get(n) for n in names] if names else default_files()
-    for datafile in files:
-        path = fetch(datafile)
+    parser = argparse.ArgumentParser(prog="python -m analysis.data.fetch", description=main.__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", metavar="NAME")
+    parser.add_argument("--verify", action="store_true", help="only verify the files already in data/raw")
+    args = parser.parse_args(argv)
+    try:
+        datafiles = [get(n) for n in args.names] if args.names else default_files()
+    except KeyError as error:
+        raise cli.UserError(error.args[0]) from None
+    if args.verify:
+        verify_raw(datafiles, log=print)
+        return 0
+    for datafile in datafiles:
+        try:
+            path = fetch(datafile, progress=sys.stderr.isatty())  # a bar's redraws would flood a log file
+        except FetchError as error:
+            raise cli.UserError(error.summary()) from error
         print(f"verified {datafile.digest} {path.name}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main, user_errors=(DataIntegrityError,)))

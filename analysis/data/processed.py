@@ -12,18 +12,27 @@ Tables (a row of an edge table means *follower follows followee*):
 
 ``manifest.json`` records row counts, ego-Twitter self-loops dropped and the
 label loader's report. Every file is written atomically (temporary file, rename).
+
+``python -m analysis.data.processed`` first verifies the raw files
+(:func:`analysis.data.fetch.verify_raw`: a digest is recomputed only for a file
+changed since it was last verified), so an altered archive stops the build
+before anything is parsed or written. A file that cannot be parsed although its
+size and mtime are unchanged has every digest recomputed, to tell a file changed
+in place from a parser's fault. Each failure is one line naming the file.
 """
 
 from __future__ import annotations
 
 import json
+import tarfile
 import time
+import zlib
 from pathlib import Path
 
 import pandas as pd
 
-from .. import files, paths
-from . import readers
+from .. import cli, files, paths
+from . import fetch, readers
 from .registry import get
 
 __all__ = [
@@ -31,6 +40,7 @@ __all__ = [
     "build_processed",
     "read_manifest",
     "load_table",
+    "main",
 ]
 
 MANIFEST = "manifest.json"
@@ -51,20 +61,28 @@ def build_processed(raw: Path | None = None, out: Path | None = None, log=print)
         manifest["tables"][name] = len(table)
         log(f"wrote {name}: {len(table):,} rows ({time.perf_counter() - start:.1f} s)")
 
-    save("accounts_kwak2009", readers.read_kwak_profiles(raw / get("celebrities_profiles.txt").name))
-    labels, report = readers.read_org_labels(raw / get("celebrities_profiles_labeled.txt").name)
+    def read(reader, name: str):
+        path = raw / get(name).name
+        try:
+            return reader(path)
+        except (zlib.error, tarfile.TarError, EOFError, UnicodeDecodeError) as error:  # readers name most faults
+            raise readers.DataFormatError(f"{path.name}: cannot be read ({type(error).__name__}: {error})") from error
+
+    save("accounts_kwak2009", read(readers.read_kwak_profiles, "celebrities_profiles.txt"))
+    labels, report = read(readers.read_org_labels, "celebrities_profiles_labeled.txt")
     save("labels_org2013", labels)
     log(report.summary())
     manifest["labels_org2013_report"] = {"rows": report.rows, "taken_as_is": report.taken_as_is, "cases": report.cases}
-    ego = readers.read_ego_twitter(raw / get("twitter.tar.gz").name)
+    ego = read(readers.read_ego_twitter, "twitter.tar.gz")
     save("ego_twitter_edges", ego.edges)
     save("ego_twitter_nodes", ego.nodes)
     save("ego_twitter_circles", ego.circles)
     save("ego_twitter_members", ego.members)
     manifest["ego_twitter"] = {"self_loops_dropped": ego.self_loops_dropped, "egos": ego.egos}
-    save("konect_icwsm2010_edges", readers.read_konect(raw / get("download.tsv.munmun_twitter_social.tar.bz2").name))
+    save("konect_icwsm2010_edges", read(readers.read_konect, "download.tsv.munmun_twitter_social.tar.bz2"))
     manifest["seconds"] = round(time.perf_counter() - start, 1)
     files.write_text(out / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    log(f"wrote {out / MANIFEST}")
     return manifest
 
 
@@ -81,5 +99,16 @@ def load_table(name: str) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.data.processed``: verify the raw files, then build every table."""
+    fetch.verify_raw(log=print)
+    try:
+        build_processed()
+    except readers.DataFormatError:
+        fetch.verify_raw(trust_stamp=False)  # changed in place under an unchanged size and mtime?
+        raise
+    return 0
+
+
 if __name__ == "__main__":
-    build_processed()
+    raise SystemExit(cli.run(main, user_errors=(fetch.DataIntegrityError, readers.DataFormatError)))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import files, paths
+from .. import cli, files, paths
 
 __all__ = [
     "Recorder",
@@ -24,6 +24,7 @@ __all__ = [
     "build_info",
     "Num",
     "prose",
+    "main",
 ]
 
 
@@ -139,17 +140,6 @@ def build_info() -> dict:
     }
 
 
-if __name__ == "__main__":
-    import sys
-
-    if sys.argv[1:2] == ["merge"] and len(sys.argv) in (2, 4):
-        settings = {"seed": int(sys.argv[2]), "quick": bool(int(sys.argv[3]))} if len(sys.argv) == 4 else None
-        tree = merge(settings=settings)
-        print(f"wrote {paths.numbers_path()} ({len(tree)} top-level keys)")
-    else:
-        raise SystemExit("usage: python -m analysis.report.results merge [SEED QUICK]")
-
-
 class Num:
     """A recorded number for prose: formats like a float, and as ``n/a`` when the
     value is missing (NaN and infinite values are recorded as null), also after
@@ -222,3 +212,25 @@ def prose(value):
     if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return Num(value)
     return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.report.results merge [SEED QUICK]``: merge the fragments into ``numbers.json``,
+    recording the run's settings (what ``make`` passes) with the provenance."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] != ["merge"] or len(args) not in (1, 3):
+        raise cli.UserError("usage: python -m analysis.report.results merge [SEED QUICK]")
+    settings = None
+    if len(args) == 3:
+        if not args[1].isdigit() or args[2] not in ("0", "1"):
+            raise cli.UserError(f"merge takes a whole-number SEED and QUICK 0 or 1, not {args[1]!r} {args[2]!r}")
+        settings = {"seed": int(args[1]), "quick": bool(int(args[2]))}
+    tree = merge(settings=settings)
+    print(f"wrote {paths.numbers_path()} ({len(tree)} top-level keys)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(cli.run(main))
