@@ -211,7 +211,7 @@ def test_the_notebook_executor_stopped_by_sigterm_leaves_neither_temporary_file_
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
-    assert stdout.splitlines() == [f"running {notebook} (seed 7, quick 1) -> {build / 'sleeps.ipynb'}"]
+    assert stdout.splitlines() == [f"running sleeps.ipynb (seed 7, quick 1) -> {build / 'sleeps.ipynb'}"]
     assert sorted(p.name for p in build.iterdir()) == []
     kernel = int(marker.read_text())
     deadline = time.monotonic() + 15

@@ -51,6 +51,9 @@ from ..graph.labelled import LabelledGraph, label_graph
 
 __all__ = [
     "REGISTERED_DIR",
+    "GRAPH_DATASETS",
+    "FULL_GRAPH",
+    "is_descriptor",
     "DescriptorError",
     "NAME_PATTERN",
     "MIN_ELITE",
@@ -71,6 +74,8 @@ __all__ = [
 ]
 
 REGISTERED_DIR = Path(__file__).with_name("descriptors")
+GRAPH_DATASETS = ("ego_twitter", "konect_icwsm2010")  # registered, each with a descriptor in descriptors/
+FULL_GRAPH = "kwak2009-full"  # the celebrity slice of the complete 2009 graph, when `make fullgraph` has run
 
 
 class DescriptorError(ValueError):
@@ -149,6 +154,11 @@ class Descriptor:
     @property
     def has_profiles(self) -> bool:
         return self.accounts is not None and "followers" in self.accounts and "following" in self.accounts
+
+
+def is_descriptor(dataset: str) -> bool:
+    """A user's descriptor is given by the path of its ``.toml`` file (else a registered name)."""
+    return str(dataset).endswith(".toml")
 
 
 def registered(name: str) -> Path:

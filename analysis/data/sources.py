@@ -146,8 +146,8 @@ def accounts_with_labels() -> pd.DataFrame:
     return out
 
 
-GRAPH_DATASETS = ("ego_twitter", "konect_icwsm2010")  # registered, each with a descriptor in descriptors/
-FULL_GRAPH = "kwak2009-full"  # the celebrity slice of the complete 2009 graph, when `make fullgraph` has run
+GRAPH_DATASETS = descriptor.GRAPH_DATASETS
+FULL_GRAPH = descriptor.FULL_GRAPH
 
 
 @dataclass(frozen=True)
@@ -170,9 +170,7 @@ class DatasetInfo:
     note: str = ""
 
 
-def is_descriptor(dataset: str) -> bool:
-    """A user's descriptor is given by the path of its ``.toml`` file."""
-    return str(dataset).endswith(".toml")
+is_descriptor = descriptor.is_descriptor
 
 
 def _descriptor_of(dataset: str) -> descriptor.Descriptor:

@@ -12,7 +12,15 @@ A *parameter* (``-p NAME VALUE``) is given to the notebook only if its
 ``parameters`` cell declares it; values are read as papermill's command line
 reads them (``True``, ``False``, ``None``, integers, floats, else text). The
 progress bar is drawn only when stderr is a terminal, so a log file gets one
-line per notebook instead of a bar's redraws.
+line per notebook instead of a bar's redraws, plus one line when each section
+(a markdown heading) starts, so a long step says what it is doing.
+
+The executed notebook carries the run's provenance in its metadata
+(:mod:`analysis.report.provenance`, taken when the run starts unless the caller
+gives it). Two executions into one target at once are refused (a lock beside it).
+The kernel runs in the notebook's folder, as in JupyterLab, and logs only its
+errors (not its "running over TCP without encryption" notice: the connection is
+loopback only).
 """
 
 from __future__ import annotations
@@ -21,20 +29,28 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from .. import cli
+from .. import cli, files
+from . import provenance as provenance_module
 
 __all__ = [
     "TEMPORARY_SUFFIX",
+    "KERNEL_ARGUMENTS",
     "NotebookFailed",
     "parse_value",
     "temporary_beside",
+    "section_headings",
+    "section_logger",
     "execute",
     "main",
 ]
 
 TEMPORARY_SUFFIX = ".tmp.ipynb"
+# the kernel's own log: errors only (its "running over TCP without encryption" notice is about a
+# loopback-only connection); a cell's warnings and errors still reach the notebook
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 class NotebookFailed(cli.UserError):
@@ -63,6 +79,36 @@ def temporary_beside(target: Path) -> Path:
     return Path(name)
 
 
+def section_headings(node) -> dict[int, str]:
+    """For each code cell (by index), the last markdown heading above it."""
+    headings, current = {}, ""
+    for index, cell in enumerate(node.cells):
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    current = line.lstrip("#").strip()
+        elif cell.cell_type == "code":
+            headings[index] = current
+    return headings
+
+
+def section_logger(notebook: Path, log):
+    """A papermill ``on_cell_start`` hook that logs a line when a new section starts:
+    ``NAME: HEADING (cell K of N, T s)``."""
+    import nbformat
+
+    node = nbformat.read(notebook, as_version=4)
+    headings, total, start, said = section_headings(node), len(node.cells), time.monotonic(), [None]
+
+    def on_cell_start(cell=None, cell_index=0, **_):
+        heading = headings.get(cell_index, "")
+        if heading and heading != said[0]:
+            said[0] = heading
+            log(f"{notebook.stem}: {heading} (cell {cell_index + 1} of {total}, {time.monotonic() - start:.0f} s)")
+
+    return on_cell_start
+
+
 def execute(
     notebook: str | Path,
     target: str | Path,
@@ -70,39 +116,55 @@ def execute(
     kernel: str | None = None,
     progress: bool | None = None,
     log=print,
+    provenance: dict | None = None,
 ) -> Path:
     """Run ``notebook`` into ``target`` (see the module docstring); returns ``target``.
 
-    ``progress`` None means: a progress bar only if stderr is a terminal. Raises
-    :class:`NotebookFailed` if a cell fails; the temporary file never outlives the call.
+    ``progress`` None means: a progress bar only if stderr is a terminal.
+    ``provenance`` (default: taken now from ``parameters``) goes into the executed
+    notebook's metadata. Raises :class:`NotebookFailed` if a cell fails, and
+    :class:`analysis.files.LockedError` if another execution is writing ``target``;
+    the temporary file never outlives the call.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    notebook, target = Path(notebook), Path(target)
+    notebook, target = Path(notebook).resolve(), Path(target).resolve()
     if not notebook.is_file():
         raise FileNotFoundError(f"{notebook}: no such notebook")
     declared = papermill.inspect_notebook(str(notebook))
     given = {name: value for name, value in (parameters or {}).items() if name in declared}
     if progress is None:
         progress = sys.stderr.isatty()
+    if provenance is None:
+        provenance = provenance_module.run_provenance(parameters or {})
     settings = ", ".join(f"{name} {value}" for name, value in given.items())
-    log(f"running {notebook}" + (f" ({settings})" if settings else "") + f" -> {target}")
+    log(f"running {notebook.name}" + (f" ({settings})" if settings else "") + f" -> {target}")
     tmp = None
+    lock = target.with_name(f".{target.name}.lock")
     try:
-        tmp = temporary_beside(target)
-        try:
-            papermill.execute_notebook(
-                str(notebook), str(tmp), parameters=given, kernel_name=kernel, progress_bar=progress
-            )
-        except PapermillExecutionError as error:
-            print(str(error).rstrip(), file=sys.stderr)
-            raise NotebookFailed(
-                f"{notebook.name}: cell {error.exec_count} failed ({error.ename}: {error.evalue}); "
-                f"{target} was not written; fix the cell and run again"
-            ) from error
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        with files.exclusive_lock(lock, str(target)):
+            tmp = temporary_beside(target)
+            try:
+                papermill.execute_notebook(
+                    str(notebook),
+                    str(tmp),
+                    parameters=given,
+                    kernel_name=kernel,
+                    progress_bar=progress,
+                    cwd=str(notebook.parent),
+                    extra_arguments=KERNEL_ARGUMENTS,
+                    on_cell_start=section_logger(notebook, log),
+                )
+            except PapermillExecutionError as error:
+                print(str(error).rstrip(), file=sys.stderr)
+                raise NotebookFailed(
+                    f"{notebook.name}: cell {error.exec_count} failed ({error.ename}: {error.evalue}); "
+                    f"{target} was not written; fix the cell and run again"
+                ) from error
+            provenance_module.stamp(tmp, provenance)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)

@@ -19,11 +19,12 @@ import re
 from pathlib import Path
 
 from .. import files, paths
-from . import results
 
 __all__ = [
     "METADATA_KEY",
     "QUICK_WARNING",
+    "build_info",
+    "collect",
     "file_sha256",
     "data_digests",
     "software_citation",
@@ -49,15 +50,39 @@ def data_digests(dataset: str | None = None) -> dict[str, str]:
     """SHA-256 of each data file a run on ``dataset`` reads: a descriptor's declared
     files (edges, accounts, egos), or, for the registered archives, every processed
     table (the default notebooks read them all). Missing files are left out."""
-    from ..data import descriptor, sources
+    from ..data import descriptor
 
-    if dataset and sources.is_descriptor(dataset):
+    if dataset and descriptor.is_descriptor(dataset):
         desc = descriptor.read_descriptor(dataset)
         sections = [s for s in (desc.edges, desc.accounts, desc.egos) if s is not None]
         chosen = [desc.resolve(section["file"]) for section in sections]
     else:
         chosen = sorted(paths.processed_dir().glob("*.parquet"))
     return {path.name: file_sha256(path) for path in chosen if path.is_file()}
+
+
+def build_info() -> dict:
+    """Where the code came from: the commit that ran (and whether its tree had
+    uncommitted changes) and the SHA-256 of its dependency lock. Taken from the
+    package's own checkout, also when ``TWEETERWOOD_HOME`` puts the data elsewhere."""
+    import subprocess
+
+    root = paths.PACKAGE_DIR.parent
+
+    def git(*args):
+        try:
+            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    lock = root / "requirements.lock"
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {
+        "commit": git("rev-parse", "HEAD") or "unknown",
+        "uncommitted_changes": None if status is None else bool(status),
+        "lock_sha256": file_sha256(lock) if lock.exists() else None,
+    }
 
 
 def software_citation() -> str:
@@ -81,21 +106,21 @@ def software_citation() -> str:
 def data_citations(dataset: str | None = None) -> list[str]:
     """The citations of the data a run reads: the descriptor's ``citation``, or those of
     the registered graphs (which include the 2009 profiles)."""
-    from ..data import descriptor, sources
+    from ..data import descriptor
 
-    if dataset and sources.is_descriptor(dataset):
+    if dataset and descriptor.is_descriptor(dataset):
         chosen = [descriptor.read_descriptor(dataset)]
     else:
-        chosen = [descriptor.read_descriptor(descriptor.registered(name)) for name in sources.GRAPH_DATASETS]
+        chosen = [descriptor.read_descriptor(descriptor.registered(name)) for name in descriptor.GRAPH_DATASETS]
     return [desc.citation for desc in chosen if desc.citation]
 
 
 def reproduce_command(parameters: dict) -> str:
     """The command that re-runs a run with these parameters (after ``git checkout`` of its commit)."""
-    from ..data import sources
+    from ..data import descriptor
 
     seed, quick, dataset = parameters.get("seed"), bool(parameters.get("quick", 0)), parameters.get("dataset")
-    if dataset and sources.is_descriptor(dataset):
+    if dataset and descriptor.is_descriptor(dataset):
         return f"python -m analysis run {dataset} --seed {seed}{' --quick' if quick else ''}"
     return f"make SEED={seed} QUICK={int(quick)}"
 
@@ -107,7 +132,7 @@ def run_provenance(parameters: dict) -> dict:
         "command": reproduce_command(parameters),
         "cite_software": software_citation(),
         "cite_data": data_citations(dataset),
-        **results.build_info(),
+        **build_info(),
         "started": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "seed": parameters.get("seed"),
         "quick": bool(parameters.get("quick", 0)),
@@ -130,6 +155,36 @@ def read(node) -> dict | None:
     """The provenance stored in a notebook node, or None."""
     value = node.metadata.get(METADATA_KEY)
     return dict(value) if value else None
+
+
+def collect(notebooks) -> dict:
+    """One provenance for the executed ``notebooks`` that a ``numbers.json`` merges (without
+    the start time, so that a re-run writes the same bytes). ``make`` re-executes only the
+    notebooks whose inputs changed, so they may come from several commits: then
+    ``commit`` says so and ``notebook_commits`` names each one's. Empty when none carries one."""
+    import nbformat
+
+    found = {}
+    for notebook in notebooks:
+        stamped = read(nbformat.read(notebook, as_version=4))
+        if stamped:
+            found[Path(notebook).stem] = stamped
+    if not found:
+        return {}
+    first = next(iter(found.values()))
+    merged = {key: value for key, value in first.items() if key != "started"}
+    commits = {name: value.get("commit") for name, value in found.items()}
+    if len(set(commits.values())) > 1:
+        merged["commit"] = "several (see notebook_commits)"
+        merged["notebook_commits"] = commits
+    for key in ("seed", "quick", "dataset"):
+        if len({str(value.get(key)) for value in found.values()}) > 1:
+            merged[key] = "mixed: " + ", ".join(f"{name} {value.get(key)}" for name, value in found.items())
+    data = {}
+    for value in found.values():
+        data.update(value.get("data_sha256", {}))
+    merged["data_sha256"] = data
+    return merged
 
 
 def _mode(provenance: dict) -> str:

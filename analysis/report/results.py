@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from .. import cli, files, paths
+from . import provenance
 
 __all__ = [
     "Recorder",
     "read_fragment",
     "nest",
     "merge",
-    "build_info",
     "Num",
     "prose",
     "main",
@@ -110,34 +110,9 @@ def merge(folder: Path | None = None, target: Path | None = None, settings: dict
     if any(key == "build" or key.startswith("build.") for key in flat):
         raise ValueError("'build' is reserved for the provenance that merge records")
     tree = nest(flat)
-    tree["build"] = {**build_info(), **_plain(settings or {})}
+    tree["build"] = {**provenance.build_info(), **_plain(settings or {})}
     files.write_json(target, tree)
     return tree
-
-
-def build_info() -> dict:
-    """Where a ``numbers.json`` came from: the commit of the code that ran (and whether its
-    tree had uncommitted changes) and the SHA-256 of its dependency lock. Taken from the
-    package's own checkout, also when ``TWEETERWOOD_HOME`` puts the data elsewhere."""
-    import hashlib
-    import subprocess
-
-    root = paths.PACKAGE_DIR.parent
-
-    def git(*args):
-        try:
-            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    lock = root / "requirements.lock"
-    status = git("status", "--porcelain", "--untracked-files=no")
-    return {
-        "commit": git("rev-parse", "HEAD") or "unknown",
-        "uncommitted_changes": None if status is None else bool(status),
-        "lock_sha256": hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else None,
-    }
 
 
 class Num:
@@ -227,7 +202,17 @@ def main(argv: list[str] | None = None) -> int:
         if not args[1].isdigit() or args[2] not in ("0", "1"):
             raise cli.UserError(f"merge takes a whole-number SEED and QUICK 0 or 1, not {args[1]!r} {args[2]!r}")
         settings = {"seed": int(args[1]), "quick": bool(int(args[2]))}
-    tree = merge(settings=settings)
+    collected = provenance.collect(sorted(paths.build_dir().glob("[0-9][0-9]-*.ipynb")))
+    if (
+        settings
+        and collected
+        and (collected.get("seed"), collected.get("quick")) != (settings["seed"], settings["quick"])
+    ):
+        raise cli.UserError(
+            f"the executed notebooks in {paths.build_dir()} ran with seed {collected.get('seed')} and quick "
+            f"{collected.get('quick')}, not seed {settings['seed']} and quick {settings['quick']}; run make again"
+        )
+    tree = merge(settings={**collected, **(settings or {})})
     print(f"wrote {paths.numbers_path()} ({len(tree)} top-level keys)")
     return 0
 

@@ -20,11 +20,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import cli, files
-from . import provenance, results, site
+from . import execute, provenance, results, site
 
 __all__ = [
     "OUTPUT_VARIABLES",
-    "KERNEL_ARGUMENTS",
     "redirected_outputs",
     "declared_parameters",
     "check_parameters",
@@ -32,9 +31,6 @@ __all__ = [
 ]
 
 OUTPUT_VARIABLES = ("TWEETERWOOD_BUILD", "TWEETERWOOD_REPORTS")
-# the kernel's own log: warnings only about itself (e.g. "running over TCP without encryption" on a
-# loopback-only connection); a cell's warnings and errors still reach the notebook
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 @contextmanager
@@ -121,24 +117,11 @@ def run_notebooks(
 
 
 def _run(notebooks, build, reports, parameters, skipped, title_suffix, kernel, log, run) -> dict:
-    import papermill
-
     (build / "numbers").mkdir(parents=True, exist_ok=True)
     with redirected_outputs(build, reports):
         for notebook in notebooks:
-            log(f"{notebook.stem}: running")
-            declared = papermill.inspect_notebook(str(notebook))
-            executed = build / notebook.name
-            papermill.execute_notebook(
-                str(notebook),
-                str(executed),
-                kernel_name=kernel,
-                progress_bar=False,
-                parameters={k: v for k, v in parameters.items() if k in declared},
-                cwd=str(notebook.parent),
-                extra_arguments=KERNEL_ARGUMENTS,
-            )
-            provenance.stamp(executed, run)
+            executed = execute.execute(notebook, build / notebook.name, parameters, kernel=kernel, progress=False,
+                                       log=log, provenance=run)  # fmt: skip
             site.render(executed, reports, order=[n.stem for n in notebooks])
         # the start time stays in the notebooks and pages: a re-run of the same inputs writes the same numbers.json
         settings = {key: value for key, value in run.items() if key != "started"}
