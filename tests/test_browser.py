@@ -87,9 +87,26 @@ def _check_page(driver, url: str, name: str) -> dict:
         "return Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'));"
     )
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    stray = driver.execute_script(STRAY_OUTPUTS)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
-    return {"images": images, "links": links, "errors": errors}
+    return {"images": images, "links": links, "errors": errors, "stray": stray}
+
+
+# what a reader did not ask for: a raw DataFrame (pandas' own table class), a plain-text output
+# (a repr, a bare number, a printed line, a warning), or a Python repr inside any output
+STRAY_OUTPUTS = """
+const found = [];
+document.querySelectorAll('table.dataframe').forEach(t => found.push('raw DataFrame: ' + t.innerText.slice(0, 80)));
+document.querySelectorAll('.jp-RenderedText, .jp-OutputArea-output pre').forEach(e => {
+    if (!e.closest('details.tw-code')) found.push('plain-text output: ' + e.innerText.slice(0, 80));
+});
+const reprs = /<[A-Za-z_][\\w.]* (object|at 0x)|\\bdtype[:=]|\\barray\\(|Styler at 0x|^\\{'/m;
+document.querySelectorAll('.jp-OutputArea-output').forEach(e => {
+    if (!e.querySelector('details.tw-code') && reprs.test(e.innerText)) found.push('repr: ' + e.innerText.slice(0, 80));
+});
+return found;
+"""
 
 
 def test_every_page_loads_its_images_links_and_no_script_errors(browser, site):
@@ -103,6 +120,7 @@ def test_every_page_loads_its_images_links_and_no_script_errors(browser, site):
         assert not broken, f"{page}: images that did not load: {broken}"
         assert all(alt for _, _, alt in result["images"]), f"{page}: image without alt text"
         assert not result["errors"], f"{page}: console errors {result['errors']}"
+        assert not result["stray"], f"{page}: outputs a reader did not ask for: {result['stray']}"
         internal = [h for h in result["links"] if not urlparse(h).scheme and not h.startswith("#")]
         assert "index.html" in internal or page == "index.html"
         for href in internal:
@@ -112,6 +130,20 @@ def test_every_page_loads_its_images_links_and_no_script_errors(browser, site):
                     pass
             except urllib.error.HTTPError as error:
                 pytest.fail(f"{page}: link {href} -> HTTP {error.code}")
+
+
+def test_the_code_is_folded_and_opens_with_a_click(browser, site):
+    _, root = site
+    browser.get(root + "04-gated-community.html")
+    closed, total = browser.execute_script(
+        "const d = Array.from(document.querySelectorAll('details.tw-code'));"
+        "return [d.filter(x => !x.open).length, d.length];"
+    )
+    assert total >= 5 and closed == total  # folded by default
+    browser.execute_script("document.querySelector('details.tw-code summary').click();")
+    shown = browser.execute_script("return document.querySelector('details.tw-code').open && "
+                                   "document.querySelector('details.tw-code pre').offsetHeight > 0;")  # fmt: skip
+    assert shown
 
 
 def test_index_has_a_verdict_row_per_claim_and_works_from_the_file_system(browser, site):

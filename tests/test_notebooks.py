@@ -159,3 +159,25 @@ def test_index_page_has_one_verdict_row_per_claim(executed):
             r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["\']?(?:https?:)?//', report.read_text(), re.I
         )
         assert remote == [], f"{report.name} loads from the network: {remote}"
+
+
+def test_executed_notebooks_show_nothing_a_reader_did_not_ask_for(executed):
+    """Every output of an executed notebook is prose (Markdown), a table made for reading
+    (``tables.readable``: HTML of class ``tw-table``) or a figure: no printed line, no
+    warning, no plain-text repr, no raw DataFrame."""
+    base, _ = executed
+    stray = []
+    for path in sorted((base / "build").glob("[0-9][0-9]-*.ipynb")):
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            for output in cell.get("outputs", []):
+                kind = output.get("output_type")
+                data = output.get("data", {})
+                html = "".join(data.get("text/html", ""))
+                where = f"{path.stem} cell {index}"
+                if kind in ("stream", "error"):
+                    stray.append(f"{where}: {kind} {''.join(output.get('text', output.get('evalue', '')))[:80]!r}")
+                elif not ({"text/markdown", "image/png", "image/svg+xml"} & set(data)) and "tw-table" not in html:
+                    stray.append(f"{where}: {''.join(data.get('text/plain', ''))[:80]!r}")
+                elif 'class="dataframe' in html:
+                    stray.append(f"{where}: a raw DataFrame")
+    assert not stray, "\n".join(stray)

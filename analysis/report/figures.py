@@ -14,16 +14,19 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .. import paths
+from .. import files, paths
 
 __all__ = [
     "OKABE_ITO",
     "NULL_COLOUR",
     "use_style",
     "figure_paths",
+    "legibility_problems",
     "save",
     "scatter_followers_following",
     "ratio_by_class",
+    "MIN_FONT_POINTS",
+    "FAR_FROM_NULL",
     "null_histogram",
     "ccdf_plot",
     "rich_club_plot",
@@ -64,11 +67,70 @@ def figure_paths(name: str, folder: Path | None = None) -> list[Path]:
     return [folder / f"{name}.png", folder / f"{name}.svg"]
 
 
+def legibility_problems(fig) -> list[str]:
+    """What makes ``fig`` hard to read, one line each (empty when nothing does):
+
+    - visible text smaller than ``MIN_FONT_POINTS``;
+    - a line, bar or set of points drawn entirely outside its axes (an observed value
+      off the chart, a distribution clipped away);
+    - bars narrower than 1.5 pixels at the saved resolution (a histogram packed
+      against an axis).
+    """
+    from matplotlib.collections import PathCollection
+    from matplotlib.patches import Rectangle
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    problems = []
+    for text in fig.findobj(Text):
+        if text.get_visible() and text.get_text().strip() and text.get_fontsize() < MIN_FONT_POINTS - 1e-9:
+            problems.append(f"text {text.get_text()[:40]!r} is {text.get_fontsize():.1f} pt")
+    scale = plt.rcParams["savefig.dpi"] / fig.dpi if isinstance(plt.rcParams["savefig.dpi"], (int, float)) else 1.0
+    for ax in fig.axes:
+        box = ax.bbox.expanded(1.001, 1.001)
+
+        def inside(points) -> bool:
+            points = np.asarray(points, dtype=float).reshape(-1, 2)
+            points = points[np.isfinite(points).all(axis=1)]
+            (x0, y0), (x1, y1) = box.get_points()
+            within = (points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)
+            return not len(points) or bool(within.any())
+
+        for line in ax.get_lines():
+            if (
+                line.get_visible()
+                and len(line.get_xydata())
+                and not inside(line.get_transform().transform(line.get_xydata()))
+            ):
+                problems.append(f"{ax.get_xlabel() or 'an axis'}: line {line.get_label()!r} lies outside the axes")
+        bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_visible() and p.get_height() != 0]
+        if bars:
+            extents = [p.get_window_extent() for p in bars]
+            if not any(box.overlaps(e) for e in extents):
+                problems.append(f"{ax.get_xlabel() or 'an axis'}: every bar lies outside the axes")
+            widths = np.array([e.width for e in extents]) * scale
+            if len(widths) >= 5 and np.median(widths) < 1.5:
+                problems.append(f"{ax.get_xlabel() or 'an axis'}: bars {np.median(widths):.1f} px wide")
+        for collection in ax.collections:
+            # scatter points (their offsets are the data; other collections' offsets are not)
+            if isinstance(collection, PathCollection) and collection.get_visible() and len(collection.get_offsets()):
+                offsets = collection.get_offset_transform().transform(collection.get_offsets())
+                if not inside(offsets):
+                    problems.append(f"{ax.get_xlabel() or 'an axis'}: points {collection.get_label()!r} lie outside")
+    return problems
+
+
 def save(fig, name: str, folder: Path | None = None) -> None:
-    """Write ``fig`` as ``<name>.png`` and ``<name>.svg`` (see :func:`figure_paths`)."""
+    """Write ``fig`` as ``<name>.png`` and ``<name>.svg`` (see :func:`figure_paths`),
+    each atomically; a figure with :func:`legibility_problems` is refused (ValueError)."""
+    problems = legibility_problems(fig)
+    if problems:
+        raise ValueError(f"figure {name} is hard to read: " + "; ".join(problems))
     for path in figure_paths(name, folder):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, metadata={"Date": None} if path.suffix == ".svg" else {"Software": None})
+        with files.atomic_path(path) as tmp:
+            fig.savefig(
+                tmp, format=path.suffix[1:], metadata={"Date": None} if path.suffix == ".svg" else {"Software": None}
+            )
 
 
 def scatter_followers_following(accounts: pd.DataFrame, hue: str, highlight=(), ax=None):
@@ -127,13 +189,69 @@ def ratio_by_class(accounts: pd.DataFrame, column: str, ratio: str = "ratio", ax
     return fig
 
 
+MIN_FONT_POINTS = 8  # no text in a figure is smaller (checked by the tests)
+FAR_FROM_NULL = 2.0  # observed further than this many null ranges away: the axis is broken
+
+
 def null_histogram(null_values, observed: float, xlabel: str, title: str = "", ax=None):
-    """Histogram of a statistic under the null with the observed value marked."""
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6, 3.5))
-    ax.hist(np.asarray(null_values, dtype=float), bins=20, color=NULL_COLOUR, label="null samples")
-    ax.axvline(observed, color=OKABE_ITO[3], lw=2, label="observed")
-    ax.set(xlabel=xlabel, ylabel="null samples (count)", title=title)
-    ax.legend()
+    """Histogram of a statistic under the null with the observed value marked.
+
+    The bars are drawn dark with edges, over bins of the null's own range, so that
+    they stay visible however far away the observed value lies. When the observed
+    value is more than ``FAR_FROM_NULL`` null ranges (max - min) from the nearest
+    null sample, the x axis is broken in two panels (the null's range; the observed
+    value's neighbourhood, at the same scale) and the gap is stated in null standard
+    deviations. ``ax`` (one axis) forces a single panel."""
+    null = np.asarray(null_values, dtype=float)
+    null = null[np.isfinite(null)]
+    low, high = (float(null.min()), float(null.max())) if len(null) else (observed, observed)
+    width = high - low if high > low else max(abs(observed) * 0.01, 1e-12)
+    gap = max(low - observed, observed - high, 0.0)
+    far = gap > FAR_FROM_NULL * width and ax is None
+    if ax is not None:
+        fig = ax.figure
+        axes = [ax]
+    elif far:
+        fig, axes = plt.subplots(
+            1, 2, figsize=(6.5, 3.5), sharey=True, gridspec_kw={"width_ratios": [3, 1.2], "wspace": 0.08}
+        )
+    else:
+        fig, one = plt.subplots(figsize=(6, 3.5))
+        axes = [one]
+    hist_ax = axes[0] if observed > high or not far else axes[1]
+    obs_ax = axes[-1] if observed > high or not far else axes[0]
+    edges = np.linspace(low - 0.05 * width, high + 0.05 * width, 16)
+    hist_ax.hist(null, bins=edges, color="#6b6b6b", edgecolor="white", linewidth=0.6, label="null samples")
+    obs_ax.axvline(observed, color=OKABE_ITO[3], lw=2.5, label="observed")
+    if far:
+        pad = 0.6 * width
+        hist_ax.set_xlim(low - pad, high + pad)
+        obs_ax.set_xlim(observed - pad, observed + pad)
+        left, right = (hist_ax, obs_ax) if observed > high else (obs_ax, hist_ax)
+        left.spines["right"].set_visible(False)
+        right.spines["left"].set_visible(False)
+        right.tick_params(left=False)
+        for axis, x in ((left, 1), (right, 0)):  # the break marks
+            axis.plot([x, x], [0, 0], transform=axis.transAxes, marker=[(-1, -1.5), (1, 1.5)], markersize=10,
+                      linestyle="none", color="k", clip_on=False)  # fmt: skip
+        sd = float(null.std(ddof=1)) if len(null) > 1 else float("nan")
+        distance = abs(observed - null.mean()) / sd if sd > 0 else float("nan")
+        for axis in axes:
+            axis.xaxis.set_major_locator(plt.MaxNLocator(nbins=3 if axis is obs_ax else 4))
+        fig.supxlabel(xlabel, fontsize=11, y=-0.03)
+        fig.text(0.5, -0.11, f"axis broken: the observed value lies {distance:,.0f} null standard deviations "
+                 "from the null mean", ha="center", fontsize=9)  # fmt: skip
+    else:
+        lo, hi = min(low, observed), max(high, observed)
+        span = hi - lo if hi > lo else width
+        axes[0].set_xlim(lo - 0.1 * span, hi + 0.1 * span)
+        axes[0].set_xlabel(xlabel)
+    axes[0].set_ylabel("null samples (count)")
+    if title:
+        fig.suptitle(title)
+    handles = [h for axis in axes for h in axis.get_legend_handles_labels()[0]]
+    labels = [lab for axis in axes for lab in axis.get_legend_handles_labels()[1]]
+    axes[0].legend(handles, labels, loc="upper left", fontsize=9, framealpha=0.9)
     return fig
 
 
@@ -203,7 +321,7 @@ def elite_network(graph: nx.DiGraph, sizes: dict, colours: dict, labels: dict, t
         linewidths=0.3,
         edgecolors="white",
     )
-    nx.draw_networkx_labels(graph, position, labels=labels, font_size=7, ax=ax)
+    nx.draw_networkx_labels(graph, position, labels=labels, font_size=MIN_FONT_POINTS, ax=ax)
     ax.set_title(title)
     ax.axis("off")
     return fig

@@ -28,6 +28,8 @@ __all__ = [
     "report_order",
     "navigation",
     "make_offline",
+    "CODE_SUMMARY",
+    "fold_code",
     "render",
     "verdict_rows",
     "finding",
@@ -98,9 +100,29 @@ def make_offline(page: str, name: str) -> str:
     )
 
 
+CODE_SUMMARY = "Show the code"
+
+
+def fold_code(node) -> None:
+    """Put each code cell's source, folded, at the head of its outputs: a ``<details>``
+    element (native HTML: opens with a click, offline, no script) holding the
+    highlighted code, so the page reads as an article and stays reproducible. Cells
+    with no source are left alone."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    for cell in node.cells:
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        code = highlight(cell.source, PythonLexer(), HtmlFormatter(cssclass="highlight"))
+        folded = f'<details class="tw-code"><summary>{CODE_SUMMARY}</summary>{code}</details>'
+        cell.outputs.insert(0, {"output_type": "display_data", "metadata": {}, "data": {"text/html": folded}})
+
+
 def render(executed: Path, reports: Path | None = None, order: list[str] | None = None) -> Path:
-    """Render an executed notebook to ``reports/<name>.html``: code hidden, figures
-    embedded, no network dependencies, navigation to the index and to its neighbours
+    """Render an executed notebook to ``reports/<name>.html``: code folded
+    (:func:`fold_code`), figures embedded, no network dependencies, navigation to the index and to its neighbours
     in ``order`` (the reports of this run; default: every numbered notebook), so a
     page links only to pages the run writes."""
     order = report_order() if order is None else list(order)
@@ -116,6 +138,7 @@ def render(executed: Path, reports: Path | None = None, order: list[str] | None 
     exporter.exclude_output_prompt = True
     node = nbformat.read(executed, as_version=4)
     run = provenance.read(node)
+    fold_code(node)
     body, _ = exporter.from_notebook_node(node)
     body = make_offline(body, name).replace("<head>", "<head>" + FAVICON, 1)
     top = navigation(name, order) + provenance.banner_html(run)

@@ -1,0 +1,58 @@
+"""Figures a reader can read (issue 15): the legibility check every saved figure passes,
+and the null histogram that keeps both the null and the observed value in view."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from analysis.report import figures
+
+
+@pytest.fixture(autouse=True)
+def _style():
+    figures.use_style()
+    yield
+    plt.close("all")
+
+
+NULL = np.random.default_rng(1).normal(0.0752, 0.0008, 49)
+
+
+@pytest.mark.parametrize("observed", [0.0885, 0.0760, 0.0600])
+def test_the_null_histogram_shows_both_the_null_and_the_observed_value(observed):
+    fig = figures.null_histogram(NULL, observed, "share of the elite's follows to the elite")
+    assert figures.legibility_problems(fig) == []
+    bars = [p for ax in fig.axes for p in ax.patches if p.get_height() > 0]
+    lines = [line for ax in fig.axes for line in ax.get_lines() if line.get_label() == "observed"]
+    assert len(bars) >= 5 and len(lines) == 1
+    far = abs(observed - NULL.mean()) > figures.FAR_FROM_NULL * np.ptp(NULL)
+    assert len(fig.axes) == (2 if far else 1)  # a broken axis only when the gap would squeeze the null
+    if far:
+        assert any("null standard deviations" in t.get_text() for t in fig.texts)
+
+
+def test_the_check_finds_what_makes_a_figure_hard_to_read():
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.hist(NULL, bins=20)
+    ax.axvline(0.5)  # an observed value off the chart
+    ax.set_xlim(0.0, 0.09)  # the null packed against the axis
+    ax.text(0.01, 1, "tiny", fontsize=5)
+    problems = " | ".join(figures.legibility_problems(fig))
+    assert "'tiny' is 5.0 pt" in problems and "lies outside the axes" in problems and "px wide" in problems
+
+
+def test_save_refuses_a_hard_to_read_figure_and_writes_nothing(tmp_path):
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [1, 2])
+    ax.set_title("small", fontsize=4)
+    with pytest.raises(ValueError, match="figure bad is hard to read: text 'small' is 4.0 pt"):
+        figures.save(fig, "bad", folder=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    ax.set_title("fine")
+    figures.save(fig, "good", folder=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.png", "good.svg"]
