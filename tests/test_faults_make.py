@@ -234,3 +234,22 @@ def test_a_failing_notebook_is_one_line_and_leaves_the_previous_target(tmp_path)
         "fix the cell and run again"
     )
     assert target.read_text() == "the last good run" and _temporary_files(tmp_path / "build") == []
+
+
+def test_the_executor_says_what_each_section_is_doing_and_stamps_its_provenance(tmp_path):
+    notebook = _notebook(tmp_path / "sections.ipynb", "x = 1")
+    node = nbformat.read(notebook, as_version=4)
+    node.cells[1:1] = [nbformat.v4.new_markdown_cell("# The question\n\ntext")]
+    node.cells += [nbformat.v4.new_markdown_cell("## The test"), nbformat.v4.new_code_cell("y = 2")]
+    nbformat.write(node, notebook)
+    target = tmp_path / "build" / "sections.ipynb"
+    done = subprocess.run([PY, "-m", "analysis.report.execute", str(notebook), str(target), "-p", "seed", "3",
+                           "-p", "quick", "1"], env=_env(tmp_path), capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"running sections.ipynb (seed 3, quick 1) -> {target}"
+    assert [line.split(" (cell")[0] for line in lines[1:]] == ["sections: The question", "sections: The test"]
+    assert done.stderr == ""  # no kernel notice (TCP without encryption), no progress bar off a terminal
+    stamped = nbformat.read(target, as_version=4).metadata["tweeterwood"]
+    assert stamped["seed"] == 3 and stamped["quick"] is True and stamped["command"] == "make SEED=3 QUICK=1"
+    assert len(stamped["commit"]) == 40 and "started" in stamped

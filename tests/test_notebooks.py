@@ -181,3 +181,18 @@ def test_executed_notebooks_show_nothing_a_reader_did_not_ask_for(executed):
                 elif 'class="dataframe' in html:
                     stray.append(f"{where}: a raw DataFrame")
     assert not stray, "\n".join(stray)
+
+
+def test_every_page_says_where_its_numbers_came_from(executed):
+    """Each report ends with "Reproduce this" (command, commit, seed, mode, data digests,
+    citation), quick pages warn at the top, and numbers.json carries the same provenance."""
+    base, numbers = executed
+    build = numbers["build"]
+    assert build["seed"] == 7 and build["quick"] is True and len(build["commit"]) == 40
+    assert "accounts_kwak2009.parquet" in build["data_sha256"] and "started" not in build
+    for page in sorted((base / "reports").glob("*.html")):
+        text = page.read_text()
+        assert "Quick mode: small null ensembles" in text, page.name
+        assert "Reproduce this" in text and build["commit"] in text and "make SEED=7 QUICK=1" in text, page.name
+        assert build["data_sha256"]["ego_twitter_edges.parquet"] in text, page.name
+        assert "Tweeterwood" in text.split("Reproduce this")[1] and "McAuley" in text.split("Reproduce this")[1]
