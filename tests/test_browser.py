@@ -132,6 +132,32 @@ def test_every_page_loads_its_images_links_and_no_script_errors(browser, site):
                 pytest.fail(f"{page}: link {href} -> HTTP {error.code}")
 
 
+def test_no_page_scrolls_sideways_at_a_phone_width(browser, site):
+    """At 390 px (a phone), the text wraps: a page never scrolls sideways (wide tables scroll
+    inside their own box); screenshots of each page at phone and desktop widths are kept."""
+    reports, root = site
+    try:
+        browser.set_window_size(390, 844)
+        for page in _pages(reports):
+            browser.get(root + page)
+            wide, inner = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth];")
+            assert wide <= inner + 1, f"{page}: the page is {wide} px wide at a {inner} px window"
+            browser.save_screenshot(str(SCREENSHOTS / f"{Path(page).stem}-phone.png"))
+    finally:
+        browser.set_window_size(1280, 1600)
+
+
+def test_every_report_opens_with_a_lead_that_says_the_answer(browser, site):
+    reports, root = site
+    for page in _pages(reports)[1:]:
+        browser.get(root + page)
+        lead = browser.execute_script(
+            "const h = document.querySelector('h1'); const p = h && h.nextElementSibling;"
+            "return p && p.classList.contains('tw-lead') ? p.innerText : null;"
+        )
+        assert lead and len(lead) > 80, f"{page}: no lead under the title"
+
+
 def test_the_code_is_folded_and_opens_with_a_click(browser, site):
     _, root = site
     browser.get(root + "04-gated-community.html")

@@ -116,3 +116,21 @@ def test_the_existing_choosers_keep_their_rules():
     assert prose.share(0.95) == "almost all" and prose.share(0.05) == "few of"
     assert prose.rank(1, 6499) == "the highest" and prose.rank(700, 6499) == "ranked 700 of 6,499"
     assert prose.listing(["a", "b", "c"]) == "a, b and c"
+
+
+def test_the_lead_says_each_headline_answer_from_the_recorded_numbers():
+    from analysis.report import prose
+
+    c2a = {"id": "C2a", "claim": "C2", "kind": "test", "role": "headline", "short": "x", "effect": 0.75,
+           "ci_low": 0.68, "ci_high": 0.81, "p_value": 1e-9, "direction": "less", "observed": 6335, "sampling": True}  # fmt: skip
+    c5 = {**c2a, "id": "C5", "claim": "C5", "effect": 1.02, "ci_low": 0.9, "ci_high": 1.1, "p_value": 0.6,
+          "direction": "greater"}  # fmt: skip
+    text = prose.lead({"claim.C2a": c2a, "claim.C5": c5}, "03-follow-back")
+    assert text.startswith(
+        "In short, by the verdict rule before notebook 06 adjusts for the number of tests: C2a *supported*: "
+    )
+    assert "(effect 0.75, sampling interval 0.68 to 0.81)" in text and "C5 *not supported*: " in text
+    claims = [{"claim": "C1", "verdict": "supported"}, {"claim": "C2", "verdict": "supported"},
+              {"claim": "C6", "verdict": "not testable with this data"}]  # fmt: skip
+    assert "2 supported (C1, C2); 1 not testable with this data (C6)" in prose.lead({"claims": claims}, "06-verdict")
+    assert prose.lead({}, "04-gated-community") == "" and prose.lead({}, "06-verdict") == ""

@@ -39,6 +39,7 @@ __all__ = [
     "how_many",
     "listing",
     "answer",
+    "lead",
     "NA",
 ]
 
@@ -275,3 +276,86 @@ def answer(values: Mapping, notebook: str, caveats=(), alpha: float = 0.05) -> s
     if caveats:
         text += "\n\n**Caveats.** " + " ".join(caveats)
     return text
+
+
+def _counted(groups: dict[str, list[str]]) -> str:
+    """``{"supported": ["C1", "C5"], ...}`` as ``2 supported (C1, C5), ...`` (empty groups left out)."""
+    return "; ".join(f"{len(ids)} {word} ({', '.join(ids)})" for word, ids in groups.items() if ids)
+
+
+def lead(values: Mapping, notebook: str) -> str:
+    """The two or three sentences that open a report, from its recorded numbers: the
+    answer first, then what the page holds. Claim notebooks: each headline statement
+    with its verdict word (the catalogue's rule, before notebook 06's adjustment),
+    effect and interval; ``00-data``: what was fetched and how many published figures it
+    reproduces; ``06-verdict``: the claims grouped by verdict. Empty when the notebook
+    recorded nothing to lead with."""
+    values = dict(values)
+    if notebook == "06-verdict":
+        claims = values.get("claims") or []
+        if not claims:
+            return ""
+        groups: dict[str, list[str]] = {}
+        for row in claims:
+            groups.setdefault(row["verdict"], []).append(row["claim"])
+        return say(
+            "Of the post's {n} claims, tested on the archived follower data: {groups}. Below, each claim in the "
+            "post's words with its verdict, then every statement with its test, the robustness of each verdict and "
+            "the caveats.", {}, n=len(claims), groups=_counted(groups),
+        )  # fmt: skip
+    if notebook == "00-data":
+        checks = values.get("publisher_checks") or {}
+        if "kwak2009.accounts" not in values:
+            return ""
+        return say(
+            "The archives were fetched and verified against their published digests: {kwak2009.accounts:,} "
+            "profiles crawled in 2009, an ego-Twitter graph of {ego_twitter.nodes:,} accounts and "
+            "{ego_twitter.edges:,} follows (about 2012), and KONECT's {konect_icwsm2010.nodes:,} accounts and "
+            "{konect_icwsm2010.edges:,} follows (about 2009). {passed} of the {n} published figures checked here "
+            "are reproduced (each is listed below with what it is compared with).",
+            values, passed=sum(bool(v) for v in checks.values()), n=len(checks),
+        )  # fmt: skip
+    if notebook == "05-robustness":
+        counts = values.get("robustness.specification_counts") or {}
+        if not counts:
+            return ""
+        parts = []
+        for sid, row in counts.items():
+            if not row.get("sampling_specifications") or not row.get("verdicts"):
+                continue
+            ranked = sorted(row["verdicts"].items(), key=lambda item: (-item[1], item[0]))
+            n = sum(row["verdicts"].values())
+            if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+                split = ", ".join(f"{k} *{word}*" for word, k in ranked)
+                parts.append(say("{id} split ({split}, of {n})", {}, id=sid, split=split, n=n))
+            else:
+                parts.append(say("{id} *{word}* in {k} of {n}", {}, id=sid, word=ranked[0][0], k=ranked[0][1], n=n))
+        return say(
+            "Each statement is tested again under every specification of a grid (who counts as a celebrity, "
+            "all accounts or those that existed by 2009, the null family, the egos' own ties); the word most "
+            "specifications with a sampling interval give: {parts}. Below, the elite sweep, the grid, the 2009 accounts, a second graph, "
+            "sampling and the chains' mixing.", {}, parts="; ".join(parts),
+        )  # fmt: skip
+    table = catalogue.notebook_verdicts(values, notebook)
+    if table.empty:
+        return ""
+    parts = []
+    for row in table[table["role"] == "headline"].itertuples():
+        text = catalogue.statement(row.id).text.rstrip(".")
+        text = text[:1].lower() + text[1:]
+        if row.kind == "test" and not _missing(row.effect):
+            kind = "sampling interval" if row.sampling is True else "null's range"
+            parts.append(say("{id} *{verdict}*: {text} (effect {effect:.3g}, {kind} {low:.3g} to {high:.3g})", {},
+                             id=row.id, verdict=row.verdict, text=text, effect=row.effect, kind=kind,
+                             low=row.ci_low, high=row.ci_high))  # fmt: skip
+        else:
+            parts.append(f"{row.id} *{row.verdict}*: {text}")
+    secondary = int((table["role"] != "headline").sum())
+    more = say(" {k} secondary statement{s} below with the data, the tests and the caveats.", {}, k=secondary,
+               s=" follows" if secondary == 1 else "s follow") if secondary else " The data, the tests and the caveats follow."  # fmt: skip
+    return (
+        "In short, by the verdict rule before notebook 06 adjusts for the number of tests: "
+        + "; ".join(parts)
+        + "."
+        + more
+    )

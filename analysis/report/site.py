@@ -29,6 +29,8 @@ __all__ = [
     "navigation",
     "make_offline",
     "CODE_SUMMARY",
+    "PAGE_STYLE",
+    "lead_html",
     "fold_code",
     "render",
     "verdict_rows",
@@ -101,6 +103,31 @@ def make_offline(page: str, name: str) -> str:
 
 
 CODE_SUMMARY = "Show the code"
+# the reports' own layout: the lead stands out; tables scroll inside their box and figures shrink, so a
+# phone-width page never scrolls sideways
+PAGE_STYLE = (
+    "<style>.tw-lead{font-size:1.08em;line-height:1.5;border-left:4px solid #0072B2;padding:.2em .8em;"
+    "margin:.6em 0 1em}.tw-scroll{overflow-x:auto;max-width:100%}.jp-OutputArea-output img{max-width:100%;"
+    "height:auto}details.tw-code pre{white-space:pre-wrap;word-break:break-word}"
+    "@media (max-width:600px){body{overflow-wrap:anywhere}.jp-Cell{padding:0 .3em}}</style>"
+)
+TABLE = re.compile(r'(<table[^>]*class="tw-table"[^>]*>.*?</table>)', re.S)
+EMPHASIS = re.compile(r"\*([^*]+)\*")
+
+
+def lead_html(executed: Path) -> str:
+    """The lead paragraph of a report (:func:`analysis.report.prose.lead`), from the
+    numbers its notebook recorded (``numbers/<name>.json`` beside it); empty without them."""
+    from . import prose
+
+    fragment = Path(executed).parent / "numbers" / f"{Path(executed).stem}.json"
+    if not fragment.exists():
+        return ""
+    text = prose.lead(json.loads(fragment.read_text()), Path(executed).stem)
+    if not text:
+        return ""
+    body = EMPHASIS.sub(r"<em>\1</em>", html.escape(text, quote=False))
+    return f'<p class="tw-lead">{body}</p>'
 
 
 def fold_code(node) -> None:
@@ -140,7 +167,11 @@ def render(executed: Path, reports: Path | None = None, order: list[str] | None 
     run = provenance.read(node)
     fold_code(node)
     body, _ = exporter.from_notebook_node(node)
-    body = make_offline(body, name).replace("<head>", "<head>" + FAVICON, 1)
+    body = (
+        make_offline(body, name).replace("<head>", "<head>" + FAVICON, 1).replace("</head>", PAGE_STYLE + "</head>", 1)
+    )
+    body = body.replace("</h1>", "</h1>" + lead_html(executed), 1)
+    body = TABLE.sub(r'<div class="tw-scroll">\1</div>', body)
     top = navigation(name, order) + provenance.banner_html(run)
     body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + top, body, count=1)
     body = body.replace("</body>", navigation(name, order) + provenance.footer_html(run) + "</body>", 1)
