@@ -58,6 +58,8 @@ th { background: #f4f4f4; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 1em; margin-top: 1em; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em; }
 .card img { width: 100%; height: 160px; object-fit: contain; background: #fafafa; }
+.tw-scroll { overflow-x: auto; max-width: 100%; }
+@media (max-width: 600px) { body { overflow-wrap: anywhere; } th, td { padding: 0.3em 0.2em; } }
 """
 NOTEBOOK_TITLES = {notebook.name: notebook.title for notebook in catalogue.NOTEBOOKS}
 
@@ -262,11 +264,11 @@ def build_index(
 <h1>{html.escape(title)}</h1>
 <p>{html.escape(INTRO)}</p>
 <h2>Verdicts</h2>
-<table id="verdicts"><thead><tr><th>claim</th><th>what the post says</th><th>verdict</th>
+<div class="tw-scroll"><table id="verdicts"><thead><tr><th>claim</th><th>what the post says</th><th>verdict</th>
 <th>verdict of each part (the statements and their tests are in 06-verdict)</th></tr></thead>
 <tbody>
 {verdict_rows(claims)}
-</tbody></table>
+</tbody></table></div>
 <h2>Reports</h2>
 <div class="cards">
 {chr(10).join(cards)}
