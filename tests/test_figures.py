@@ -56,3 +56,10 @@ def test_save_refuses_a_hard_to_read_figure_and_writes_nothing(tmp_path):
     ax.set_title("fine")
     figures.save(fig, "good", folder=tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.png", "good.svg"]
+
+
+def test_captions_are_numbered_in_order():
+    from analysis.report import site
+
+    page = "<p>x</p>" + (figures.CAPTION_MARK + "a</p>") * 3
+    assert site.number_figures(page).count("Figure 3.") == 1 and "Figure 1." in site.number_figures(page)

@@ -196,3 +196,19 @@ def test_every_page_says_where_its_numbers_came_from(executed):
         assert "Reproduce this" in text and build["commit"] in text and "make SEED=7 QUICK=1" in text, page.name
         assert build["data_sha256"]["ego_twitter_edges.parquet"] in text, page.name
         assert "Tweeterwood" in text.split("Reproduce this")[1] and "McAuley" in text.split("Reproduce this")[1]
+
+
+def test_every_figure_has_a_caption_and_the_reports_number_them(executed):
+    """Each figure in an executed notebook is followed by its caption (``figures.publish``),
+    and each report numbers its captions 1, 2, 3..."""
+    base, _ = executed
+    for path in sorted((base / "build").glob("[0-9][0-9]-*.ipynb")):
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            outputs = cell.get("outputs", [])
+            for k, output in enumerate(outputs):
+                if "image/png" in output.get("data", {}):
+                    after = outputs[k + 1]["data"].get("text/html", "") if k + 1 < len(outputs) else ""
+                    assert 'class="tw-caption"' in after, f"{path.stem} cell {index}: a figure without a caption"
+        page = (base / "reports" / f"{path.stem}.html").read_text()
+        numbers = [int(n) for n in re.findall(r'class="tw-caption"><b>Figure (\d+)\.</b>', page)]
+        assert numbers == list(range(1, len(numbers) + 1)) and numbers, path.stem

@@ -23,6 +23,8 @@ __all__ = [
     "figure_paths",
     "legibility_problems",
     "save",
+    "CAPTION_MARK",
+    "publish",
     "scatter_followers_following",
     "ratio_by_class",
     "MIN_FONT_POINTS",
@@ -131,6 +133,25 @@ def save(fig, name: str, folder: Path | None = None) -> None:
             fig.savefig(
                 tmp, format=path.suffix[1:], metadata={"Date": None} if path.suffix == ".svg" else {"Software": None}
             )
+
+
+CAPTION_MARK = '<p class="tw-caption"><b>Figure.</b> '
+
+
+def publish(fig, name: str, caption: str, folder: Path | None = None) -> None:
+    """Save ``fig`` (:func:`save`), show it in the notebook and, under it, its caption:
+    what is plotted, the data, and the null it is set against (or that none is). The
+    reports number the captions in order ("Figure 1.", "Figure 2.", ...)."""
+    import html
+
+    from IPython.display import HTML, display
+
+    if not caption.strip():
+        raise ValueError(f"figure {name} needs a caption")
+    save(fig, name, folder)
+    display(fig)
+    plt.close(fig)
+    display(HTML(f"{CAPTION_MARK}{html.escape(caption.strip(), quote=False)}</p>"))
 
 
 def scatter_followers_following(accounts: pd.DataFrame, hue: str, highlight=(), ax=None):

@@ -31,6 +31,7 @@ __all__ = [
     "CODE_SUMMARY",
     "PAGE_STYLE",
     "lead_html",
+    "number_figures",
     "fold_code",
     "render",
     "verdict_rows",
@@ -111,10 +112,19 @@ PAGE_STYLE = (
     "<style>.tw-lead{font-size:1.08em;line-height:1.5;border-left:4px solid #0072B2;padding:.2em .8em;"
     "margin:.6em 0 1em}.tw-scroll{overflow-x:auto;max-width:100%}.jp-OutputArea-output img{max-width:100%;"
     "height:auto}details.tw-code pre{white-space:pre-wrap;word-break:break-word}"
+    ".tw-caption{font-size:.92em;color:#333;margin:.2em 0 1.2em;max-width:48em}"
     "@media (max-width:600px){body{overflow-wrap:anywhere}.jp-Cell{padding:0 .3em}}</style>"
 )
 TABLE = re.compile(r'(<table[^>]*class="tw-table"[^>]*>.*?</table>)', re.S)
 EMPHASIS = re.compile(r"\*([^*]+)\*")
+
+
+def number_figures(page: str) -> str:
+    """Number the figure captions of a page in order (``Figure 1.``, ``Figure 2.``...)."""
+    from .figures import CAPTION_MARK
+
+    counter = iter(range(1, 10_000))
+    return re.sub(re.escape(CAPTION_MARK), lambda _: CAPTION_MARK.replace("Figure.", f"Figure {next(counter)}."), page)
 
 
 def lead_html(executed: Path) -> str:
@@ -174,6 +184,7 @@ def render(executed: Path, reports: Path | None = None, order: list[str] | None 
     )
     body = body.replace("</h1>", "</h1>" + lead_html(executed), 1)
     body = TABLE.sub(r'<div class="tw-scroll">\1</div>', body)
+    body = number_figures(body)
     top = navigation(name, order) + provenance.banner_html(run)
     body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + top, body, count=1)
     body = body.replace("</body>", navigation(name, order) + provenance.footer_html(run) + "</body>", 1)
