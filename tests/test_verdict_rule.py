@@ -183,3 +183,35 @@ def test_checks_are_recorded_beside_the_decisive_test_and_do_not_decide():
     row = cat.claim_row("C4a", decisive, "toy", checks={"union graph, rewiring": union})
     assert row["effect"] == 1.8 and row["checks"]["union graph, rewiring"]["effect"] == 5.0
     assert cat.verdict_table({"04-gated-community": {"claim.C4a": row}})["verdict"].iloc[0] == cat.SUPPORTED
+
+
+def test_the_verdict_page_opens_with_each_claim_at_a_glance():
+    import pandas as pd
+
+    from analysis.claims import catalogue
+
+    statements = pd.DataFrame([
+        {"id": "C4a", "claim": "C4", "role": "headline", "kind": "test", "effect": 2.52, "ci_low": 2.22,
+         "ci_high": 2.82, "verdict": "supported", "caveats": ""},
+        {"id": "C4b-closed", "claim": "C4", "role": "headline", "kind": "descriptive", "effect": None,
+         "ci_low": None, "ci_high": None, "verdict": "descriptive", "caveats": ""},
+    ])  # fmt: skip
+    claims = pd.DataFrame([{"claim": "C4", "short": "a gated community", "post": "Celebrities follow ...",
+                            "verdict": "partly supported"}])  # fmt: skip
+    robust = {"C4a": {"robustness": "robust: every specification ...", "same_count": 40, "sampling_specifications": 40}}
+    row = catalogue.at_a_glance(statements, claims, robust).iloc[0]
+    assert row["effect (interval)"] == "C4a 2.52 (2.22 to 2.82)" and row["robustness"] == "C4a robust (40 of 40)"
+    assert row["the caveat that matters most"].startswith("Dense is not closed")
+    assert "robustness" not in catalogue.at_a_glance(statements, claims, None)
+
+
+def test_verdict_words_carry_a_symbol_as_well_as_a_colour():
+    import pandas as pd
+
+    from analysis.report import figures, tables
+
+    html = tables.readable(pd.DataFrame({"claim": ["C1", "C2"], "verdict": ["supported", "contradicted"]}),
+                           verdicts="verdict").to_html()  # fmt: skip
+    assert "● supported" in html and "✖ contradicted" in html
+    assert figures.VERDICT_COLOURS["supported"].lower() in html.lower()
+    assert set(figures.VERDICT_MARKERS) <= set(figures.VERDICT_SYMBOLS)

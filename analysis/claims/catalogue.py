@@ -63,6 +63,7 @@ the absolute values are shown beside every ratio.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -100,6 +101,7 @@ __all__ = [
     "descriptive_row",
     "verdict_table",
     "claim_table",
+    "at_a_glance",
     "notebook_verdicts",
     "markdown_table",
     "as_records",
@@ -194,14 +196,19 @@ CLAIMS: tuple[Claim, ...] = (
           "Profiles only count follows; all profiled accounts are popular, so this compares celebrities with the "
           "equally popular, not with ordinary users."),
     Claim("C2", "celebrities ignore regular people",
-          "Celebrities do not follow regular people and do not follow back their fans."),
+          "Celebrities do not follow regular people and do not follow back their fans.",
+          "The data record follows, not attention: a follow that is not returned may never have been seen, and "
+          "a degree-keeping null takes the celebrities' numbers of follows as given."),
     Claim("C3", "brands follow back",
           "Brands follow back (Starbucks: 141,341 followers, following 131,505).",
           "The labels are third-party (2013); the following/followers ratio bounds follow-back from above."),
     Claim("C4", "a gated community",
-          "Celebrities follow other celebrities: a closed, gated community."),
+          "Celebrities follow other celebrities: a closed, gated community.",
+          "Dense is not closed: an elite can follow itself far more than chance and still send most of its "
+          "follows out (C4a and C4b answer different questions)."),
     Claim("C5", "celebrities follow each other back",
-          "Inside it they follow each other back."),
+          "Inside it they follow each other back.",
+          "A snapshot shows mutual follows, not who followed first, nor whether the ties predate the fame."),
     Claim("C6", "the race to a million",
           "The race: @aplusk reached a million followers before @cnnbrk.",
           "The archive is a snapshot three months after the race: it cannot order the race, time it, nor tell a "
@@ -549,6 +556,36 @@ def claim_table(statements: pd.DataFrame) -> pd.DataFrame:
                      "parts": "; ".join(f"{part}: {word}" for part, word in part_verdicts.items()),
                      "statements": "; ".join(f"{r.id}: {r.verdict}" for r in mine.itertuples())})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def at_a_glance(statements: pd.DataFrame, claims: pd.DataFrame, robustness: dict | None = None) -> pd.DataFrame:
+    """The verdict page's first table, one row a claim: the post's words, the verdict, the
+    headline evidence (each tested headline statement's effect and interval), how robust
+    each headline verdict is across the specification grid (``robustness``: the output of
+    :func:`analysis.claims.specification.summarise`; left out when None), and the caveat
+    that matters most: the claim's own first caveat, else its first headline
+    statement's."""
+    robustness = robustness or {}
+    rows = []
+    for row_claim in claims.itertuples():
+        mine = statements[(statements["claim"] == row_claim.claim) & (statements["role"] == "headline")]
+        evidence, robust = [], []
+        for row in mine.itertuples():
+            if row.kind != "test" or row.effect is None or not np.isfinite(row.effect):
+                continue
+            evidence.append(f"{row.id} {row.effect:.3g} ({row.ci_low:.3g} to {row.ci_high:.3g})")
+            r = robustness.get(row.id)
+            if r and r.get("sampling_specifications"):
+                word = str(r["robustness"]).split(":")[0]
+                robust.append(f"{row.id} {word} ({r['same_count']} of {r['sampling_specifications']})")
+        own = claim(row_claim.claim).caveats
+        fallback = str(mine["caveats"].iloc[0] or "") if len(mine) and "caveats" in mine else ""
+        caveat = re.split(r"(?<=[.!?])\s+", (own or fallback).strip(), maxsplit=1)[0]
+        rows.append({"claim": f"{row_claim.claim}: {row_claim.short}", "the post says": row_claim.post, "verdict": row_claim.verdict,
+                     "effect (interval)": "; ".join(evidence) or "no test", "robustness": "; ".join(robust) or "not assessed",
+                     "the caveat that matters most": caveat})  # fmt: skip
+    table = pd.DataFrame(rows)
+    return table if robustness else table.drop(columns=["robustness"])
 
 
 def notebook_verdicts(recorded: dict, notebook: str, alpha: float = inference.ALPHA) -> pd.DataFrame:

@@ -40,6 +40,7 @@ __all__ = [
     "dataset_sizes",
     "VERDICT_COLOURS",
     "VERDICT_MARKERS",
+    "VERDICT_SYMBOLS",
     "verdict_figure",
     "specification_curve",
 ]
@@ -415,6 +416,9 @@ def dataset_sizes(frame: pd.DataFrame, ax=None):
 
 VERDICT_COLOURS = {"supported": OKABE_ITO[2], "contradicted": OKABE_ITO[3], "negligible": OKABE_ITO[1]}
 VERDICT_MARKERS = {"supported": "o", "contradicted": "X", "negligible": "D", "not supported": "s"}
+# the same shapes as text, for tables: the verdict reads without colour
+VERDICT_SYMBOLS = {"supported": "●", "contradicted": "✖", "negligible": "◆", "not supported": "■",
+                   "partly supported": "◐", "not testable with this data": "○", "descriptive": "·"}  # fmt: skip
 
 
 def verdict_figure(table: pd.DataFrame, band=None, ax=None):

@@ -108,10 +108,20 @@ def _is_integral(series: pd.Series) -> bool:
     return bool(len(values)) and bool(np.all(np.mod(values.to_numpy(float), 1) == 0))
 
 
-def readable(table: pd.DataFrame, headers: dict | None = None, index: bool | None = None, caption: str | None = None):
+def readable(
+    table: pd.DataFrame,
+    headers: dict | None = None,
+    index: bool | None = None,
+    caption: str | None = None,
+    verdicts: str | None = None,
+):
     """``table`` as a Styler made for reading (see the module docstring). ``headers``
     names columns beyond :data:`HEADERS`; ``index`` forces the index on or off;
-    ``caption`` is shown above the table."""
+    ``caption`` is shown above the table; ``verdicts`` names a column of verdict words,
+    each shown with its symbol (:data:`analysis.report.figures.VERDICT_SYMBOLS`, the
+    forest plot's shapes) and colour, so the word is read without the colour."""
+    from .figures import VERDICT_COLOURS, VERDICT_SYMBOLS
+
     if isinstance(table, pd.Series):
         table = table.to_frame()
     if not isinstance(table, pd.DataFrame):
@@ -150,6 +160,8 @@ def readable(table: pd.DataFrame, headers: dict | None = None, index: bool | Non
             numeric.append(column)
         else:
             out[column] = [MISSING if _missing(v) else format_number(v) for v in series]
+    if verdicts is not None:
+        out[verdicts] = [f"{VERDICT_SYMBOLS.get(str(v), '')} {v}".strip() for v in table[verdicts]]
     renamed = {c: names.get(str(c), header(c)) for c in out.columns}
     right = [renamed[c] for c in numeric]
     out = out.rename(columns=renamed)
@@ -173,6 +185,10 @@ def readable(table: pd.DataFrame, headers: dict | None = None, index: bool | Non
     styler = styler.set_table_styles(styles).set_table_attributes('class="tw-table"')
     if right:
         styler = styler.set_properties(subset=right, **{"text-align": "right", "white-space": "nowrap"})
+    if verdicts is not None:
+        words = {f"{VERDICT_SYMBOLS.get(w, '')} {w}".strip(): c for w, c in VERDICT_COLOURS.items()}
+        styler = styler.map(lambda v: f"color: {words.get(v, '#444')}; font-weight: bold; white-space: nowrap",
+                            subset=[renamed[verdicts]])  # fmt: skip
     if caption:
         styler = styler.set_caption(caption)
     return styler
