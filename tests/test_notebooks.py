@@ -163,7 +163,7 @@ def test_index_page_has_one_verdict_row_per_claim(executed):
 
 def test_executed_notebooks_show_nothing_a_reader_did_not_ask_for(executed):
     """Every output of an executed notebook is prose (Markdown), a table made for reading
-    (``tables.readable``: HTML of class ``tw-table``) or a figure: no printed line, no
+    (``tables.readable``: HTML of class ``tw-table``), a figure or its caption (``tw-caption``): no printed line, no
     warning, no plain-text repr, no raw DataFrame."""
     base, _ = executed
     stray = []
@@ -176,7 +176,9 @@ def test_executed_notebooks_show_nothing_a_reader_did_not_ask_for(executed):
                 where = f"{path.stem} cell {index}"
                 if kind in ("stream", "error"):
                     stray.append(f"{where}: {kind} {''.join(output.get('text', output.get('evalue', '')))[:80]!r}")
-                elif not ({"text/markdown", "image/png", "image/svg+xml"} & set(data)) and "tw-table" not in html:
+                elif not ({"text/markdown", "image/png", "image/svg+xml"} & set(data)) and not (
+                    "tw-table" in html or "tw-caption" in html
+                ):
                     stray.append(f"{where}: {''.join(data.get('text/plain', ''))[:80]!r}")
                 elif 'class="dataframe' in html:
                     stray.append(f"{where}: a raw DataFrame")
