@@ -282,3 +282,101 @@ def test_the_notebook_answers_a_change_of_its_controls_as_the_library_does(tmp_p
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+
+
+def test_on_konect_the_answer_for_top_100_is_the_design_aware_test(processed, tmp_path):
+    ex = explore.Explorer(SEED, n_boot=N_BOOT, cache=tmp_path)
+    answer = ex.answer("konect_icwsm2010", "top:100", "C4a")
+    lg = sources.load_labelled_graph("konect_icwsm2010", "top:100")
+    expected = design.design_tests(lg, np.random.default_rng(SEED), None, n_boot=N_BOOT).tests["C4a"]
+    assert answer.test == expected and answer.elite_size == 100
+    assert "verified" not in ex.elite_kinds("konect_icwsm2010")  # anonymised ids: no profiles
+
+
+# ------------------------------------------------------------------ in JupyterLab, as a reader sees it
+
+
+@pytest.mark.notebooks
+def test_in_jupyterlab_the_network_view_draws_offline_and_hovers(tmp_path, small):
+    """Headless Chromium on a JupyterLab server (no network): Run All, the plotly view has
+    a height and a hover label with the account's followers and community."""
+    import os
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    chromium, driver_path = shutil.which("chromium") or shutil.which("chromium-browser"), shutil.which("chromedriver")
+    if not (chromium and driver_path):
+        if os.environ.get("TWEETERWOOD_REQUIRE_BROWSER"):
+            pytest.fail("Chromium and ChromeDriver are required (apt-get install chromium chromium-driver)")
+        pytest.skip("no Chromium/ChromeDriver on this machine")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    nb = nbformat.read(EXPLORER, as_version=4)
+    parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    parameters.source += f"\ndataset_name = {small!r}\nn_boot = {N_BOOT}\nmax_nodes = 20"
+    folder = tmp_path / "lab"
+    folder.mkdir()
+    nbformat.write(nb, folder / "explore.ipynb")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), TWEETERWOOD_CACHE=str(tmp_path / "cache"))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
+         "--IdentityProvider.token=explore-test", f"--ServerApp.root_dir={folder}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--window-size=1400,2000",
+                 f"--user-data-dir={tmp_path / 'chromium-profile'}"):  # fmt: skip
+        options.add_argument(flag)
+    options.set_capability("goog:loggingOptions", {"browser": "ALL"})
+    browser = webdriver.Chrome(service=Service(driver_path), options=options)
+
+    def wait_for(css, seconds):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            found = browser.find_elements(By.CSS_SELECTOR, css)
+            if found:
+                return found
+            time.sleep(0.5)
+        pytest.fail(f"{css} did not appear within {seconds} s")
+
+    try:
+        time.sleep(3)
+        browser.get(f"http://127.0.0.1:{port}/lab/tree/explore.ipynb?token=explore-test")
+        wait_for(".jp-Notebook .jp-Cell", 60)
+        wait_for(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-KernelStatus", 60)
+        time.sleep(2)
+        next(m for m in browser.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-itemLabel") if m.text == "Run").click()
+        next(m for m in wait_for(".lm-Menu-itemLabel", 10) if m.text.strip() == "Run All Cells").click()
+        plot = wait_for(".js-plotly-plot", 60)[0]
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", plot)
+        time.sleep(1)
+        assert plot.size["height"] > 100, "the network view has no height"
+        point = wait_for(".js-plotly-plot .scatterlayer .trace .points path", 10)[0]
+        ActionChains(browser).move_to_element(point).move_by_offset(1, 1).perform()
+        hover = wait_for(".hovertext", 10)[0].text
+        assert "followers:" in hover and "community:" in hover
+        assert browser.find_elements(By.CSS_SELECTOR, ".jupyter-widgets img")  # the answer's figure
+        screenshots = ROOT / "build" / "screenshots"
+        screenshots.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(screenshots / "explore.png"))
+        errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert not errors, errors
+    finally:
+        browser.quit()
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)

@@ -372,7 +372,7 @@ class Explorer:
             if "followers" in table:
                 known = table["followers"].notna().to_numpy()
                 followers = np.where(known, table["followers"].to_numpy(dtype=float, na_value=np.nan), followers)
-                followers_from = "profile follower counts (followers inside the graph where there is no profile)"
+                followers_from = "profile follower counts"  # the elite is chosen among the profiles
             if "screen_name" in table:
                 names = np.where(table["screen_name"].notna(), table["screen_name"].astype(str), names)
             if "label" in table:
@@ -487,8 +487,8 @@ def network_figure(view: NetworkView):
     shown = f"{view.shown:,} of {view.elite_size:,} accounts (the most followed)" if view.shown < view.elite_size else (
         f"{view.elite_size:,} accounts")  # fmt: skip
     fig.update_layout(
-        title={"text": f"The elite ({view.elite}): {shown}<br><sup>area by {view.followers_from}; colour by "
-                       "community (the six largest, the rest grey)</sup>", "font": {"size": 14}},
+        title={"text": f"The elite ({view.elite}): {shown}<br><sup>area: {view.followers_from}; colour: "
+                       "community (six largest)</sup>", "font": {"size": 14}},
         showlegend=False, dragmode="pan", hovermode="closest", height=600, template="simple_white",
         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
     )  # fmt: skip
