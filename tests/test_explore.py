@@ -306,6 +306,7 @@ def test_in_jupyterlab_the_network_view_draws_offline_and_hovers(tmp_path, small
     import socket
     import subprocess
     import sys
+    import urllib.request
 
     chromium, driver_path = shutil.which("chromium") or shutil.which("chromium-browser"), shutil.which("chromedriver")
     if not (chromium and driver_path):
@@ -351,7 +352,17 @@ def test_in_jupyterlab_the_network_view_draws_offline_and_hovers(tmp_path, small
         pytest.fail(f"{css} did not appear within {seconds} s")
 
     try:
-        time.sleep(3)
+        deadline = time.time() + 60
+        while True:  # the server answers its REST API once it is up
+            try:
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/api/status",
+                                                 headers={"Authorization": "token explore-test"})  # fmt: skip
+                urllib.request.urlopen(request, timeout=5).read()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    pytest.fail("the Jupyter server did not start within 60 s")
+                time.sleep(0.5)
         browser.get(f"http://127.0.0.1:{port}/lab/tree/explore.ipynb?token=explore-test")
         wait_for(".jp-Notebook .jp-Cell", 60)
         wait_for(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-KernelStatus", 60)

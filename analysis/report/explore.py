@@ -145,6 +145,9 @@ class NetworkView:
 
 @dataclass
 class _Dataset:
+    """What the explorer keeps of one dataset: its description, graph and accounts, ego
+    table and networks, the design-aware fit, the union-graph fits and its communities."""
+
     info: sources.DatasetInfo
     inputs: sources.GraphInputs
     ego_table: pd.DataFrame | None
@@ -152,10 +155,10 @@ class _Dataset:
     fit: design.DesignFit | None = None
     union_fits: dict = field(default_factory=dict)
     communities: np.ndarray | None = None
-    profiles: pd.DataFrame | None = None
 
 
 def _verdict(test: inference.TestResult | None, direction: str) -> str:
+    """The catalogue's verdict word for one unadjusted test (not testable without one)."""
     if test is None:
         return catalogue.NOT_TESTABLE
     return catalogue.statement_verdict(test.ratio, test.ci_low, test.ci_high, test.p_two_sided, direction,
@@ -174,6 +177,7 @@ class Explorer:
     noise); ``tol``: the design-aware fits' tolerance."""
 
     def __init__(self, seed: int, n_boot: int = 500, tol: float = design.DESIGN_TOL, cache: Path | None = None):
+        """An explorer with nothing loaded yet (see the class docstring for the arguments)."""
         self.seed = int(seed)
         self.n_boot = int(n_boot)
         self.tol = float(tol)
@@ -250,8 +254,9 @@ class Explorer:
         if d.ego_table is None:
             return None
         if d.fit is None:
-            any_labels = self.labelled(dataset, self.default_elite(dataset))
-            d.egos = design.ego_networks(any_labels, d.ego_table)
+            g = d.inputs.graph  # the ego networks and the fit depend on the graph, not on any elite
+            unlabelled = LabelledGraph(d.inputs.name, g, np.full(g.n, "regular"), np.zeros(g.n, dtype=bool))
+            d.egos = design.ego_networks(unlabelled, d.ego_table)
             d.fit = design.fit_design(d.inputs.graph, d.egos, tol=self.tol, cache=self.cache)
         return d.fit
 
@@ -393,6 +398,7 @@ class Explorer:
 
 
 def _interval(test: inference.TestResult) -> str:
+    """``"low to high, what kind of interval"``."""
     kind = catalogue.INTERVALS[test.interval]
     return f"{test.ci_low:.3g} to {test.ci_high:.3g}, {kind}"
 
