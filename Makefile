@@ -118,7 +118,7 @@ DEPS := build/notebook-deps.mk
 $(DEPS): $(NOTEBOOKS) $(shell find analysis -name "*.py") scripts/notebook_deps.py
 	@mkdir -p build
 	$(PYTHON) scripts/notebook_deps.py $(NOTEBOOKS) > $@.tmp && mv $@.tmp $@
-ifeq ($(filter help clean distclean lock,$(MAKECMDGOALS)),)
+ifeq ($(filter help clean distclean lock lab,$(MAKECMDGOALS)),)
 -include $(DEPS)
 endif
 
@@ -152,8 +152,14 @@ reports: $(INDEX) ## Execute the notebooks and render reports/ (same as `make`)
 serve: $(INDEX) ## Serve reports/ on http://127.0.0.1:8000 (static, local only)
 	$(PY) -m http.server --bind 127.0.0.1 --directory reports 8000
 
-lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
-	$(BIN)/jupyter lab --allow-root notebooks/
+# JupyterLab on notebooks/, opened on the explorer; PORT=... picks the port (a taken port is an error, not
+# another port, so the URL printed is the one served); --allow-root only when running as root.
+PORT ?= 8888
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(STAMP) ## JupyterLab on notebooks/, opened on the explorer (notebooks/explore.ipynb); PORT=8888 by default
+	@echo "JupyterLab: http://127.0.0.1:$(PORT)/lab/tree/explore.ipynb (the login token is in the server's lines below)"
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ip=127.0.0.1 --port=$(PORT) --ServerApp.port_retries=0 \
+	  --LabApp.default_url=/lab/tree/explore.ipynb $(ALLOW_ROOT)
 
 test: $(STAMP) $(MANIFEST) ## Run the whole test suite (executes every notebook in quick mode); what CI runs
 	$(BIN)/pytest --durations=10

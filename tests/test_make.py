@@ -205,3 +205,23 @@ def test_make_data_and_make_processed_always_check_the_raw_files(tmp_path):
     assert _make(tree, "-q", "data/processed/manifest.json").returncode == 1
     assert _make(tree, "data/processed/manifest.json").returncode == 0
     assert _calls(tree) == ["-m analysis.data.fetch --verify", "-m analysis.data.processed"]
+
+
+def test_make_lab_takes_a_port_prints_the_address_and_opens_on_the_explorer(tmp_path):
+    import os
+
+    tree = _fake_tree(tmp_path)
+    recipe = _make(tree, "-n", "lab", "PORT=9321").stdout
+    assert "http://127.0.0.1:9321/lab/tree/explore.ipynb" in recipe
+    assert "--port=9321" in recipe and "--ServerApp.port_retries=0" in recipe
+    assert "--ServerApp.root_dir=notebooks" in recipe and "--LabApp.default_url=/lab/tree/explore.ipynb" in recipe
+    assert ("--allow-root" in recipe) == (os.getuid() == 0)
+    assert "--port=8888" in _make(tree, "-n", "lab").stdout
+    fake_id = tree / "bin" / "id"  # another user: no --allow-root
+    fake_id.parent.mkdir()
+    fake_id.write_text("#!/bin/sh\necho 1000\n")
+    fake_id.chmod(0o755)
+    env = dict(os.environ, PATH=f"{fake_id.parent}:{os.environ['PATH']}")
+    as_user = subprocess.run(["make", "--no-print-directory", "PY=./stub", "PYTHON=false", "-n", "lab"], cwd=tree,
+                             capture_output=True, text=True, env=env).stdout  # fmt: skip
+    assert "jupyter lab" in as_user and "--allow-root" not in as_user

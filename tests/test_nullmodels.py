@@ -199,3 +199,17 @@ def test_mixing_diagnostic_sees_the_null_settle_on_a_small_graph():
     table = robustness.mixing_diagnostic(lg, [0.01, 5.0, 10.0, 20.0], rng, n_null=40)
     assert robustness.mixing_settled(table, 10.0)["settled"]
     assert not robustness.mixing_settled(table, 0.01)["settled"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_ensemble_reports_its_progress_to_a_callable_and_its_values_do_not_depend_on_it(workers):
+    rng = np.random.default_rng(5)
+    src, dst, elite = synthetic.planted_elite_graph(rng, n=120, m=700, elite_size=10, factor=3)
+    is_elite = np.isin(np.arange(120), elite)
+    statistic = lambda s, d: ms.elite_edges(s, d, is_elite)
+    calls = []
+    reported = nm.null_ensemble(src, dst, 120, statistic, 7, np.random.default_rng(1), switches_per_edge=1,
+                                progress=lambda done, total: calls.append((done, total)), workers=workers)  # fmt: skip
+    plain = nm.null_ensemble(src, dst, 120, statistic, 7, np.random.default_rng(1), switches_per_edge=1)
+    assert calls == [(k, 7) for k in range(8)]
+    np.testing.assert_array_equal(reported, plain)

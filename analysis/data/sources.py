@@ -36,6 +36,8 @@ __all__ = [
     "existence_cutoff",
     "describe",
     "load_labelled_graph",
+    "GraphInputs",
+    "graph_inputs",
     "graph_from_table",
 ]
 
@@ -216,12 +218,41 @@ def load_labelled_graph(dataset: str, elite: str) -> LabelledGraph:
     graphs with Twitter ids any profile-based definition (see
     :func:`analysis.graph.labelled.elite_ids`, on the 2009 profiles with their hand
     labels), on KONECT (anonymised ids) ``top:K`` or ``threshold:N`` by in-degree."""
-    desc = _descriptor_of(dataset)
     if is_descriptor(dataset):
-        return descriptor.load_graph(desc)
+        return descriptor.load_graph(_descriptor_of(dataset))
+    inputs = graph_inputs(dataset)
+    return label_graph(inputs.name, inputs.graph, inputs.accounts, elite)
+
+
+@dataclass(frozen=True)
+class GraphInputs:
+    """What :func:`analysis.graph.labelled.label_graph` classes a dataset from, loaded once
+    so that several elite definitions can be applied to it: ``name`` (the labelled graph's
+    name), the dense ``graph``, the ``accounts`` the elite is chosen among (None without
+    profiles; a descriptor's ``class`` column as ``label``) and the descriptor's own
+    elite (``elite``; None for a registered dataset)."""
+
+    name: str
+    graph: measures.Graph
+    accounts: pd.DataFrame | None
+    elite: str | None
+
+
+def graph_inputs(dataset: str) -> GraphInputs:
+    """The graph and accounts of ``dataset`` (a :attr:`DatasetInfo.name`) before any elite
+    is chosen: ``label_graph(i.name, i.graph, i.accounts, elite)`` is
+    :func:`load_labelled_graph` of a registered dataset, and of a descriptor with its own
+    ``[elite]`` when ``elite`` is ``i.elite`` (without the descriptor's bounds on the
+    elite's size)."""
+    desc = _descriptor_of(dataset)
     edges, _ = descriptor.load_edges(desc)
-    accounts = accounts_with_labels() if desc.kwak_profiles else None
-    return label_graph(dataset, measures.index_edges(edges), accounts, elite)
+    graph = measures.index_edges(edges)
+    if is_descriptor(dataset):
+        accounts = descriptor.load_accounts(desc)
+        if accounts is not None:
+            accounts = accounts.rename(columns={"class": "label"})
+        return GraphInputs(desc.name, graph, accounts, descriptor.elite_definition(desc))
+    return GraphInputs(dataset, graph, accounts_with_labels() if desc.kwak_profiles else None, None)
 
 
 def ego_table(dataset: str) -> pd.DataFrame | None:

@@ -569,7 +569,7 @@ def null_ensemble(
     rng: np.random.Generator,
     model: str = "degree",
     switches_per_edge: float = DEFAULT_SWITCHES_PER_EDGE,
-    progress: bool = False,
+    progress=False,
     workers: int = 1,
 ) -> np.ndarray:
     """Values of ``statistic(src, dst)`` on ``n_samples`` independent rewirings of the graph.
@@ -578,7 +578,9 @@ def null_ensemble(
     (``switches_per_edge * E`` accepted moves), seeded from ``rng`` before any
     runs, so the result does not depend on ``workers`` (threads; the compiled
     kernels release the GIL). ``statistic`` may return a scalar or a 1-d array;
-    the result has one row per sample.
+    the result has one row per sample. ``progress``: True draws a tqdm bar; a callable
+    is called as ``progress(done, n_samples)`` after each sample (and once with 0
+    before the first), e.g. to move a widget's progress bar.
     """
     rewire = REWIRERS[model]
     prepared = PREPARERS[model](src, dst, n)
@@ -589,24 +591,31 @@ def null_ensemble(
         return np.asarray(statistic(s, d), dtype=float)
 
     bar = None
-    if progress:
+    report = progress if callable(progress) else None
+    if progress and report is None:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=n_samples, desc=f"null ({model})", leave=False)
+    if report:
+        report(0, n_samples)
     values = []
+
+    def done(value):
+        values.append(value)
+        if bar:
+            bar.update()
+        if report:
+            report(len(values), n_samples)
+
     if workers > 1:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for value in pool.map(one, seeds):
-                values.append(value)
-                if bar:
-                    bar.update()
+                done(value)
     else:
         for seed in seeds:
-            values.append(one(seed))
-            if bar:
-                bar.update()
+            done(one(seed))
     if bar:
         bar.close()
     return np.array(values)
