@@ -183,7 +183,8 @@ calibrate: $(STAMP) ## Size and power of the closure test on synthetic graphs (r
 	$(PY) scripts/calibrate.py
 
 clean: ## Remove generated files (keeps downloads in data/raw/ and .venv)
-	$(if $(wildcard build reports data/processed),find $(wildcard build reports data/processed) -name '*.tmp*' -exec rm -rf {} +)
+	$(if $(wildcard build reports data/processed data/raw results),find $(wildcard build reports data/processed data/raw results) \( -name '*.tmp*' -o -name '.partial-*' \) -prune -exec rm -rf {} +)
+	rm -f .*.tmp
 	rm -rf build reports data/processed/*.parquet $(MANIFEST) .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 

@@ -39,7 +39,17 @@ def run_descriptor(
                 f"skipped: needs {APPLIES[notebook.stem]}, which {desc.source.name} does not provide"
             )
             log(f"{notebook.stem}: {skipped[notebook.stem]}")
-    runner.check_parameters(parameters or {}, runner.declared_parameters(notebooks))
+    given = dict(parameters or {})
+    fixed = {"dataset": "the descriptor is the dataset", "elite": "the descriptor's [elite] sets it",
+             "seed": "use --seed", "quick": "use --quick"}  # fmt: skip
+    for name in sorted(set(given) & set(fixed)):
+        raise cli.UserError(f"-p {name}: not a parameter of a run on a descriptor ({fixed[name]})")
+    if desc.kwak_profiles and not paths.processed_table("accounts_kwak2009").exists():
+        raise cli.UserError(
+            f"{desc.source.name}: kwak_profiles = true joins the 2009 profiles, which are not built here "
+            f"({paths.processed_table('accounts_kwak2009')} is missing): run `make processed`, or remove kwak_profiles"
+        )
+    runner.check_parameters(given, runner.declared_parameters(notebooks))
     reports = paths.dataset_reports_dir(desc.name)
     parameters = {"dataset": str(desc.source), "seed": seed, "quick": int(quick), **(parameters or {})}
     runner.run_notebooks(
@@ -54,6 +64,12 @@ def run_descriptor(
     return reports
 
 
+def _seed(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"the seed must be a whole number, 0 or more, not {text!r}")
+    return int(text)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analysis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -62,7 +78,7 @@ def main(argv=None) -> int:
     run = sub.add_parser("run", help="run the analysis on a follower graph described by a TOML file")
     run.add_argument("descriptor")
     run.add_argument("--quick", action="store_true", help="small ensembles (the tests' mode)")
-    run.add_argument("--seed", type=int, default=20090417)
+    run.add_argument("--seed", type=_seed, default=20090417, help="a whole number, 0 or more")
     run.add_argument(
         "-p",
         nargs=2,

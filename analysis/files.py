@@ -71,18 +71,19 @@ def write_parquet(target: str | Path, table) -> Path:
 
 
 @contextmanager
-def exclusive_lock(path: str | Path, what: str) -> Iterator[Path]:
+def exclusive_lock(path: str | Path, what: str, wait: bool = False) -> Iterator[Path]:
     """Hold an exclusive lock on ``path`` (a lock file, removed on release) for the
     duration of the block; if another process holds it, raise :class:`LockedError`
-    at once, naming ``what`` and that process (no waiting: two runs on one output
-    folder are refused, not interleaved). The lock is the kernel's (``flock``), so a
+    at once, naming ``what`` and that process (two runs on one output folder are
+    refused, not interleaved), or with ``wait`` wait for it (for short critical
+    sections such as rewriting a stamp). The lock is the kernel's (``flock``), so a
     killed run leaves no lock that blocks the next one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     while True:
         handle = open(path, "a+")  # noqa: SIM115 (held open for the lock's whole life)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"

@@ -158,6 +158,14 @@ def test_two_runs_on_one_name_are_refused_not_interleaved(completed, monkeypatch
         (["-p", "n_nul", "99"], "-p n_nul: no notebook of this run has a parameter n_nul; did you mean n_null?"),
         (["-p", "n_null", "ten"], "-p n_null: 'ten' is not a whole number, which n_null takes (its default is 199)"),
         (["-p", "switches_per_edge", "'5'"], "'5' is not a number"),
+        (
+            ["-p", "dataset", "ego_twitter"],
+            "-p dataset: not a parameter of a run on a descriptor (the descriptor is the dataset)",
+        ),
+        (
+            ["-p", "elite", "top:10"],
+            "-p elite: not a parameter of a run on a descriptor (the descriptor's [elite] sets it)",
+        ),
     ],
 )
 def test_parameters_must_exist_and_have_their_type(tmp_path, monkeypatch, capsys, arguments, message):
@@ -209,3 +217,21 @@ def test_a_full_disk_or_a_read_only_folder_is_one_line(tmp_path, monkeypatch, ca
     monkeypatch.setattr(runner, "run_notebooks", fail)
     assert main(["run", str(_planted(tmp_path)), "--quick"]) == 2
     assert capsys.readouterr().err == "error: " + message.format(where=where) + "\n"
+
+
+def test_a_descriptor_joined_to_the_2009_profiles_needs_them_built(tmp_path, monkeypatch, capsys):
+    home = _project(tmp_path)
+    monkeypatch.setenv("TWEETERWOOD_HOME", str(home))
+    path = _planted(tmp_path)
+    path.write_text("kwak_profiles = true\n" + path.read_text())
+    assert main(["run", str(path), "--quick"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "kwak_profiles = true joins the 2009 profiles" in err
+    assert "run `make processed`" in err and not (home / "reports").exists()
+
+
+def test_a_negative_seed_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("TWEETERWOOD_HOME", str(_project(tmp_path)))
+    with pytest.raises(SystemExit) as stop:
+        main(["run", str(_planted(tmp_path)), "--seed", "-1"])
+    assert stop.value.code == 2 and "the seed must be a whole number, 0 or more" in capsys.readouterr().err

@@ -289,3 +289,25 @@ def test_no_mirror_and_no_network_is_one_line_naming_the_variable(tmp_path, monk
     assert f"TWEETERWOOD_DATA_MIRROR={tmp_path / 'empty'} does not hold it; 1 URL failed" in err.splitlines()[-1]
     assert "Traceback" in err and "FetchError: could not fetch a verified copy of a.txt" in err
     assert sorted(p.name for p in (tmp_path / "data" / "raw").iterdir()) == []
+
+
+def test_two_fetches_of_one_file_do_not_interleave_and_keep_each_others_downloads(tmp_path):
+    """A fetch holds a lock on its file: a second fetch of it is refused in one line, and a
+    fetch clears only its own file's stale staging folders (another may be downloading)."""
+    import hashlib
+
+    from analysis import files
+
+    mirror, raw = tmp_path / "mirror", tmp_path / "raw"
+    mirror.mkdir()
+    raw.mkdir()
+    (mirror / "a.txt").write_bytes(b"alpha")
+    datafile = _datafile("a.txt", "sha256", hashlib.sha256(b"alpha").hexdigest())
+    other = raw / (fetch.STAGING_PREFIX + "b.txt-xyz")  # b.txt being downloaded by another process
+    other.mkdir()
+    stale = raw / (fetch.STAGING_PREFIX + "a.txt-old")  # what an interrupted fetch of a.txt left
+    stale.mkdir()
+    with files.exclusive_lock(raw / ".a.txt.lock", "held"), pytest.raises(files.LockedError, match="being written"):
+        fetch.fetch(datafile, raw=raw, mirror=str(mirror), progress=False)
+    assert fetch.fetch(datafile, raw=raw, mirror=str(mirror), progress=False).read_bytes() == b"alpha"
+    assert other.exists() and not stale.exists() and not (raw / ".a.txt.lock").exists()

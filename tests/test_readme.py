@@ -52,7 +52,9 @@ def test_a_quick_run_never_writes_the_published_verdicts(tmp_path, monkeypatch):
     numbers = tmp_path / "numbers.json"
     numbers.write_text(json.dumps({**VERDICTS, "build": {"quick": True}}))
     monkeypatch.setenv("TWEETERWOOD_HOME", str(tmp_path))
-    with pytest.raises(SystemExit, match="quick run"):
+    from analysis import cli
+
+    with pytest.raises(cli.UserError, match="quick run"):
         readme.main([str(numbers)])
     assert not (tmp_path / "results" / "verdicts.json").exists()
 

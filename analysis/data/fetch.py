@@ -239,12 +239,13 @@ def _record(raw: Path, verified: dict[str, dict], dropped: Iterable[str] = ()) -
     """Merge ``verified`` into the stamp (and remove the ``dropped`` names) atomically. An unchanged
     stamp is not rewritten, so that its mtime (which make compares with the tables') says when a
     raw file last changed."""
-    before = read_verified(raw)
-    entries = {**before, **verified}
-    for name in dropped:
-        entries.pop(name, None)
-    if entries != before or not verified_stamp(raw).exists():
-        files.write_json(verified_stamp(raw), entries)
+    with files.exclusive_lock(raw / f".{VERIFIED_STAMP}.lock", str(verified_stamp(raw)), wait=True):
+        before = read_verified(raw)
+        entries = {**before, **verified}
+        for name in dropped:
+            entries.pop(name, None)
+        if entries != before or not verified_stamp(raw).exists():
+            files.write_json(verified_stamp(raw), entries)
 
 
 def _check(path: Path, datafile: DataFile, entries: dict) -> bool:
@@ -423,8 +424,10 @@ def _download(source: str, staging: Path, name: str, progress: bool) -> Path:
     return target
 
 
-def _clean_stale_staging(raw: Path) -> None:
-    for stale in raw.glob(STAGING_PREFIX + "*"):
+def _clean_stale_staging(raw: Path, name: str) -> None:
+    """Remove the staging folders an interrupted fetch of ``name`` left (only that file's:
+    another file may be downloading beside it). Called under that file's lock."""
+    for stale in raw.glob(STAGING_PREFIX + name + "-*"):
         shutil.rmtree(stale, ignore_errors=True)
 
 
@@ -444,7 +447,15 @@ def fetch(datafile: DataFile, raw: Path | None = None, mirror: str | None = None
     if dest.exists():
         verify_raw([datafile], raw)
         return dest
-    _clean_stale_staging(raw)
+    with files.exclusive_lock(raw / f".{datafile.name}.lock", f"{dest} (being fetched)"):
+        return _fetch_locked(datafile, raw, mirror, progress, dest)
+
+
+def _fetch_locked(datafile: DataFile, raw: Path, mirror: str | None, progress: bool, dest: Path) -> Path:
+    if dest.exists():  # another process fetched it while we waited for nothing: verify it
+        verify_raw([datafile], raw)
+        return dest
+    _clean_stale_staging(raw, datafile.name)
     failures: list[tuple[str, BaseException]] = []
     for source in candidate_sources(datafile, mirror):
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + datafile.name + "-", dir=raw))

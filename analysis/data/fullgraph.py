@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .. import files, paths
+from .. import cli, files, paths
 from . import registry
 from .fetch import DataIntegrityError, download, md5_stream
 from .readers import DataFormatError
@@ -351,4 +351,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main, user_errors=(DataIntegrityError, DataFormatError)))

@@ -6,7 +6,9 @@ papermill writes the executed notebook cell by cell into a *temporary file*
 beside ``OUT`` (``.OUT.XXXX.tmp.ipynb``); it is renamed onto ``OUT`` only when
 every cell ran. On a failing cell, Ctrl-C or SIGTERM (through :func:`analysis.cli.run`)
 the temporary file is removed and ``OUT`` is left as it was, so make never takes
-a half-run notebook for a built one.
+a half-run notebook for a built one. A failing cell ends in one line naming the
+cell and its error; its traceback is kept in ``OUT.error.txt`` (printed too with
+``TWEETERWOOD_DEBUG=1``).
 
 A *parameter* (``-p NAME VALUE``) is given to the notebook only if its
 ``parameters`` cell declares it; values are read as papermill's command line
@@ -41,6 +43,7 @@ __all__ = [
     "NotebookFailed",
     "parse_value",
     "temporary_beside",
+    "failure_log",
     "section_headings",
     "section_logger",
     "execute",
@@ -77,6 +80,12 @@ def temporary_beside(target: Path) -> Path:
     handle, name = tempfile.mkstemp(prefix="." + target.name + ".", suffix=TEMPORARY_SUFFIX, dir=target.parent)
     os.close(handle)
     return Path(name)
+
+
+def failure_log(target: Path) -> Path:
+    """Where the traceback of a failed run of ``target`` is kept (``TARGET.error.txt``,
+    removed by the next run that succeeds)."""
+    return Path(target).with_name(Path(target).name + ".error.txt")
 
 
 def section_headings(node) -> dict[int, str]:
@@ -157,14 +166,19 @@ def execute(
                     on_cell_start=section_logger(notebook, log),
                 )
             except PapermillExecutionError as error:
-                print(str(error).rstrip(), file=sys.stderr)
+                # the cell's traceback goes to a log beside the target (and to the terminal with TWEETERWOOD_DEBUG=1)
+                failed = failure_log(target)
+                files.write_text(failed, str(error).rstrip() + "\n")
+                if cli.debug():
+                    print(str(error).rstrip(), file=sys.stderr)
                 raise NotebookFailed(
-                    f"{notebook.name}: cell {error.exec_count} failed ({error.ename}: {error.evalue}); "
-                    f"{target} was not written; fix the cell and run again"
+                    f"{notebook.name}: cell {error.exec_count} failed ({error.ename}: {' '.join(str(error.evalue).split())}); "
+                    f"{target.name} was not written; the cell's traceback is in {failed}"
                 ) from error
             provenance_module.stamp(tmp, provenance)
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
+            failure_log(target).unlink(missing_ok=True)
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)

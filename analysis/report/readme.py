@@ -20,7 +20,7 @@ import re
 import sys
 from pathlib import Path
 
-from .. import files, paths
+from .. import cli, files, paths
 from ..claims import catalogue
 
 __all__ = ["BLOCKS", "catalogue_block", "findings_block", "verdicts_from_numbers", "verdicts_path", "update", "main"]
@@ -108,7 +108,7 @@ def main(argv=None) -> int:
     if args:
         numbers = json.loads(Path(args[0]).read_text())
         if numbers.get("build", {}).get("quick"):
-            raise SystemExit("error: these numbers come from a quick run; the README quotes only published runs")
+            raise cli.UserError("these numbers come from a quick run; the README quotes only published runs")
         files.write_json(verdicts_path(), verdicts_from_numbers(numbers))
         print(f"wrote {verdicts_path()}")
     verdicts = json.loads(verdicts_path().read_text()) if verdicts_path().exists() else None
@@ -119,4 +119,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main))

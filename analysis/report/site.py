@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from .. import files, paths
+from .. import cli, files, paths
 from ..claims import catalogue
 from . import provenance
 
@@ -304,4 +304,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main))
