@@ -356,3 +356,10 @@ def test_duplicate_accounts_name_their_line(graph_files):
     _write(graph_files, "accounts.csv", ACCOUNTS_CSV + "% comment\n3,1,1,fan\n")
     with pytest.raises(DescriptorError, match=r"accounts.csv: line 15: account id 3 appears twice"):
         _load(graph_files)
+
+
+def test_line_numbers_skip_text_inside_multi_line_strings(graph_files):
+    text = DESCRIPTOR.replace('citation = "made up"', 'citation = """made up\n[elite]\ntop = 3\n"""')
+    text = text.replace('label = "star"', 'label = "star"\ntop = "x"')
+    with pytest.raises(DescriptorError, match=r"line 20: elite.top must be a whole number"):
+        descriptor.read_descriptor(_write(graph_files, "bad.toml", text))

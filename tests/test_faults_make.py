@@ -205,7 +205,8 @@ def _gone(pid: int) -> bool:
         return True
 
 
-def test_the_notebook_executor_stopped_by_sigterm_leaves_neither_temporary_file_nor_target(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_the_notebook_executor_stopped_by_a_signal_leaves_neither_temporary_file_nor_target(tmp_path, signum):
     marker = tmp_path / "kernel.pid"
     body = f"import os, time\nopen({str(marker)!r}, 'w').write(str(os.getpid()))\ntime.sleep(120)"
     notebook = _notebook(tmp_path / "sleeps.ipynb", body)
@@ -215,7 +216,7 @@ def test_the_notebook_executor_stopped_by_sigterm_leaves_neither_temporary_file_
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     _wait_for(lambda: marker.exists() and marker.read_text(), process)
     assert len(_temporary_files(build)) == 1  # papermill writes beside the target while it runs
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert stdout.splitlines() == [f"running sleeps.ipynb (seed 7, quick 1) -> {build / 'sleeps.ipynb'}"]

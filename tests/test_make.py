@@ -1,5 +1,6 @@
 """The Makefile's dependencies: each notebook is re-executed only when a module it imports changes."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -188,6 +189,29 @@ def test_merge_command_line_refuses_bad_settings_in_one_line():
     from analysis.report import results
 
     assert results.cli.run(lambda: results.main(["merge", "x", "1"])) == 2
+
+
+def test_merge_refuses_notebooks_run_with_other_settings_than_makes(tmp_path, monkeypatch, capsys):
+    """numbers.json merges the executed notebooks' provenance; notebooks that ran with another seed
+    or mode than make asks for are refused in one line (never merged under the wrong settings)."""
+    import nbformat
+
+    from analysis.report import provenance, results
+
+    build = tmp_path / "build"
+    (build / "numbers").mkdir(parents=True)
+    (build / "numbers" / "03-follow-back.json").write_text('{"x": 1}')
+    node = nbformat.v4.new_notebook()
+    node.metadata[provenance.METADATA_KEY] = {"seed": 7, "quick": True, "commit": "c", "data_sha256": {"e": "1"}}
+    nbformat.write(node, build / "03-follow-back.ipynb")
+    monkeypatch.setenv("TWEETERWOOD_BUILD", str(build))
+    monkeypatch.setenv("TWEETERWOOD_REPORTS", str(tmp_path / "reports"))
+    assert results.cli.run(lambda: results.main(["merge", "20090417", "0"])) == 2
+    assert "ran with seed 7 and quick True, not seed 20090417 and quick False" in capsys.readouterr().err
+    assert not (tmp_path / "reports" / "numbers.json").exists()
+    assert results.cli.run(lambda: results.main(["merge", "7", "1"])) == 0
+    merged = json.loads((tmp_path / "reports" / "numbers.json").read_text())["build"]
+    assert merged["seed"] == 7 and merged["data_sha256"] == {"e": "1"} and merged["commit"] == "c"
 
 
 def test_make_data_and_make_processed_always_check_the_raw_files(tmp_path):

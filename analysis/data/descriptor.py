@@ -172,10 +172,17 @@ def registered(name: str) -> Path:
 
 
 def _line_of(text: str, section: str, key: str | None = None) -> int | None:
-    """The physical line (from 1) of ``[section]`` or of ``key`` inside it (``section`` "" is the top)."""
-    current = ""
+    """The physical line (from 1) of ``[section]`` or of ``key`` inside it (``section`` "" is the top);
+    lines inside a multi-line string (``\"\"\"`` or ``'''``) are text, not keys."""
+    current, quote = "", None
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
+        opened = quote
+        for mark in ('"""', "'''"):
+            if (quote in (None, mark)) and line.count(mark) % 2:
+                quote = None if quote == mark else mark
+        if opened is not None:
+            continue  # a line that continues a multi-line string
         header = re.fullmatch(r"\[\s*([A-Za-z0-9_-]+)\s*\](\s*#.*)?", stripped)
         if header:
             current = header.group(1)
