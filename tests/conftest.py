@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import http.server
 import os
+import signal
+import subprocess
 import threading
 from pathlib import Path
 
@@ -170,3 +172,14 @@ def planted():
     """A gated graph: the 15 most followed of 200 follow each other 4x more than their degrees imply."""
     src, dst, elite = synthetic.planted_elite_graph(np.random.default_rng(0), n=200, m=1500, elite_size=15, factor=4)
     return labelled_graph(src, dst, 200, elite)
+
+
+def stop_process_group(process: subprocess.Popen, timeout: float = 20) -> None:
+    """SIGTERM to the process group of ``process`` (started with ``start_new_session``), then
+    SIGKILL if it has not ended within ``timeout`` seconds; waits for it either way."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)

@@ -13,7 +13,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import NOTEBOOKS
+from conftest import NOTEBOOKS, stop_process_group
 
 from analysis.claims import catalogue, design, families, follow_back, gated
 from analysis.data import sources
@@ -302,7 +302,6 @@ def test_in_jupyterlab_the_network_view_draws_offline_and_hovers(tmp_path, small
     a height and a hover label with the account's followers and community."""
     import os
     import shutil
-    import signal
     import socket
     import subprocess
     import sys
@@ -385,9 +384,4 @@ def test_in_jupyterlab_the_network_view_draws_offline_and_hovers(tmp_path, small
         assert not errors, errors
     finally:
         browser.quit()
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
+        stop_process_group(server)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import stop_process_group
 
 ROOT = Path(__file__).resolve().parents[1]
 KERNEL = "tweeterwood"
@@ -73,12 +74,7 @@ def server(tmp_path):
         os.killpg(process.pid, signal.SIGKILL)
         pytest.fail("the Jupyter server did not start within 60 s")
     yield base, token, tmp_path / "runtime"
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    stop_process_group(process)
     assert process.poll() is not None
 
 
