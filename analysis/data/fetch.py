@@ -35,6 +35,7 @@ from pathlib import Path
 import requests
 
 from .. import cli, files, paths
+from ..files import sha256_file
 from .registry import DataFile, default_files
 
 __all__ = [
@@ -135,12 +136,6 @@ def _describe(error: BaseException) -> str:
 
 
 # ---------------------------------------------------------------- digests
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 hex digest of a file's bytes."""
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def sha256_members(path: Path) -> str:

@@ -33,7 +33,7 @@ from ..graph import labelled, measures
 from ..graph.labelled import LabelledGraph
 from ..nulls import rewiring
 from ..stats import inference
-from . import figures
+from . import figures, tables
 
 __all__ = [
     "STATEMENTS",
@@ -420,8 +420,9 @@ def answer_markdown(answer: Answer) -> str:
 
 
 def _p(value: float) -> str:
-    """``p < 0.001`` or ``p = 0.0123``."""
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3g}"
+    """``p < 0.001`` or ``p = 0.012`` (:func:`analysis.report.tables.format_p`)."""
+    text = tables.format_p(value)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 def answer_figure(answer: Answer):

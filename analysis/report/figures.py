@@ -35,6 +35,7 @@ __all__ = [
     "mixing_heatmap",
     "reciprocity_bars",
     "elite_network",
+    "ELITE_COMMUNITIES_SHOWN",
     "elite_drawings",
     "sweep_plot",
     "dataset_sizes",
@@ -349,7 +350,11 @@ def elite_network(graph: nx.DiGraph, sizes: dict, colours: dict, labels: dict, t
     return fig
 
 
-def elite_drawings(lg, membership, sizes, names, hand_labels, seed: int, n_named: int = 15, n_communities: int = 6):
+ELITE_COMMUNITIES_SHOWN = 6  # the elite drawing colours this many largest communities, the rest grey
+
+
+def elite_drawings(lg, membership, sizes, names, hand_labels, seed: int, n_named: int = 15,
+                   n_communities: int = ELITE_COMMUNITIES_SHOWN):  # fmt: skip
     """Two drawings of the elite subgraph side by side: coloured by community (the
     ``n_communities`` largest; the rest grey) and by hand label. ``sizes``, ``names``
     and ``hand_labels`` are aligned with ``lg.elite``; the ``n_named`` largest are labelled."""

@@ -13,7 +13,6 @@ printed at the top and foot of each page, and recorded under ``build`` in
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import re
 from pathlib import Path
@@ -25,7 +24,6 @@ __all__ = [
     "QUICK_WARNING",
     "build_info",
     "collect",
-    "file_sha256",
     "data_digests",
     "software_citation",
     "data_citations",
@@ -41,11 +39,6 @@ METADATA_KEY = "tweeterwood"
 QUICK_WARNING = "Quick mode: small null ensembles for testing. These numbers are not the published results."
 
 
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def data_digests(dataset: str | None = None) -> dict[str, str]:
     """SHA-256 of each data file a run on ``dataset`` reads: a descriptor's declared
     files (edges, accounts, egos), or, for the registered archives, every processed
@@ -58,7 +51,7 @@ def data_digests(dataset: str | None = None) -> dict[str, str]:
         chosen = [desc.resolve(section["file"]) for section in sections]
     else:
         chosen = sorted(paths.processed_dir().glob("*.parquet"))
-    return {path.name: file_sha256(path) for path in chosen if path.is_file()}
+    return {path.name: files.sha256_file(path) for path in chosen if path.is_file()}
 
 
 def build_info() -> dict:
@@ -81,7 +74,7 @@ def build_info() -> dict:
     return {
         "commit": git("rev-parse", "HEAD") or "unknown",
         "uncommitted_changes": None if status is None else bool(status),
-        "lock_sha256": file_sha256(lock) if lock.exists() else None,
+        "lock_sha256": files.sha256_file(lock) if lock.exists() else None,
     }
 
 

@@ -130,12 +130,13 @@ def number_figures(page: str) -> str:
 def lead_html(executed: Path) -> str:
     """The lead paragraph of a report (:func:`analysis.report.prose.lead`), from the
     numbers its notebook recorded (``numbers/<name>.json`` beside it); empty without them."""
-    from . import prose
+    from . import prose, results
 
-    fragment = Path(executed).parent / "numbers" / f"{Path(executed).stem}.json"
-    if not fragment.exists():
+    try:
+        values = results.read_fragment(Path(executed).stem, Path(executed).parent / "numbers")
+    except FileNotFoundError:
         return ""
-    text = prose.lead(json.loads(fragment.read_text()), Path(executed).stem)
+    text = prose.lead(values, Path(executed).stem)
     if not text:
         return ""
     body = EMPHASIS.sub(r"<em>\1</em>", html.escape(text, quote=False))
