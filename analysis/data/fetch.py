@@ -46,7 +46,6 @@ __all__ = [
     "DataIntegrityError",
     "DownloadError",
     "FetchError",
-    "sha256_file",
     "sha256_members",
     "md5_stream",
     "actual_digest",
