@@ -146,6 +146,50 @@ def test_dbcm_agrees_with_nemtropy_on_every_pair_probability(graph):
     assert difference.max() < 1e-8  # multipliers are unique up to x -> c x, y -> y / c; probabilities are unique
 
 
+@pytest.mark.slow  # NuMeTriS compiles its solver on first use (about 20 s)
+def test_rbcm_agrees_with_numetris_on_every_pair_probability():
+    """NuMeTriS (Di Vece, Pijpers and Garlaschelli 2024), a published RBCM solver, fitted to the
+    same one-way out-, one-way in- and mutual degrees with its own Newton solver. Its
+    parametrisation is ours: p(i -> j only) = x_i y_j / D, p(i <-> j) = z_i z_j / D with
+    D = 1 + x_i y_j + x_j y_i + z_i z_j, its parameters being -log x, -log y, -log z."""
+    import contextlib
+    import io
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numba notices from its compiled code
+        reference = pytest.importorskip("NuMeTriS.Utility_Functions")
+    rng = np.random.default_rng(3)
+    n = 300
+    src, dst = synthetic.calibration_graph(rng, n=n, m=1200)
+    returned = rng.random(len(src)) < 0.3  # about a third of the accounts get mutual ties
+    keys = np.unique(np.r_[src * n + dst, (dst * n + src)[returned]])
+    src, dst = keys // n, keys % n
+    one_out, one_in, mutual = (k.astype(float) for k in maxent.reciprocal_degrees(src, dst, n))
+    assert (mutual > 0).sum() > n / 2 and (one_out > 0).sum() > n / 2
+
+    def start(k):  # its default start is unseeded random numbers; this one is reproducible
+        return -np.log(np.maximum(k, 0.5) / np.sqrt(k.sum()))
+
+    with contextlib.redirect_stdout(io.StringIO()):  # it prints every Newton step
+        solution = reference.solve_RBCM(one_out, one_in, mutual, use_guess=np.concatenate([start(k) for k in
+                                        (one_out, one_in, mutual)]), tol=1e-9, maxiter=50)  # fmt: skip
+    assert np.abs(reference.jac_RBCM(solution, one_out, one_in, mutual)).max() < 1e-8  # its degree error
+    ours = maxent.fit_rbcm(src, dst, n, tol=1e-10)
+
+    def probabilities(x, y, z):
+        xy, zz = np.outer(x, y), np.outer(z, z)
+        d = 1 + xy + xy.T + zz
+        one_way, both = xy / d, zz / d
+        np.fill_diagonal(one_way, 0.0)
+        np.fill_diagonal(both, 0.0)
+        return one_way, both
+
+    theirs = probabilities(*(np.exp(-solution[i * n : (i + 1) * n]) for i in range(3)))
+    for a, b in zip(probabilities(ours.x, ours.y, ours.z), theirs):
+        assert np.abs(a - b).max() < 1e-8  # probabilities are unique though the multipliers need not be
+
+
 @pytest.mark.parametrize("model", ["dbcm", "rbcm"])
 def test_compiled_pair_sums_equal_the_vectorised_form_for_one_set_and_two(graph, model):
     src, dst, n = graph
