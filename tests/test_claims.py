@@ -374,30 +374,6 @@ def test_closure_sweep_has_one_row_per_mask_with_bh_adjusted_p(planted):
     assert planted_row["effect"] > 1.3 and planted_row["p_value"] <= 0.05
 
 
-def test_mixing_diagnostic_has_one_row_per_level(planted):
-    table = robustness.mixing_diagnostic(planted, [0.5, 2.0], np.random.default_rng(23), 4)
-    assert table["switches_per_edge"].tolist() == [0.5, 2.0]
-    assert np.allclose(table["se"], table["null_sd"] / 2)
-    observed = measures.elite_closure(planted.graph.src, planted.graph.dst, planted.is_elite)
-    assert (table["null_mean"] < observed).all()
-
-
-def test_mixing_settled_for_a_flat_table_and_not_for_a_drifting_one():
-    levels = [0.5, 1.0, 2.0, 5.0, 10.0]
-    flat = pd.DataFrame({"switches_per_edge": levels, "null_mean": [0.1, 0.1001, 0.0999, 0.1, 0.1], "se": 0.001})
-    drifting = flat.assign(null_mean=[0.20, 0.16, 0.13, 0.11, 0.10])
-    settled = robustness.mixing_settled(flat, 2.0)
-    assert settled["settled"] and settled["compared_with"] == [5.0, 10.0] and abs(settled["difference_se"]) < 1
-    moving = robustness.mixing_settled(drifting, 2.0)
-    assert not moving["settled"] and moving["difference_se"] > 3
-    assert moving["compared_mean"] == pytest.approx(0.105)
-    last = robustness.mixing_settled(drifting.iloc[::-1], 10.0)  # unsorted input; the longest: the level before
-    assert last["compared_with"] == [5.0] and not last["settled"]  # 0.11 to 0.10: still 7 se apart
-    assert robustness.mixing_settled(flat.iloc[::-1], 10.0)["settled"]
-    with pytest.raises(ValueError, match="3.0 switches per edge is not among the mixing levels"):
-        robustness.mixing_settled(flat, 3.0)
-
-
 @pytest.fixture(scope="module")
 def ego_graph():
     """30 accounts, ego networks of 0 (1..9), 10 (5, 11..19) and 20 (21..24); 25..29 in none."""

@@ -1,12 +1,10 @@
-"""Null models: degree preservation, simplicity, reproducibility, mixing (hypothesis)."""
+"""Null models: degree preservation, simplicity, reproducibility (hypothesis); mixing in test_mixing.py."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.claims import robustness
-from analysis.graph import labelled
 from analysis.graph import measures as ms
 from analysis.nulls import analytic, permutation
 from analysis.nulls import rewiring as nm
@@ -172,33 +170,6 @@ def test_split_mutual():
     src, dst = np.array([0, 1, 0, 2]), np.array([1, 0, 2, 3])
     one_src, one_dst, mu, mv = nm.split_mutual(src, dst, 4)
     assert list(zip(one_src, one_dst)) == [(0, 2), (2, 3)] and list(zip(mu, mv)) == [(0, 1)]
-
-
-def test_mixing_check_compares_the_used_length_with_longer_chains():
-    import pandas as pd
-
-    drifting = pd.DataFrame(
-        {"switches_per_edge": [1.0, 2.0, 5.0, 10.0], "null_mean": [0.030, 0.024, 0.020, 0.0200], "se": [0.0005] * 4}
-    )
-    early = robustness.mixing_settled(drifting, 1.0)
-    assert not early["settled"] and early["compared_with"] == [2.0, 5.0, 10.0] and early["difference_se"] > 3
-    late = robustness.mixing_settled(drifting, 10.0)
-    assert late["settled"] and late["compared_with"] == [5.0]
-    with pytest.raises(ValueError, match="not among"):
-        robustness.mixing_settled(drifting, 3.0)
-
-
-def test_mixing_diagnostic_sees_the_null_settle_on_a_small_graph():
-
-    rng = np.random.default_rng(3)
-    src, dst = synthetic.calibration_graph(rng, n=120, m=700)
-    graph = ms.Graph(src=src, dst=dst, ids=np.arange(120))
-    elite = np.zeros(120, bool)
-    elite[ms.top_k_by(ms.in_degree(dst, 120), 12)] = True
-    lg = labelled.LabelledGraph("planted", graph, np.where(elite, "celebrity", "regular"), elite, "top:12")
-    table = robustness.mixing_diagnostic(lg, [0.01, 5.0, 10.0, 20.0], rng, n_null=40)
-    assert robustness.mixing_settled(table, 10.0)["settled"]
-    assert not robustness.mixing_settled(table, 0.01)["settled"]
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -1,4 +1,4 @@
-"""How the graph claims depend on choices: elite definitions, chain length, the
+"""How the graph claims depend on choices: elite definitions, another graph, the
 share of ego networks sampled (notebook 05).
 """
 
@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 
 from ..graph import measures
-from ..graph.labelled import LabelledGraph
 from ..nulls import analytic, rewiring
 from ..stats import inference
 
-__all__ = ["closure_sweep", "mixing_diagnostic", "mixing_settled", "ego_subsample", "sampling_experiment"]
+__all__ = ["closure_sweep", "ego_subsample", "sampling_experiment"]
 
 
 def closure_sweep(
@@ -62,60 +61,6 @@ def closure_sweep(
     table = pd.DataFrame(rows)
     table["p_bh"] = inference.benjamini_hochberg(table["p_value"])
     return table
-
-
-def mixing_diagnostic(lg: LabelledGraph, levels, rng, n_null: int, workers: int = 1) -> pd.DataFrame:
-    """Null mean of the elite closure against switches per edge: where it levels off,
-    the chain has mixed for this statistic; before that the null sits too close to
-    the observed graph (a conservative test). ``se`` is the standard error of the mean."""
-    g = lg.graph
-    rows = []
-    for level in levels:
-        null = rewiring.null_ensemble(
-            g.src,
-            g.dst,
-            g.n,
-            lambda s, d: measures.elite_closure(s, d, lg.is_elite),
-            n_null,
-            rng,
-            switches_per_edge=level,
-            workers=workers,
-        )
-        sd = float(null.std(ddof=1)) if len(null) > 1 else float("nan")
-        rows.append(
-            {"switches_per_edge": level, "null_mean": float(null.mean()), "null_sd": sd, "se": sd / np.sqrt(len(null))}
-        )
-    return pd.DataFrame(rows)
-
-
-def mixing_settled(mixing: pd.DataFrame, used: float, tolerance_se: float = 3.0) -> dict:
-    """Has the null mean settled by ``used`` switches per edge?
-
-    Compares the null mean at ``used`` with the mean over all longer chains
-    (or, when ``used`` is the longest level, with the level before it): settled if
-    the difference is within ``tolerance_se`` combined standard errors. Returns
-    the two means, the difference in standard errors and the verdict.
-    """
-    table = mixing.sort_values("switches_per_edge").reset_index(drop=True)
-    at = table.index[np.isclose(table["switches_per_edge"], used)]
-    if len(at) == 0:
-        raise ValueError(f"{used} switches per edge is not among the mixing levels")
-    if len(table) < 2:
-        raise ValueError("the mixing check needs at least two chain lengths")
-    i = int(at[0])
-    others = table.iloc[i + 1 :] if i + 1 < len(table) else table.iloc[i - 1 : i]
-    here = table.iloc[i]
-    other_mean = float(others["null_mean"].mean())
-    other_se = float(np.sqrt((others["se"] ** 2).sum()) / len(others))
-    z = (here["null_mean"] - other_mean) / np.hypot(here["se"], other_se)
-    return {
-        "used": float(used),
-        "null_mean": float(here["null_mean"]),
-        "compared_with": others["switches_per_edge"].tolist(),
-        "compared_mean": other_mean,
-        "difference_se": float(z),
-        "settled": bool(abs(z) <= tolerance_se),
-    }
 
 
 def ego_subsample(graph: measures.Graph, members: pd.DataFrame, fraction: float, rng) -> measures.Graph:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
@@ -38,6 +39,7 @@ __all__ = [
     "ELITE_COMMUNITIES_SHOWN",
     "elite_drawings",
     "sweep_plot",
+    "chain_mixing_plot",
     "dataset_sizes",
     "VERDICT_COLOURS",
     "VERDICT_MARKERS",
@@ -406,6 +408,33 @@ def sweep_plot(frame: pd.DataFrame, x: str, y: str, low: str, high: str, xlabel:
     )
     ax.axhline(1.0, color="black", lw=0.8, ls="--")
     ax.set(xscale="log", xlabel=xlabel, ylabel=ylabel)
+    return fig
+
+
+def chain_mixing_plot(tables: dict, tolerance: float, used: float, decisive: dict):
+    """The mixing diagnostic, one panel per rewiring chain: each statistic's ``|z|`` (its
+    paired distance from its value at the longest reading, in standard errors; symmetric
+    log scale) against the chain length, the tolerance (dashed) and the length used
+    (dotted). ``tables``: :attr:`analysis.nulls.mixing.Mixing.table` by chain name;
+    ``decisive``: the statistic that settled last in each chain, drawn in colour."""
+    fig, axes = plt.subplots(1, len(tables), figsize=(4.2 * len(tables), 3.8), sharey=True, squeeze=False)
+    for ax, (name, table) in zip(axes[0], tables.items()):
+        for statistic, rows in table.groupby("statistic", sort=False):
+            last = statistic == decisive.get(name)
+            ax.plot(rows["switches_per_edge"], rows["z"].abs().clip(upper=1e4), marker="o" if last else None,
+                    color=OKABE_ITO[0] if last else NULL_COLOUR, lw=2 if last else 0.8, alpha=1 if last else 0.6,
+                    label="the last to settle" if last else None, zorder=3 if last else 2)  # fmt: skip
+        ax.axhline(tolerance, color="black", ls="--", lw=0.9, label=f"tolerance ({tolerance:g} SE)")
+        ax.axvline(used, color=OKABE_ITO[3], ls=":", lw=1.2, label=f"length used ({used:g})")
+        ax.set(xscale="log", yscale="symlog", title=f"{name} chain", xlabel="accepted switches per edge")
+        readings = sorted(table["switches_per_edge"].unique())
+        ax.set_xticks(readings, [f"{c:g}" for c in readings], fontsize=8)
+        ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
+        ax.set_ylim(0, None)
+        ax.title.set_fontsize(10)
+    axes[0][0].set_ylabel("|z| from the longest reading")
+    axes[0][-1].legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
     return fig
 
 

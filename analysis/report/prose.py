@@ -40,6 +40,7 @@ __all__ = [
     "listing",
     "answer",
     "lead",
+    "chain_length",
     "NA",
 ]
 
@@ -359,3 +360,30 @@ def lead(values: Mapping, notebook: str) -> str:
         + "."
         + more
     )
+
+
+def chain_length(mixing: Mapping, used: float) -> str:
+    """The sentence that says how long each null chain ran and why, from a mixing
+    diagnostic's summary (:meth:`analysis.claims.chains.ChainLength.summary`) and the
+    length ``used`` (switches per edge): the diagnostic's choice, with the statistic that
+    settled last; or a warning that a statistic had not settled by the longest checkpoint;
+    or, when the ``switches_per_edge`` parameter set another length, both lengths."""
+    models = mixing["models"].values()
+    settled_at = [v for m in models for v in m["settled_at"].values() if v is not None]
+    first = next(iter(models))
+    longest, chains_, tolerance = max(first["checkpoints"]), first["n_chains"], first["tolerance_se"]
+    if not math.isclose(used, mixing["switches_per_edge"]):
+        return say("Each null sample is a chain of {used:g} accepted switches per edge, set by the `switches_per_edge` "
+                   "parameter (the mixing diagnostic would choose {chosen:g}).", {}, used=used,
+                   chosen=mixing["switches_per_edge"])  # fmt: skip
+    if not mixing["settled"]:
+        return say("Each null sample is a chain of {used:g} accepted switches per edge, the longest length the mixing "
+                   "diagnostic tried: {decisive} had not settled before it ({chains} chains), so the chains may be too "
+                   "short and the tests conservative.", {}, used=used, decisive=mixing["decisive"],
+                   chains=chains_)  # fmt: skip
+    return say("Each null sample is a chain of {used:g} accepted switches per edge, the length the mixing diagnostic "
+               "chose: every statistic tested against a rewiring null had settled (its mean over {chains} chains within "
+               "{tolerance:g} standard errors of its value at {longest:g} switches per edge) by {latest:g}, the last "
+               "being {decisive}, and the length is {safety:g} times that.", {}, used=used, chains=chains_,
+               tolerance=tolerance, longest=longest, latest=max(settled_at), decisive=mixing["decisive"],
+               safety=first["safety"])  # fmt: skip

@@ -1,0 +1,142 @@
+"""The chain length of the rewiring nulls, chosen by the mixing diagnostic of the statistics tested.
+
+:func:`chain_length` runs :mod:`analysis.nulls.mixing` on a labelled graph for every
+statistic the notebooks test against a rewiring null: on the degree-keeping chain the
+follow-back statistics of 03 (:func:`analysis.claims.follow_back.degree_statistic`)
+and the gated-community statistics of 04 (:func:`analysis.claims.gated.gated_statistics`,
+rich club at :data:`RICH_CLUB_KS`); on the reciprocity-keeping chain those of
+:func:`analysis.claims.follow_back.reciprocal_statistic`. The length used is the longer
+of the two chains' (one length for every ensemble of the run). The community test
+(C4b-community, a Louvain run per sample) rides on the degree chain at that length; its
+own statistic is too costly to read at every checkpoint, which the report says.
+
+The diagnostic is seeded from ``seed`` alone, not from a notebook's random stream, so
+03, 04 and 05 get the same answer in any order; it is kept in the fit cache under a
+digest of its inputs (:func:`analysis.paths.fit_cache_dir`), so it runs once per build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .. import files, paths
+from ..graph.labelled import LabelledGraph
+from ..nulls import mixing, rewiring
+from . import follow_back, gated
+
+__all__ = ["RICH_CLUB_KS", "QUICK_CHECKPOINTS", "QUICK_CHAINS", "ChainLength", "statistic_names", "chain_length"]
+
+RICH_CLUB_KS = (10, 20, 50, 100, 200, 500, 1000, 2000)
+"""The rich-club sizes of 04's test (its ``rich_club_ks`` parameter; tests check they agree)."""
+QUICK_CHECKPOINTS = (0.0125, 0.025, 0.05, 0.1)
+"""Checkpoints of the quick mode (the tests' small ensembles)."""
+QUICK_CHAINS = 3
+_STREAM = {"degree": 1, "reciprocal": 2}  # each chain's random stream: default_rng([seed, stream])
+
+
+@dataclass(frozen=True)
+class ChainLength:
+    """The length to use (accepted switches per edge) and the diagnostic of each chain
+    (``by_model``: :class:`analysis.nulls.mixing.Mixing` per rewiring model)."""
+
+    switches_per_edge: float
+    settled: bool
+    decisive: str
+    by_model: dict
+
+    def summary(self) -> dict:
+        """JSON-ready numbers for ``numbers.json``."""
+        return {
+            "switches_per_edge": self.switches_per_edge,
+            "settled": self.settled,
+            "decisive": self.decisive,
+            "models": {model: m.summary() for model, m in self.by_model.items()},
+        }
+
+
+def _statistics(lg: LabelledGraph) -> dict:
+    g = lg.graph
+    degree_parts = (follow_back.degree_statistic(lg.classes, g.n), gated.gated_statistics(lg, _ks(lg)))
+    return {
+        "degree": lambda s, d: [value for part in degree_parts for value in part(s, d)],
+        "reciprocal": follow_back.reciprocal_statistic(lg.classes, g.n),
+    }
+
+
+def _ks(lg: LabelledGraph) -> list[int]:
+    return [k for k in RICH_CLUB_KS if 1 < k <= lg.graph.n]
+
+
+def statistic_names(lg: LabelledGraph) -> dict[str, list[str]]:
+    """The name of every statistic the diagnostic reads, by chain."""
+    pairs = [f"returned share, {a} → {b}" for a, b, _ in follow_back.FOLLOW_BACK_PAIRS]
+    return {
+        "degree": [
+            "share of celebrity follows to regular accounts (C2a)",
+            *pairs,
+            *gated.GATED_NAMES,
+            *(f"rich-club φ({k})" for k in _ks(lg)),
+        ],
+        "reciprocal": [*pairs, "celebrity / regular returned share (C5-vs-regular)"],
+    }
+
+
+def _digest(lg: LabelledGraph, model: str, seed: int, checkpoints, n_chains: int) -> str:
+    g = lg.graph
+    digest = hashlib.blake2b(f"{model}|{g.n}|{seed}|{list(checkpoints)}|{n_chains}|{_ks(lg)}".encode(), digest_size=20)
+    for module in (mixing, rewiring, follow_back, gated):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    for array in (g.src, g.dst, lg.is_elite, follow_back.class_codes(lg.classes)):
+        digest.update(np.ascontiguousarray(array, dtype=np.int64).tobytes())
+    return digest.hexdigest()
+
+
+def _trajectories(lg, model, statistic, seed, checkpoints, n_chains, workers, cache) -> np.ndarray:
+    g = lg.graph
+    rng = np.random.default_rng([seed, _STREAM[model]])
+    run = lambda: mixing.chain_trajectories(g.src, g.dst, g.n, statistic, rng, model, checkpoints, n_chains, workers)
+    if cache is None:
+        return run()
+    path = Path(cache) / f"mixing-{_digest(lg, model, seed, checkpoints, n_chains)}.npy"
+    with files.exclusive_lock(path.with_suffix(".lock"), "the mixing diagnostic", wait=True):
+        if path.exists():
+            saved = np.load(path)
+            if saved.shape[:2] == (n_chains, len(checkpoints)):
+                return saved
+        values = run()
+        with files.atomic_path(path) as tmp, open(tmp, "wb") as handle:
+            np.save(handle, values)
+    return values
+
+
+def chain_length(
+    lg: LabelledGraph,
+    seed: int,
+    quick: bool = False,
+    workers: int = 1,
+    cache: Path | str | bool | None = True,
+) -> ChainLength:
+    """The mixing diagnostic of both rewiring chains on ``lg`` and the length it gives
+    (module docstring). ``quick``: short checkpoints and :data:`QUICK_CHAINS` chains;
+    ``cache``: True for :func:`analysis.paths.fit_cache_dir`, a folder, or None."""
+    checkpoints = QUICK_CHECKPOINTS if quick else mixing.CHECKPOINTS
+    n_chains = QUICK_CHAINS if quick else mixing.N_CHAINS
+    folder = paths.fit_cache_dir() if cache is True else (cache or None)
+    names, statistics = statistic_names(lg), _statistics(lg)
+    by_model = {}
+    for model in ("degree", "reciprocal"):
+        values = _trajectories(lg, model, statistics[model], seed, checkpoints, n_chains, workers, folder)
+        by_model[model] = mixing.settle(values, checkpoints, names[model])
+    decisive_model = max(by_model, key=lambda m: by_model[m].switches_per_edge)
+    chosen = by_model[decisive_model]
+    return ChainLength(
+        switches_per_edge=chosen.switches_per_edge,
+        settled=all(m.settled for m in by_model.values()),
+        decisive=f"{chosen.decisive} ({decisive_model} chain)",
+        by_model=by_model,
+    )
