@@ -20,14 +20,56 @@ import numpy as np
 
 from ..graph import measures
 from ..graph.labelled import LabelledGraph
-from ..nulls import maxent
+from ..nulls import maxent, mixing, rewiring
 from ..stats import inference
 from . import catalogue
 
-__all__ = ["STATEMENTS", "AGREEMENT_MARGIN", "maxent_union_tests", "family_agreement"]
+__all__ = [
+    "STATEMENTS",
+    "REWIRING_MODEL",
+    "AGREEMENT_MARGIN",
+    "union_statistic",
+    "maxent_union_tests",
+    "rewiring_union_tests",
+    "family_agreement",
+]
 
 STATEMENTS = ("C2a", "C2b-chance", "C2b-budget", "C4a", "C5", "C5-vs-regular")
+REWIRING_MODEL = {"C2a": "degree", "C2b-chance": "degree", "C4a": "degree",
+                  "C2b-budget": "reciprocal", "C5": "reciprocal", "C5-vs-regular": "reciprocal"}  # fmt: skip
+"""The rewiring null of each statement (:data:`analysis.nulls.rewiring.REWIRERS`); its soft
+counterpart is the DBCM for ``"degree"``, the RBCM for ``"reciprocal"``."""
 AGREEMENT_MARGIN = 0.01  # relative difference of the two expectations always allowed
+
+
+def union_statistic(statement_id: str, src, dst, returned, classes, is_elite) -> float:
+    """The statistic of ``statement_id`` on the graph ``src -> dst`` (``returned``: whether
+    each follow is reciprocated, :func:`analysis.graph.measures.reciprocated_mask`):
+    C2a the share of celebrities' follows going to regular accounts, C4a the share of the
+    elite's follows going to the elite, C2b the reciprocated share of regular -> celebrity
+    follows, C5 that of celebrity -> celebrity follows, C5-vs-regular the ratio of the C5
+    share to the regular -> regular one. NaN where there are no such follows (or, for the
+    ratio, no returned regular -> regular follow)."""
+    classes = np.asarray(classes)
+    celeb, regular = classes == "celebrity", classes == "regular"
+    src, dst, returned = np.asarray(src), np.asarray(dst), np.asarray(returned, dtype=bool)
+
+    def share(a, b):
+        chosen = a[src] & b[dst]
+        return float(returned[chosen].mean()) if chosen.any() else float("nan")
+
+    if statement_id in ("C2a", "C4a"):
+        a, b = (celeb, regular) if statement_id == "C2a" else (np.asarray(is_elite, dtype=bool),) * 2
+        sent = a[src]
+        return float((sent & b[dst]).sum() / sent.sum()) if sent.any() else float("nan")
+    if statement_id == "C5-vs-regular":
+        top, bottom = share(celeb, celeb), share(regular, regular)
+        return top / bottom if np.isfinite(top) and bottom > 0 else float("nan")
+    if statement_id == "C5":
+        return share(celeb, celeb)
+    if statement_id in ("C2b-chance", "C2b-budget"):
+        return share(regular, celeb)
+    raise ValueError(f"no union statistic for {statement_id!r}")
 
 
 def _normal(statistic, observed, expected, sd, model, alternative) -> inference.TestResult:
@@ -65,38 +107,74 @@ def maxent_union_tests(lg: LabelledGraph, statements=STATEMENTS, tol: float = ma
             fits[model] = maxent.fit_model(model, g.src, g.dst, g.n, tol=tol, cache=cache)
         return fits[model]
 
-    def share(a, b):
-        chosen = a[g.src] & b[g.dst]
-        return (returned[chosen].mean() if chosen.any() else float("nan")), chosen.any()
-
     for sid in statements:
         entry = catalogue.statement(sid)
+        observed = union_statistic(sid, g.src, g.dst, returned, classes, elite)
+        if not np.isfinite(observed):
+            continue
+        model = "dbcm" if REWIRING_MODEL[sid] == "degree" else "rbcm"
         if sid in ("C2a", "C4a"):
             a, b = (celeb, regular) if sid == "C2a" else (elite, elite)
-            total = out_deg[a].sum()
-            if total == 0:
-                continue
-            observed = float((a[g.src] & b[g.dst]).sum() / total)
-            expected, sd = maxent.expected_share(fit("dbcm"), a, b, out_deg)
-            model = "dbcm"
+            expected, sd = maxent.expected_share(fit(model), a, b, out_deg)
         elif sid == "C5-vs-regular":
-            (top, any_top), (bottom, any_bottom) = share(celeb, celeb), share(regular, regular)
-            if not (any_top and any_bottom) or bottom == 0:
-                continue
-            e1, s1 = maxent.expected_reciprocated_share(fit("rbcm"), celeb, celeb)
-            e2, s2 = maxent.expected_reciprocated_share(fit("rbcm"), regular, regular)
-            observed, expected = top / bottom, e1 / e2
+            e1, s1 = maxent.expected_reciprocated_share(fit(model), celeb, celeb)
+            e2, s2 = maxent.expected_reciprocated_share(fit(model), regular, regular)
+            expected = e1 / e2
             sd = expected * float(np.sqrt((s1 / e1) ** 2 + (s2 / e2) ** 2))
-            model = "rbcm"
         else:
             a, b = (celeb, celeb) if sid == "C5" else (regular, celeb)
-            observed, present = share(a, b)
-            if not present:
-                continue
-            model = "dbcm" if sid == "C2b-chance" else "rbcm"
             expected, sd = maxent.expected_reciprocated_share(fit(model), a, b)
         tests[sid] = _normal(entry.statistic, observed, expected, sd, model, entry.direction)
     return {"tests": tests, "fits": {name: f.summary() for name, f in fits.items()}}
+
+
+def rewiring_union_tests(labelled_graphs: dict[str, LabelledGraph], rng: np.random.Generator, n_null: int,
+                         lengths, statements=STATEMENTS, workers: int = 1) -> dict:  # fmt: skip
+    """Each statement's statistic (:func:`union_statistic`) on the union graph against its
+    rewiring null (:data:`REWIRING_MODEL`), for every elite definition of
+    ``labelled_graphs`` (all of one graph) at every chain length of ``lengths``
+    (accepted switches per edge, increasing).
+
+    One ensemble per rewiring null serves them all: ``n_null`` chains from the observed
+    graph (:func:`analysis.nulls.mixing.chain_trajectories`), each read at every length,
+    each reading giving every definition's statistics (the null graphs do not depend on
+    who is a celebrity). Returns ``{(definition, length): {statement: TestResult}}``
+    (:func:`analysis.stats.inference.ensemble_test`, the catalogue's direction, ties
+    broken at random with ``rng``); a statement undefined on the observed graph, or in
+    every null sample, is left out."""
+    graphs = list(labelled_graphs.items())
+    if not graphs:
+        raise ValueError("no elite definition given")
+    g = graphs[0][1].graph
+    if any(lg.graph.n != g.n or lg.graph.m != g.m for _, lg in graphs):
+        raise ValueError("every labelled graph must be of the same graph")
+    lengths = [float(x) for x in lengths]
+    out: dict = {(definition, length): {} for definition, _ in graphs for length in lengths}
+    for model in ("degree", "reciprocal"):
+        chosen = [sid for sid in statements if REWIRING_MODEL[sid] == model]
+        if not chosen:
+            continue
+        keys = [(definition, sid) for definition, _ in graphs for sid in chosen]
+
+        def statistic(s, d, chosen=chosen):
+            returned = measures.reciprocated_mask(s, d, g.n)
+            return [union_statistic(sid, s, d, returned, lg.classes, lg.is_elite) for _, lg in graphs for sid in chosen]
+
+        observed = np.asarray(statistic(g.src, g.dst), dtype=float)
+        null = mixing.chain_trajectories(g.src, g.dst, g.n, statistic, rng, model, lengths, n_null, workers)
+        for i, (definition, sid) in enumerate(keys):
+            if not np.isfinite(observed[i]):
+                continue
+            entry = catalogue.statement(sid)
+            for j, length in enumerate(lengths):
+                values = null[:, j, i]
+                if not np.isfinite(values).any():
+                    continue
+                out[(definition, length)][sid] = inference.ensemble_test(
+                    entry.statistic, observed[i], values[np.isfinite(values)],
+                    f"{rewiring.NULL_DESCRIPTIONS[model]}, {length:g} switches per edge", entry.direction, tie_rng=rng,
+                )  # fmt: skip
+    return out
 
 
 def family_agreement(rewiring: inference.TestResult, soft: inference.TestResult) -> dict:

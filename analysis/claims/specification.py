@@ -17,7 +17,13 @@ with the choices, not how many tests were run). The choices:
   (:func:`analysis.claims.families.maxent_union_tests`, the null's interval only:
   such a specification can say *not supported* or *negligible*, never *supported*);
 - ``ego_edges``: the egos' own follows of their members left out, or the follows
-  members send their ego counted (degree-keeping statements only).
+  members send their ego counted (degree-keeping statements only);
+- the null *family* on the union graph: maximum entropy (soft constraints) or
+  rewiring (hard constraints, :func:`rewiring_specifications`), the rewiring null at
+  two ``chain`` lengths (the mixing diagnostic's and half of it), all from one
+  ensemble per null; :func:`rewiring_specifications` also says, per definition and
+  statement, whether the two families' expectations agree
+  (:func:`analysis.claims.families.family_agreement`).
 
 The robustness of a verdict is the share of the specifications with a sampling
 interval (those that could give any verdict word) whose verdict is the published one,
@@ -42,6 +48,7 @@ __all__ = [
     "robustness_word",
     "specification_row",
     "graph_specifications",
+    "rewiring_specifications",
     "profile_specifications",
     "verdict_counts",
     "summarise",
@@ -56,7 +63,8 @@ ROBUSTNESS_BANDS = (  # (least share of specifications with the headline verdict
     (0.5, "sensitive: at least half of the grid's specifications with a sampling interval give the same verdict"),
     (0.0, "fragile: fewer than half of the grid's specifications with a sampling interval give the same verdict"),
 )
-_NULL = {"design": "design-aware maximum entropy", "union": "union graph, maximum entropy"}
+_NULL = {"design": "design-aware maximum entropy", "union": "union graph, maximum entropy",
+         "rewiring": "union graph, rewiring"}  # fmt: skip
 _EGO_EDGES = {False: "egos' own follows left out", True: "members' follows of their ego kept"}
 
 
@@ -145,6 +153,42 @@ def graph_specifications(
                     rows.append(specification_row(sid, result, **choices, null=_NULL["union"],
                                                   ego_edges="all follows of the union graph"))  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def rewiring_specifications(
+    labelled_graphs: dict[str, LabelledGraph],
+    rng: np.random.Generator,
+    n_null: int,
+    switches_per_edge: float,
+    workers: int = 1,
+    shorter: float = 0.5,
+    cache=None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The graph statements under the rewiring nulls on the union graph, for every elite
+    definition of ``labelled_graphs`` (all of one graph), at ``switches_per_edge`` and at
+    ``shorter`` times it (:func:`analysis.claims.families.rewiring_union_tests`: one
+    ensemble of ``n_null`` chains per null, read at both lengths).
+
+    Returns the specification rows (:func:`specification_row`; ``null`` "union graph,
+    rewiring", ``chain`` the length; the null's interval only) and the agreement of the
+    two families at the full length, one row per definition and statement: the rewiring
+    mean, the maximum-entropy expectation (:func:`analysis.claims.families.maxent_union_tests`,
+    fits shared through ``cache``), their relative difference and ``agree``."""
+    lengths = [shorter * switches_per_edge, switches_per_edge]
+    found = families.rewiring_union_tests(labelled_graphs, rng, n_null, lengths, design.STATEMENTS, workers)
+    rows, agreement, union_fits = [], [], {}
+    for definition, lg in labelled_graphs.items():
+        choices = {"elite": definition, "elite_size": int(np.sum(lg.is_elite)), "accounts": "all accounts",
+                   "null": _NULL["rewiring"], "ego_edges": "all follows of the union graph"}  # fmt: skip
+        for length in lengths:
+            for sid, result in found[(definition, float(length))].items():
+                rows.append(specification_row(sid, result, **choices, chain=f"{length:g} switches per edge"))
+        soft = families.maxent_union_tests(lg, design.STATEMENTS, fits=union_fits, cache=cache)["tests"]
+        for sid, result in found[(definition, float(switches_per_edge))].items():
+            if sid in soft:
+                agreement.append({"elite": definition, "statement": sid,
+                                  **families.family_agreement(result, soft[sid])})  # fmt: skip
+    return pd.DataFrame(rows), pd.DataFrame(agreement)
 
 
 def profile_specifications(accounts: pd.DataFrame, definitions, rng: np.random.Generator, n_perm: int) -> pd.DataFrame:

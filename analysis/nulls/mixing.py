@@ -80,8 +80,8 @@ def chain_trajectories(
     (threads); between checkpoints a chain continues from where it stopped with its own
     generator, so it is one chain read ``len(checkpoints)`` times."""
     checkpoints = np.asarray(checkpoints, dtype=float)
-    if checkpoints.ndim != 1 or len(checkpoints) < 2 or (np.diff(checkpoints) <= 0).any() or checkpoints[0] <= 0:
-        raise ValueError("checkpoints must be at least two increasing positive chain lengths")
+    if checkpoints.ndim != 1 or len(checkpoints) < 1 or (np.diff(checkpoints) <= 0).any() or checkpoints[0] <= 0:
+        raise ValueError("checkpoints must be increasing positive chain lengths")
     if n_chains < 2:
         raise ValueError("the diagnostic needs at least two chains (it estimates their spread)")
     if model not in rewiring.REWIRERS:
