@@ -23,6 +23,7 @@ def closure_sweep(
     switches_per_edge: float,
     progress: bool = False,
     workers: int = 1,
+    scheduler=None,
 ) -> pd.DataFrame:
     """Elite closure for several elite definitions from one degree-keeping ensemble."""
     names = list(masks)
@@ -41,6 +42,7 @@ def closure_sweep(
         switches_per_edge=switches_per_edge,
         progress=progress,
         workers=workers,
+        scheduler=scheduler,
     )
     rows = []
     for i, name in enumerate(names):
@@ -64,22 +66,23 @@ def closure_sweep(
     return table
 
 
-def mixing_diagnostic(lg: LabelledGraph, levels, rng, n_null: int, workers: int = 1) -> pd.DataFrame:
+def mixing_diagnostic(lg: LabelledGraph, levels, rng, n_null: int, workers: int = 1, scheduler=None) -> pd.DataFrame:
     """Null mean of the elite closure against switches per edge: where it levels off,
     the chain has mixed for this statistic; before that the null sits too close to
     the observed graph (a conservative test). ``se`` is the standard error of the mean."""
-    g = lg.graph
+    g, is_elite = lg.graph, lg.is_elite  # the statistic captures the mask, not the labelled graph
     rows = []
     for level in levels:
         null = rewiring.null_ensemble(
             g.src,
             g.dst,
             g.n,
-            lambda s, d: measures.elite_closure(s, d, lg.is_elite),
+            lambda s, d: measures.elite_closure(s, d, is_elite),
             n_null,
             rng,
             switches_per_edge=level,
             workers=workers,
+            scheduler=scheduler,
         )
         sd = float(null.std(ddof=1)) if len(null) > 1 else float("nan")
         rows.append(
