@@ -66,6 +66,7 @@ __all__ = [
     "wanted",
     "check_scheduler",
     "connect",
+    "check_picklable",
     "map_shared",
 ]
 
@@ -170,7 +171,7 @@ def connect(scheduler, connect_timeout: float = CONNECT_TIMEOUT, worker_timeout:
     if found.local:
         with (
             LocalCluster(
-                n_workers=found.local, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=found.local, threads_per_worker=1, processes=True, dashboard_address=":0"
             ) as local_cluster,
             Client(local_cluster) as client,
         ):
@@ -179,10 +180,12 @@ def connect(scheduler, connect_timeout: float = CONNECT_TIMEOUT, worker_timeout:
     try:
         client = Client(found.address, timeout=connect_timeout)
     except (OSError, TimeoutError) as error:
+        said = " ".join(str(error).split())
+        why = "" if isinstance(error, TimeoutError) or not said or "Timed out" in said else f" ({said})"
         raise SchedulerError(
-            f"scheduler {found.address}: no dask scheduler answered within {connect_timeout:g} s "
-            f"({' '.join(str(error).split()) or type(error).__name__}); start one there (`dask scheduler`, "
-            f'then `dask worker {found.address}` on each machine), or use local:N or "" (threads)'
+            f"scheduler {found.address}: no dask scheduler answered there within {connect_timeout:g} s{why}; "
+            f"start one (`dask scheduler` on that machine, then `dask worker {found.address}` on each worker), "
+            'or use local:N or "" (threads)'
         ) from error
     try:
         try:
@@ -195,6 +198,21 @@ def connect(scheduler, connect_timeout: float = CONNECT_TIMEOUT, worker_timeout:
         yield client
     finally:
         client.close()
+
+
+def check_picklable(value, what: str = "the statistic") -> None:
+    """Refuse, in one line, a ``value`` that cloudpickle cannot send to the workers
+    (a closure over an open file, a lock, a connection); checked before anything is
+    sent, so an in-process cluster, which pickles nothing, refuses it too."""
+    import cloudpickle
+
+    try:
+        cloudpickle.dumps(value)
+    except Exception as error:
+        raise SchedulerError(
+            f"{what} cannot be sent to the Dask workers ({type(error).__name__}: {' '.join(str(error).split())}); "
+            'let it capture only arrays, numbers and plain objects, or run with threads (scheduler "")'
+        ) from error
 
 
 def map_shared(

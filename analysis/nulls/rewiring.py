@@ -613,6 +613,8 @@ def null_ensemble(
     if model not in REWIRERS:
         raise ValueError(f"no null model {model!r}: one of {list(REWIRERS)}")
     on_cluster = cluster.wanted(scheduler)  # a bad setting fails before the graph is prepared
+    if on_cluster:
+        cluster.check_picklable(statistic)
     prepared = PREPARERS[model](src, dst, n)
     seeds = sample_seeds(rng, n_samples)
     bar = None
