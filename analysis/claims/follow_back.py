@@ -265,7 +265,9 @@ def follow_back_tests(
     table), drawn in that order from ``rng``; ties between observed and null values
     are broken at random with ``rng`` (exact size for these count-based shares). A
     statement whose statistic is undefined (no such follows) is left out of
-    ``tests`` and its reason put in ``untested``."""
+    ``tests`` and its reason put in ``untested``. ``workers`` (threads) and
+    ``scheduler`` (a Dask cluster) say how the samples run; the values do not
+    depend on them (:func:`analysis.nulls.rewiring.null_ensemble`)."""
     codes = class_codes(classes)
     edges, returned = pair_counts(src, dst, n, codes)
     tests: dict[str, inference.TestResult] = {}

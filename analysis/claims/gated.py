@@ -105,7 +105,9 @@ def gated_community(
     scheduler=None,
 ) -> dict:
     """C4 against the degree-keeping null (null 1): elite closure, conductance,
-    clustering, and the rich-club curve rho(k) with its band and BH-adjusted p-values."""
+    clustering, and the rich-club curve rho(k) with its band and BH-adjusted p-values.
+    ``workers`` (threads) and ``scheduler`` (a Dask cluster) say how the samples run;
+    the values do not depend on them (:func:`analysis.nulls.rewiring.null_ensemble`)."""
     g = lg.graph
     ks = [k for k in ks if 1 < k <= g.n]
     statistic = gated_statistics(lg, ks)

@@ -25,7 +25,9 @@ def closure_sweep(
     workers: int = 1,
     scheduler=None,
 ) -> pd.DataFrame:
-    """Elite closure for several elite definitions from one degree-keeping ensemble."""
+    """Elite closure for several elite definitions from one degree-keeping ensemble.
+    ``workers`` (threads) and ``scheduler`` (a Dask cluster) say how the samples run;
+    the values do not depend on them (:func:`analysis.nulls.rewiring.null_ensemble`)."""
     names = list(masks)
 
     def statistic(src, dst):
