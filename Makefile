@@ -33,6 +33,16 @@ endif
 ifneq ($(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst 5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$(SEED)))))))))))$(filter-out 1,$(words $(SEED))),)
 $(error SEED must be a whole number, not '$(SEED)')
 endif
+# SCHEDULER=local:N (N dask worker processes here) or tcp://HOST:PORT (a running dask scheduler) sends
+# the null ensembles of notebooks 03-05 to a cluster (README: Running ensembles on a cluster); empty,
+# the default, keeps threads. It is no part of the settings stamp below: the numbers do not depend on it.
+SCHEDULER ?=
+ifneq ($(SCHEDULER),)
+ifneq ($(words $(SCHEDULER)) $(words $(filter local:% tcp://% tls://%,$(SCHEDULER))),1 1)
+$(error SCHEDULER must be local:N or tcp://HOST:PORT (empty for threads), not '$(SCHEDULER)')
+endif
+endif
+SCHEDULER_P := $(if $(SCHEDULER), -p scheduler $(SCHEDULER))
 # A build knows its settings: the executed notebooks and numbers.json depend on a stamp named
 # by them. Its recipe deletes the stamps of other settings and creates itself, so a change of
 # SEED or QUICK (also back to settings used before) finds no stamp, makes one newer than every
@@ -50,7 +60,7 @@ LOCKED    ?= 1
 
 ifdef DATASET
 all: $(STAMP)
-	$(PY) -m analysis run $(DATASET) --seed $(SEED)$(if $(filter 1,$(QUICK)), --quick)
+	$(PY) -m analysis run $(DATASET) --seed $(SEED)$(if $(filter 1,$(QUICK)), --quick)$(if $(SCHEDULER), --scheduler $(SCHEDULER))
 else
 all: $(INDEX) ## Build everything (DATASET=my.toml: the analysis of your own graph, in reports/datasets/<name>/)
 endif
@@ -130,7 +140,7 @@ $(SETTINGS):
 # executed into a temporary file beside the target, renamed only when every cell ran
 build/%.ipynb: notebooks/%.ipynb $(MANIFEST) $(SETTINGS) | $(STAMP)
 	@mkdir -p build reports/figures build/numbers
-	$(PY) -m analysis.report.execute $< $@ --kernel $(KERNEL) -p seed $(SEED) -p quick $(QUICK)
+	$(PY) -m analysis.report.execute $< $@ --kernel $(KERNEL) -p seed $(SEED) -p quick $(QUICK)$(SCHEDULER_P)
 
 reports/%.html: build/%.ipynb analysis/report/site.py | $(STAMP)
 	$(PY) -m analysis.report.site render $<

@@ -1,11 +1,13 @@
-"""Command line: ``python -m analysis run path/to/descriptor.toml [--quick] [-p NAME VALUE ...]``.
+"""Command line: ``python -m analysis run path/to/descriptor.toml [--quick] [--scheduler S] [-p NAME VALUE ...]``.
 
 Runs the notebooks that apply to what the descriptor provides on that dataset and
 writes the executed notebooks to ``build/datasets/<name>/``, and the reports, figures
 and ``numbers.json`` to ``reports/datasets/<name>/`` (the default reports cannot be
 touched). A run is all or nothing and one at a time per name (see
 :mod:`analysis.report.runner`). Errors a user can cause end in one line and exit
-status 2 (``TWEETERWOOD_DEBUG=1`` shows the traceback).
+status 2 (``TWEETERWOOD_DEBUG=1`` shows the traceback). ``--scheduler local:N`` or
+``--scheduler tcp://HOST:PORT`` sends the null ensembles to a Dask cluster
+(:mod:`analysis.nulls.cluster`; the numbers are the same as with threads).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from . import cli, paths
 from .claims import catalogue
 from .data import descriptor
+from .nulls import cluster
 from .report import runner
 
 # what each notebook needs beyond a follower graph (None: runs on any descriptor), from the catalogue
@@ -27,6 +30,9 @@ def run_descriptor(
     path: str | Path, quick: bool = False, seed: int = 20090417, parameters: dict | None = None, log=print
 ) -> Path:
     """Run the applicable notebooks on a descriptor's graph; returns its reports folder."""
+    given = dict(parameters or {})
+    if "scheduler" in given:  # a bad address fails at once, in one line, before the graph is read
+        given["scheduler"] = cluster.check_scheduler(given["scheduler"])
     desc = descriptor.read_descriptor(path)
     # check the files and the parameters now, so a bad descriptor fails before any notebook starts
     descriptor.load_graph(desc)
@@ -39,7 +45,6 @@ def run_descriptor(
                 f"skipped: needs {APPLIES[notebook.stem]}, which {desc.source.name} does not provide"
             )
             log(f"{notebook.stem}: {skipped[notebook.stem]}")
-    given = dict(parameters or {})
     fixed = {"dataset": "the descriptor is the dataset", "elite": "the descriptor's [elite] sets it",
              "seed": "use --seed", "quick": "use --quick"}  # fmt: skip
     for name in sorted(set(given) & set(fixed)):
@@ -51,7 +56,7 @@ def run_descriptor(
         )
     runner.check_parameters(given, runner.declared_parameters(notebooks))
     reports = paths.dataset_reports_dir(desc.name)
-    parameters = {"dataset": str(desc.source), "seed": seed, "quick": int(quick), **(parameters or {})}
+    parameters = {"dataset": str(desc.source), "seed": seed, "quick": int(quick), **given}
     runner.run_notebooks(
         notebooks,
         paths.dataset_build_dir(desc.name),
@@ -80,6 +85,12 @@ def main(argv=None) -> int:
     run.add_argument("--quick", action="store_true", help="small ensembles (the tests' mode)")
     run.add_argument("--seed", type=_seed, default=20090417, help="a whole number, 0 or more")
     run.add_argument(
+        "--scheduler",
+        default=None,
+        help='run the null ensembles on a Dask cluster: "local:N" (N worker processes here) or '
+        '"tcp://HOST:PORT" (a running scheduler); the numbers are the same as with threads (the default)',
+    )
+    run.add_argument(
         "-p",
         nargs=2,
         action="append",
@@ -94,6 +105,8 @@ def main(argv=None) -> int:
             parameters[name] = ast.literal_eval(value)
         except (ValueError, SyntaxError):
             parameters[name] = value
+    if args.scheduler is not None:
+        parameters["scheduler"] = args.scheduler
 
     def body() -> int:
         reports = run_descriptor(args.descriptor, args.quick, args.seed, parameters)

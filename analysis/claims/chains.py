@@ -96,10 +96,11 @@ def _digest(lg: LabelledGraph, model: str, seed: int, checkpoints, n_chains: int
     return digest.hexdigest()
 
 
-def _trajectories(lg, model, statistic, seed, checkpoints, n_chains, workers, cache) -> np.ndarray:
+def _trajectories(lg, model, statistic, seed, checkpoints, n_chains, workers, scheduler, cache) -> np.ndarray:
     g = lg.graph
     rng = np.random.default_rng([seed, _STREAM[model]])
-    run = lambda: mixing.chain_trajectories(g.src, g.dst, g.n, statistic, rng, model, checkpoints, n_chains, workers)
+    run = lambda: mixing.chain_trajectories(g.src, g.dst, g.n, statistic, rng, model, checkpoints, n_chains, workers,
+                                            scheduler)  # fmt: skip
     if cache is None:
         return run()
     path = Path(cache) / f"mixing-{_digest(lg, model, seed, checkpoints, n_chains)}.npy"
@@ -120,17 +121,20 @@ def chain_length(
     quick: bool = False,
     workers: int = 1,
     cache: Path | str | bool | None = True,
+    scheduler=None,
 ) -> ChainLength:
     """The mixing diagnostic of both rewiring chains on ``lg`` and the length it gives
     (module docstring). ``quick``: short checkpoints and :data:`QUICK_CHAINS` chains;
-    ``cache``: True for :func:`analysis.paths.fit_cache_dir`, a folder, or None."""
+    ``cache``: True for :func:`analysis.paths.fit_cache_dir`, a folder, or None;
+    ``workers`` and ``scheduler`` only choose how the chains run (threads or a Dask
+    cluster, :mod:`analysis.nulls.cluster`), not the result."""
     checkpoints = QUICK_CHECKPOINTS if quick else mixing.CHECKPOINTS
     n_chains = QUICK_CHAINS if quick else mixing.N_CHAINS
     folder = paths.fit_cache_dir() if cache is True else (cache or None)
     names, statistics = statistic_names(lg), _statistics(lg)
     by_model = {}
     for model in ("degree", "reciprocal"):
-        values = _trajectories(lg, model, statistics[model], seed, checkpoints, n_chains, workers, folder)
+        values = _trajectories(lg, model, statistics[model], seed, checkpoints, n_chains, workers, scheduler, folder)
         by_model[model] = mixing.settle(values, checkpoints, names[model])
     decisive_model = max(by_model, key=lambda m: by_model[m].switches_per_edge)
     chosen = by_model[decisive_model]

@@ -129,7 +129,7 @@ def maxent_union_tests(lg: LabelledGraph, statements=STATEMENTS, tol: float = ma
 
 
 def rewiring_union_tests(labelled_graphs: dict[str, LabelledGraph], rng: np.random.Generator, n_null: int,
-                         lengths, statements=STATEMENTS, workers: int = 1) -> dict:  # fmt: skip
+                         lengths, statements=STATEMENTS, workers: int = 1, scheduler=None) -> dict:  # fmt: skip
     """Each statement's statistic (:func:`union_statistic`) on the union graph against its
     rewiring null (:data:`REWIRING_MODEL`), for every elite definition of
     ``labelled_graphs`` (all of one graph) at every chain length of ``lengths``
@@ -141,7 +141,8 @@ def rewiring_union_tests(labelled_graphs: dict[str, LabelledGraph], rng: np.rand
     who is a celebrity). Returns ``{(definition, length): {statement: TestResult}}``
     (:func:`analysis.stats.inference.ensemble_test`, the catalogue's direction, ties
     broken at random with ``rng``); a statement undefined on the observed graph, or in
-    every null sample, is left out."""
+    every null sample, is left out. ``workers`` and ``scheduler`` only choose how the
+    chains run (threads or a Dask cluster)."""
     graphs = list(labelled_graphs.items())
     if not graphs:
         raise ValueError("no elite definition given")
@@ -156,12 +157,14 @@ def rewiring_union_tests(labelled_graphs: dict[str, LabelledGraph], rng: np.rand
             continue
         keys = [(definition, sid) for definition, _ in graphs for sid in chosen]
 
-        def statistic(s, d, chosen=chosen):
-            returned = measures.reciprocated_mask(s, d, g.n)
-            return [union_statistic(sid, s, d, returned, lg.classes, lg.is_elite) for _, lg in graphs for sid in chosen]
+        labels = [(lg.classes, lg.is_elite) for _, lg in graphs]  # what the statistic captures: no graph
+
+        def statistic(s, d, chosen=chosen, labels=labels, n=g.n):
+            returned = measures.reciprocated_mask(s, d, n)
+            return [union_statistic(sid, s, d, returned, *label) for label in labels for sid in chosen]
 
         observed = np.asarray(statistic(g.src, g.dst), dtype=float)
-        null = mixing.chain_trajectories(g.src, g.dst, g.n, statistic, rng, model, lengths, n_null, workers)
+        null = mixing.chain_trajectories(g.src, g.dst, g.n, statistic, rng, model, lengths, n_null, workers, scheduler)
         for i, (definition, sid) in enumerate(keys):
             if not np.isfinite(observed[i]):
                 continue

@@ -227,7 +227,7 @@ def _finite_mean(values) -> np.ndarray:
     return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
-def _run(src, dst, n, statistic, n_null, rng, model, switches_per_edge, workers, progress):
+def _run(src, dst, n, statistic, n_null, rng, model, switches_per_edge, workers, progress, scheduler):
     observed = np.asarray(statistic(src, dst), dtype=float)
     null = rewiring.null_ensemble(
         src,
@@ -240,6 +240,7 @@ def _run(src, dst, n, statistic, n_null, rng, model, switches_per_edge, workers,
         switches_per_edge=switches_per_edge,
         progress=progress,
         workers=workers,
+        scheduler=scheduler,
     )
     return observed, null.reshape(n_null, len(observed))
 
@@ -255,6 +256,7 @@ def follow_back_tests(
     models=("degree", "reciprocal"),
     workers: int = 1,
     progress: bool = False,
+    scheduler=None,
 ) -> FollowBack:
     """Test the statements of notebook 03 on the graph ``src -> dst`` with a class per node.
 
@@ -263,7 +265,9 @@ def follow_back_tests(
     table), drawn in that order from ``rng``; ties between observed and null values
     are broken at random with ``rng`` (exact size for these count-based shares). A
     statement whose statistic is undefined (no such follows) is left out of
-    ``tests`` and its reason put in ``untested``."""
+    ``tests`` and its reason put in ``untested``. ``workers`` (threads) and
+    ``scheduler`` (a Dask cluster) say how the samples run; the values do not
+    depend on them (:func:`analysis.nulls.rewiring.null_ensemble`)."""
     codes = class_codes(classes)
     edges, returned = pair_counts(src, dst, n, codes)
     tests: dict[str, inference.TestResult] = {}
@@ -278,7 +282,7 @@ def follow_back_tests(
     chance = np.full(len(FOLLOW_BACK_PAIRS), np.nan)
     if "degree" in models:
         observed, null = _run(src, dst, n, degree_statistic(classes, n), n_null, rng, "degree",
-                              switches_per_edge, workers, progress)  # fmt: skip
+                              switches_per_edge, workers, progress, scheduler)  # fmt: skip
         chance = _finite_mean(null[:, 1:])
         pair = 1 + FOLLOW_BACK_PAIRS.index(("regular", "celebrity", "less"))
         for statement_id, column in (("C2a", 0), ("C2b-chance", pair)):
@@ -288,7 +292,7 @@ def follow_back_tests(
     rows, by_pair = [], {}
     if "reciprocal" in models:
         observed, null = _run(src, dst, n, reciprocal_statistic(classes, n), n_null, rng, "reciprocal",
-                              switches_per_edge, workers, progress)  # fmt: skip
+                              switches_per_edge, workers, progress, scheduler)  # fmt: skip
         tested_by = {pair: sid for sid, pair in _PAIR_OF.items() if sid in RECIPROCAL_STATEMENTS}
         for column, (a, b, alternative) in enumerate(FOLLOW_BACK_PAIRS):
             if not np.isfinite(observed[column]):
@@ -338,17 +342,29 @@ def follow_back_tests(
 
 
 def follow_back_statements(
-    lg: LabelledGraph, rng, n_null: int, switches_per_edge: float, workers: int = 1, progress: bool = False
+    lg: LabelledGraph,
+    rng,
+    n_null: int,
+    switches_per_edge: float,
+    workers: int = 1,
+    progress: bool = False,
+    scheduler=None,
 ) -> FollowBack:
     """:func:`follow_back_tests` on a labelled graph (both ensembles): the five statements
     of notebook 03 and the per-pair table."""
     g = lg.graph
     return follow_back_tests(g.src, g.dst, g.n, lg.classes, rng, n_null, switches_per_edge,
-                             workers=workers, progress=progress)  # fmt: skip
+                             workers=workers, progress=progress, scheduler=scheduler)  # fmt: skip
 
 
 def follow_back_by_class(
-    lg: LabelledGraph, rng, n_null: int, switches_per_edge: float, progress: bool = False, workers: int = 1
+    lg: LabelledGraph,
+    rng,
+    n_null: int,
+    switches_per_edge: float,
+    progress: bool = False,
+    workers: int = 1,
+    scheduler=None,
 ) -> tuple[pd.DataFrame, dict]:
     """Per-edge reciprocity for each class pair of :data:`FOLLOW_BACK_PAIRS` against the
     reciprocity-keeping null (null 2) alone: the table of :func:`follow_back_tests`
@@ -356,7 +372,8 @@ def follow_back_by_class(
     follows left out) and the results by pair ``(follower class, followee class)``."""
     g = lg.graph
     found = follow_back_tests(g.src, g.dst, g.n, lg.classes, rng, n_null, switches_per_edge,
-                              models=("reciprocal",), workers=workers, progress=progress)  # fmt: skip
+                              models=("reciprocal",), workers=workers, progress=progress,
+                              scheduler=scheduler)  # fmt: skip
     return found.table.drop(columns=["chance", "statement"]), found.by_pair
 
 

@@ -95,10 +95,19 @@ CLOSED_SHARE = 0.5
 
 
 def gated_community(
-    lg: LabelledGraph, ks, rng, n_null: int, switches_per_edge: float, progress: bool = False, workers: int = 1
+    lg: LabelledGraph,
+    ks,
+    rng,
+    n_null: int,
+    switches_per_edge: float,
+    progress: bool = False,
+    workers: int = 1,
+    scheduler=None,
 ) -> dict:
     """C4 against the degree-keeping null (null 1): elite closure, conductance,
-    clustering, and the rich-club curve rho(k) with its band and BH-adjusted p-values."""
+    clustering, and the rich-club curve rho(k) with its band and BH-adjusted p-values.
+    ``workers`` (threads) and ``scheduler`` (a Dask cluster) say how the samples run;
+    the values do not depend on them (:func:`analysis.nulls.rewiring.null_ensemble`)."""
     g = lg.graph
     ks = [k for k in ks if 1 < k <= g.n]
     statistic = gated_statistics(lg, ks)
@@ -114,6 +123,7 @@ def gated_community(
         switches_per_edge=switches_per_edge,
         progress=progress,
         workers=workers,
+        scheduler=scheduler,
     )
     description = rewiring.NULL_DESCRIPTIONS["degree"]
     tests = {
@@ -170,6 +180,7 @@ def effective_communities_test(
     seed: int,
     switches_per_edge: float = 10,
     workers: int = 1,
+    scheduler=None,
 ) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
     """Does the elite fall into fewer communities than the degrees imply?
 
@@ -192,6 +203,7 @@ def effective_communities_test(
         rng,
         switches_per_edge=switches_per_edge,
         workers=workers,
+        scheduler=scheduler,
     ).ravel()
     result = inference.ensemble_test(
         "effective number of communities among the elite",
@@ -205,13 +217,22 @@ def effective_communities_test(
 
 
 def community_test(
-    lg: LabelledGraph, rng, n_null: int, switches_per_edge: float, seed: int, workers: int = 1
+    lg: LabelledGraph, rng, n_null: int, switches_per_edge: float, seed: int, workers: int = 1, scheduler=None
 ) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
     """C4b-community on a labelled graph: :func:`effective_communities_test` with its
     elite. Returns the test, the null values and the observed membership."""
     g = lg.graph
     return effective_communities_test(
-        g.src, g.dst, g.n, lg.elite, n_null, rng, seed, switches_per_edge=switches_per_edge, workers=workers
+        g.src,
+        g.dst,
+        g.n,
+        lg.elite,
+        n_null,
+        rng,
+        seed,
+        switches_per_edge=switches_per_edge,
+        workers=workers,
+        scheduler=scheduler,
     )
 
 
@@ -225,6 +246,8 @@ def elite_closure_test(
     model: str = "degree",
     switches_per_edge: float = 10,
     progress: bool = False,
+    workers: int = 1,
+    scheduler=None,
 ) -> inference.TestResult:
     """Do elite accounts follow each other more than their degrees imply?
 
@@ -247,6 +270,8 @@ def elite_closure_test(
         model=model,
         switches_per_edge=switches_per_edge,
         progress=progress,
+        workers=workers,
+        scheduler=scheduler,
     )
     return inference.ensemble_test(
         "elite closure (share of elite follows to the elite)",
@@ -268,6 +293,7 @@ def in_leak_test(
     switches_per_edge: float = 10,
     progress: bool = False,
     workers: int = 1,
+    scheduler=None,
 ) -> inference.TestResult:
     """In-leak (reported beside C4a): do fewer of the follows into the elite come from outside than the
     degrees imply?
@@ -290,6 +316,7 @@ def in_leak_test(
         switches_per_edge=switches_per_edge,
         progress=progress,
         workers=workers,
+        scheduler=scheduler,
     )
     return inference.ensemble_test(
         GATED_NAMES[1], observed, null, rewiring.NULL_DESCRIPTIONS[model], alternative="less", tie_rng=rng

@@ -22,8 +22,11 @@ def closure_sweep(
     switches_per_edge: float,
     progress: bool = False,
     workers: int = 1,
+    scheduler=None,
 ) -> pd.DataFrame:
-    """Elite closure for several elite definitions from one degree-keeping ensemble."""
+    """Elite closure for several elite definitions from one degree-keeping ensemble.
+    ``workers`` (threads) and ``scheduler`` (a Dask cluster) say how the samples run;
+    the values do not depend on them (:func:`analysis.nulls.rewiring.null_ensemble`)."""
     names = list(masks)
 
     def statistic(src, dst):
@@ -40,6 +43,7 @@ def closure_sweep(
         switches_per_edge=switches_per_edge,
         progress=progress,
         workers=workers,
+        scheduler=scheduler,
     )
     rows = []
     for i, name in enumerate(names):

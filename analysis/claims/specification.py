@@ -163,6 +163,7 @@ def rewiring_specifications(
     workers: int = 1,
     shorter: float = 0.5,
     cache=None,
+    scheduler=None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The graph statements under the rewiring nulls on the union graph, for every elite
     definition of ``labelled_graphs`` (all of one graph), at ``switches_per_edge`` and at
@@ -175,7 +176,7 @@ def rewiring_specifications(
     mean, the maximum-entropy expectation (:func:`analysis.claims.families.maxent_union_tests`,
     fits shared through ``cache``), their relative difference and ``agree``."""
     lengths = [shorter * switches_per_edge, switches_per_edge]
-    found = families.rewiring_union_tests(labelled_graphs, rng, n_null, lengths, design.STATEMENTS, workers)
+    found = families.rewiring_union_tests(labelled_graphs, rng, n_null, lengths, design.STATEMENTS, workers, scheduler)
     rows, agreement, union_fits = [], [], {}
     for definition, lg in labelled_graphs.items():
         choices = {"elite": definition, "elite_size": int(np.sum(lg.is_elite)), "accounts": "all accounts",

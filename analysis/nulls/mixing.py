@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import kernels, rewiring
+from . import cluster, kernels, rewiring
 
 __all__ = [
     "CHECKPOINTS",
@@ -47,6 +47,7 @@ __all__ = [
     "SAFETY",
     "Mixing",
     "chain_trajectories",
+    "chain_readings",
     "settle",
 ]
 
@@ -70,15 +71,18 @@ def chain_trajectories(
     checkpoints=CHECKPOINTS,
     n_chains: int = N_CHAINS,
     workers: int = 1,
+    scheduler=None,
 ) -> np.ndarray:
     """``statistic(src, dst)`` (a scalar or a 1-d array) along ``n_chains`` chains of the
     ``model`` rewiring (:data:`analysis.nulls.rewiring.REWIRERS`), each started from the
     observed graph and read at every checkpoint (accepted switches per edge, increasing).
 
     Returns an array of shape ``(n_chains, len(checkpoints), n_statistics)``. Each chain
-    is seeded from ``rng`` before any runs, so the result does not depend on ``workers``
-    (threads); between checkpoints a chain continues from where it stopped with its own
-    generator, so it is one chain read ``len(checkpoints)`` times."""
+    is seeded from ``rng`` before any runs (:func:`analysis.nulls.rewiring.sample_seeds`),
+    so the result depends neither on ``workers`` (threads) nor on ``scheduler`` (a Dask
+    cluster, as for :func:`analysis.nulls.rewiring.null_ensemble`); between checkpoints a
+    chain continues from where it stopped with its own generator, so it is one chain read
+    ``len(checkpoints)`` times."""
     checkpoints = np.asarray(checkpoints, dtype=float)
     if checkpoints.ndim != 1 or len(checkpoints) < 1 or (np.diff(checkpoints) <= 0).any() or checkpoints[0] <= 0:
         raise ValueError("checkpoints must be increasing positive chain lengths")
@@ -86,25 +90,34 @@ def chain_trajectories(
         raise ValueError("the diagnostic needs at least two chains (it estimates their spread)")
     if model not in rewiring.REWIRERS:
         raise ValueError(f"model must be one of {sorted(rewiring.REWIRERS)}, not {model!r}")
+    on_cluster = cluster.wanted(scheduler)  # a bad setting fails before the graph is prepared
+    if on_cluster:
+        cluster.check_picklable(statistic)
     prepared = rewiring.PREPARERS[model](src, dst, n)
-    seeds = rng.integers(0, 2**63 - 1, size=n_chains)
-    steps = np.diff(np.r_[0.0, checkpoints])
-
-    def one(seed):
-        chain = _Chain(model, prepared)
-        chain_rng = np.random.default_rng(seed)
-        values = []
-        for step in steps:
-            chain.advance(float(step), chain_rng)
-            values.append(np.atleast_1d(np.asarray(statistic(*chain.edges()), dtype=float)))
-        return np.array(values)
-
-    if workers > 1:
+    seeds = rewiring.sample_seeds(rng, n_chains)
+    shared = (prepared, statistic, model, tuple(float(s) for s in np.diff(np.r_[0.0, checkpoints])))
+    if on_cluster:
+        chains = cluster.map_shared(chain_readings, seeds, shared, scheduler, name=f"mixing-{model}")
+    elif workers > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            chains = list(pool.map(one, seeds))
+            chains = list(pool.map(lambda seed: chain_readings(seed, *shared), seeds))
     else:
-        chains = [one(seed) for seed in seeds]
+        chains = [chain_readings(seed, *shared) for seed in seeds]
     return np.array(chains)
+
+
+def chain_readings(seed, prepared, statistic, model: str, steps) -> np.ndarray:
+    """One chain of :func:`chain_trajectories`: seeded with ``seed`` from the ``prepared``
+    graph, advanced by each of ``steps`` (switches per edge) in turn and read by
+    ``statistic`` after each; shape ``(len(steps), n_statistics)``. The one function
+    every runner applies (threads, or Dask workers), so the runners agree bit for bit."""
+    chain = _Chain(model, prepared)
+    chain_rng = np.random.default_rng(seed)
+    values = []
+    for step in steps:
+        chain.advance(float(step), chain_rng)
+        values.append(np.atleast_1d(np.asarray(statistic(*chain.edges()), dtype=float)))
+    return np.array(values)
 
 
 class _Chain:

@@ -33,12 +33,13 @@ generator state gives the same graph.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numba as nb
 import numpy as np
 
-from . import kernels
+from . import cluster, kernels
 
 __all__ = [
     "DEFAULT_SWITCHES_PER_EDGE",
@@ -58,6 +59,8 @@ __all__ = [
     "REWIRERS",
     "PREPARERS",
     "NULL_DESCRIPTIONS",
+    "sample_seeds",
+    "null_sample",
     "null_ensemble",
 ]
 
@@ -560,6 +563,25 @@ NULL_DESCRIPTIONS = {
 }
 
 
+def sample_seeds(rng: np.random.Generator, n_samples: int) -> np.ndarray:
+    """The seed of each of ``n_samples`` null samples, drawn from ``rng`` at once: a
+    function of the generator's state alone, whichever runner then uses them."""
+    return rng.integers(0, 2**63 - 1, size=n_samples)
+
+
+def null_sample(seed, prepared, statistic, model: str, n: int, switches_per_edge: float) -> np.ndarray:
+    """One null sample: the chain of ``model`` seeded with ``seed`` from the ``prepared``
+    graph (``PREPARERS[model]``), and ``statistic`` on it as a float array.
+
+    The one function every runner applies (threads here, Dask workers in
+    :mod:`analysis.nulls.cluster`), so the runners agree bit for bit.
+    """
+    s, d = REWIRERS[model](
+        None, None, n, np.random.default_rng(seed), switches_per_edge=switches_per_edge, _prepared=prepared
+    )
+    return np.asarray(statistic(s, d), dtype=float)
+
+
 def null_ensemble(
     src,
     dst,
@@ -571,25 +593,30 @@ def null_ensemble(
     switches_per_edge: float = DEFAULT_SWITCHES_PER_EDGE,
     progress=False,
     workers: int = 1,
+    scheduler=None,
 ) -> np.ndarray:
     """Values of ``statistic(src, dst)`` on ``n_samples`` independent rewirings of the graph.
 
     Each sample is its own chain started from the observed graph
     (``switches_per_edge * E`` accepted moves), seeded from ``rng`` before any
-    runs, so the result does not depend on ``workers`` (threads; the compiled
-    kernels release the GIL). ``statistic`` may return a scalar or a 1-d array;
-    the result has one row per sample. ``progress``: True draws a tqdm bar; a callable
-    is called as ``progress(done, n_samples)`` after each sample (and once with 0
-    before the first), e.g. to move a widget's progress bar.
+    runs (:func:`sample_seeds`), so the result depends neither on ``workers``
+    (threads; the compiled kernels release the GIL) nor on ``scheduler``.
+    ``scheduler`` (``"local:N"``, ``"tcp://HOST:PORT"`` or a ``distributed.Client``;
+    ``""`` or None: threads) sends the samples to a Dask cluster instead, where
+    ``workers`` is unused: see :mod:`analysis.nulls.cluster` for what runs where,
+    the memory per worker, and why ``statistic`` must then be picklable by
+    cloudpickle (lambdas and closures are). ``statistic`` may return a scalar or
+    a 1-d array; the result has one row per sample. ``progress``: True draws a
+    tqdm bar; a callable is called as ``progress(done, n_samples)`` after each
+    sample (and once with 0 before the first), e.g. to move a widget's progress bar.
     """
-    rewire = REWIRERS[model]
+    if model not in REWIRERS:
+        raise ValueError(f"no null model {model!r}: one of {list(REWIRERS)}")
+    on_cluster = cluster.wanted(scheduler)  # a bad setting fails before the graph is prepared
+    if on_cluster:
+        cluster.check_picklable(statistic)
     prepared = PREPARERS[model](src, dst, n)
-    seeds = rng.integers(0, 2**63 - 1, size=n_samples)
-
-    def one(seed):
-        s, d = rewire(src, dst, n, np.random.default_rng(seed), switches_per_edge=switches_per_edge, _prepared=prepared)
-        return np.asarray(statistic(s, d), dtype=float)
-
+    seeds = sample_seeds(rng, n_samples)
     bar = None
     report = progress if callable(progress) else None
     if progress and report is None:
@@ -598,24 +625,33 @@ def null_ensemble(
         bar = tqdm(total=n_samples, desc=f"null ({model})", leave=False)
     if report:
         report(0, n_samples)
-    values = []
 
-    def done(value):
-        values.append(value)
+    def done(count):
         if bar:
             bar.update()
         if report:
-            report(len(values), n_samples)
+            report(count, n_samples)
 
-    if workers > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for value in pool.map(one, seeds):
-                done(value)
+    if on_cluster:
+        values = cluster.map_shared(
+            null_sample, seeds, (prepared, statistic, model, n, switches_per_edge), scheduler, done, f"null-{model}"
+        )
     else:
-        for seed in seeds:
-            done(one(seed))
+        one = functools.partial(
+            null_sample, prepared=prepared, statistic=statistic, model=model, n=n, switches_per_edge=switches_per_edge
+        )
+        values = []
+        if workers > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for value in pool.map(one, seeds):
+                    values.append(value)
+                    done(len(values))
+        else:
+            for seed in seeds:
+                values.append(one(seed))
+                done(len(values))
     if bar:
         bar.close()
     return np.array(values)

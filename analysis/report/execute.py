@@ -12,7 +12,8 @@ cell and its error; its traceback is kept in ``OUT.error.txt`` (printed too with
 
 A *parameter* (``-p NAME VALUE``) is given to the notebook only if its
 ``parameters`` cell declares it; values are read as papermill's command line
-reads them (``True``, ``False``, ``None``, integers, floats, else text). The
+reads them (``True``, ``False``, ``None``, integers, floats, else text); a
+``scheduler`` is checked first (:func:`analysis.nulls.cluster.check_scheduler`). The
 progress bar is drawn only when stderr is a terminal, so a log file gets one
 line per notebook instead of a bar's redraws, plus one line when each section
 (a markdown heading) starts, so a long step says what it is doing.
@@ -35,6 +36,7 @@ import time
 from pathlib import Path
 
 from .. import cli, files
+from ..nulls import cluster
 from . import provenance as provenance_module
 
 __all__ = [
@@ -194,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kernel", default=None, help="Jupyter kernel name (default: the notebook's)")
     args = parser.parse_args(argv)
     parameters = {name: parse_value(value) for name, value in args.parameter}
+    if "scheduler" in parameters:  # a bad address fails here, in one line, before a kernel starts
+        parameters["scheduler"] = cluster.check_scheduler(parameters["scheduler"])
     execute(args.notebook, args.out, parameters, kernel=args.kernel)
     return 0
 

@@ -310,7 +310,7 @@ class Explorer:
                       untested.get(statement, ""), int(lg.is_elite.sum()), self.seed)  # fmt: skip
 
     def exact(self, dataset: str, elite: str, statement: str, n_null: int, switches_per_edge: float = 5.0,
-              progress=None, workers: int = 1) -> Exact:  # fmt: skip
+              progress=None, workers: int = 1, scheduler=None) -> Exact:  # fmt: skip
         """The union graph's rewiring test of one statement (``n_null`` samples of
         ``switches_per_edge`` accepted switches per edge; C2a, C2b-chance and C4a against
         directed degree-preserving rewiring, the others against degree- and
@@ -342,7 +342,7 @@ class Explorer:
                          "the statistic is undefined on this graph (no such follows)", self.seed)  # fmt: skip
         null = rewiring.null_ensemble(g.src, g.dst, g.n, statistic, n_null, rng, model=model,
                                       switches_per_edge=switches_per_edge, progress=progress or False,
-                                      workers=workers)  # fmt: skip
+                                      workers=workers, scheduler=scheduler)  # fmt: skip
         null = null.reshape(n_null, -1)[:, 0 if column is None else column]
         if not np.isfinite(null).any():
             return Exact(name, elite, statement, model, None, null, catalogue.NOT_TESTABLE,
