@@ -266,3 +266,36 @@ def test_side_p_value_is_the_p_value_on_the_side_the_effect_falls():
     less = inference.ensemble_test("s", 50.0, null, "null", alternative="less")
     assert less.p_side == pytest.approx(1 / (N_NULL + 1))
     assert less.as_dict()["p_side"] == less.p_side
+
+
+@pytest.fixture(scope="module")
+def ego_design():
+    from analysis.claims import design
+
+    rng = np.random.default_rng(31)
+    settings = {**design.CALIBRATION_SETTINGS, "n": 800, "egos": 30}
+    return design._calibration_graph(rng, "dbcm", None, settings)
+
+
+def test_the_community_jackknife_leaves_out_each_group_of_ego_networks_once(ego_design):
+    lg, table = ego_design
+    g = lg.graph
+    observed = measures.effective_communities(measures.communities(g.src, g.dst, g.n, 1), lg.elite)
+    found = gated.community_sampling_interval(lg, table, observed, observed * 1.1, 1, np.random.default_rng(2), 5)
+    assert found["groups"] == 5 and len(found["values"]) == 5
+    assert found["low"] < observed / (observed * 1.1) < found["high"] and found["se_log"] > 0
+    again = gated.community_sampling_interval(lg, table, observed, observed * 1.1, 1, np.random.default_rng(2), 5)
+    assert again == found  # seeded: the same groups, the same Louvain runs
+    with pytest.raises(ValueError, match="two groups"):
+        gated.community_sampling_interval(lg, table, observed, observed, 1, np.random.default_rng(2), 1)
+    with pytest.raises(ValueError, match="cannot be split"):
+        gated.community_sampling_interval(lg, table, observed, observed, 1, np.random.default_rng(2), 10_000)
+
+
+def test_the_community_test_has_a_sampling_interval_only_on_a_union_of_ego_networks(ego_design):
+    lg, table = ego_design
+    plain, _, _ = gated.community_test(lg, np.random.default_rng(3), 9, 1.0, 1)
+    sampled, _, _ = gated.community_test(lg, np.random.default_rng(3), 9, 1.0, 1, ego_table=table, jackknife_groups=4)
+    assert plain.interval == "null" and sampled.interval == "sampling"
+    assert sampled.ratio == plain.ratio and sampled.p_value == plain.p_value  # the null test is unchanged
+    assert sampled.ci_low < sampled.ratio < sampled.ci_high

@@ -48,9 +48,11 @@ follow regular people" is not a 10% shortfall).
 
 The interval must be a *sampling* interval (the data's uncertainty, from resampling
 what was sampled: the accounts of C1 and C3 within their follower strata, the
-sampled neighbourhoods (ego networks) of the graph statements), not the null's spread: a statement whose test
-has only the null's interval (C4b-community) can be at most *not supported* or
-*negligible*, and the verdict page says so. The graph statements (C2a, C2b, C4a,
+sampled neighbourhoods (ego networks) of the graph statements; for C4b-community a
+jackknife over groups of ego networks with Louvain re-run in each), not the null's
+spread: a statement whose test has only the null's interval (C4b-community on a graph
+that is not a union of ego networks) can be at most *not supported* or *negligible*,
+and the verdict page says so. The graph statements (C2a, C2b, C4a,
 C5) take effect, interval and p-value from the design-aware test of
 :mod:`analysis.claims.design` (maximum-entropy nulls that allow follows only
 between accounts that could have been seen together, the sampled neighbourhoods

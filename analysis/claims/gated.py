@@ -32,8 +32,11 @@ Calibration (size on graphs drawn from the degree null, power on planted graphs)
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ..graph import measures
 from ..graph.labelled import LabelledGraph
@@ -50,6 +53,8 @@ __all__ = [
     "closure_shares",
     "community_test",
     "effective_communities_test",
+    "COMMUNITY_JACKKNIFE_GROUPS",
+    "community_sampling_interval",
     "elite_closure_test",
     "in_leak_test",
     "calibrate_inflow",
@@ -216,13 +221,82 @@ def effective_communities_test(
     return result, null, membership
 
 
+COMMUNITY_JACKKNIFE_GROUPS = 20
+"""Groups of ego networks in the jackknife of C4b-community (one Louvain run each)."""
+
+
+def community_sampling_interval(
+    lg: LabelledGraph,
+    ego_table: pd.DataFrame,
+    observed: float,
+    null_mean: float,
+    seed: int,
+    rng: np.random.Generator,
+    groups: int = COMMUNITY_JACKKNIFE_GROUPS,
+    level: float = 0.95,
+) -> dict:
+    """The sampling interval of C4b-community's effect (the elite's effective number of
+    communities over the null mean): a grouped jackknife over ego networks.
+
+    ``observed``: the statistic on the whole graph. The egos of ``ego_table`` (``ego,
+    member`` ids) are split at random (``rng``) into
+    ``groups`` groups of near-equal size. Replicate ``g`` leaves group ``g`` out: the
+    graph is what the other ego networks see (the follows between two accounts of one
+    kept network), Louvain runs on it with the same ``seed``, and the statistic is the
+    effective number of communities of the elite accounts it still contains. With
+    ``theta_g`` the log of replicate ``g``'s statistic over ``null_mean`` (held fixed:
+    its Monte Carlo error is the null's, not the data's), the jackknife standard error is
+    ``se = sqrt((G - 1) / G * sum_g (theta_g - mean theta)^2)`` and the interval
+    ``exp(log(observed / null_mean) +- t_{G-1} se)``. Louvain is not a smooth function of
+    the data, so the interval is approximate; it carries the partition's dependence on
+    which networks were sampled, which resampling accounts under a fixed partition would not.
+    Returns ``low``, ``high``, ``se_log``, ``groups`` and the replicates' ``values``."""
+    if groups < 2:
+        raise ValueError("the jackknife needs at least two groups")
+    g = lg.graph
+    egos = np.asarray(pd.unique(ego_table["ego"]))
+    if len(egos) < groups:
+        raise ValueError(f"{len(egos)} ego networks cannot be split into {groups} groups")
+    group_of = dict(zip(rng.permutation(egos).tolist(), np.arange(len(egos)) % groups))
+    ego_group = ego_table["ego"].map(group_of).to_numpy()
+    elite_ids = g.ids[lg.elite]
+    values = []
+    for left_out in range(groups):
+        kept = ego_table[ego_group != left_out]
+        inside = np.zeros(g.n, dtype=bool)
+        nodes = g.index_of(np.union1d(kept["member"].to_numpy(), kept["ego"].to_numpy()))
+        inside[nodes[nodes >= 0]] = True
+        mask = inside[g.src] & inside[g.dst]
+        membership = measures.communities(g.src[mask], g.dst[mask], g.n, seed)
+        present = np.flatnonzero(inside & np.isin(g.ids, elite_ids))
+        values.append(measures.effective_communities(membership, present) if len(present) else np.nan)
+    theta = np.log(np.asarray(values, dtype=float) / null_mean)
+    theta = theta[np.isfinite(theta)]
+    k = len(theta)
+    se = float(np.sqrt((k - 1) / k * np.sum((theta - theta.mean()) ** 2))) if k > 1 else float("nan")
+    centre, t = np.log(observed / null_mean), float(stats.t.ppf(0.5 + level / 2, max(k - 1, 1)))
+    return {"low": float(np.exp(centre - t * se)), "high": float(np.exp(centre + t * se)), "se_log": se,
+            "groups": int(groups), "values": [float(v) for v in values]}  # fmt: skip
+
+
 def community_test(
-    lg: LabelledGraph, rng, n_null: int, switches_per_edge: float, seed: int, workers: int = 1, scheduler=None
+    lg: LabelledGraph,
+    rng,
+    n_null: int,
+    switches_per_edge: float,
+    seed: int,
+    workers: int = 1,
+    scheduler=None,
+    ego_table: pd.DataFrame | None = None,
+    jackknife_groups: int = COMMUNITY_JACKKNIFE_GROUPS,
 ) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
     """C4b-community on a labelled graph: :func:`effective_communities_test` with its
-    elite. Returns the test, the null values and the observed membership."""
+    elite; with an ``ego_table`` (the graph is a union of ego networks) its interval is
+    the sampling interval of :func:`community_sampling_interval` (``jackknife_groups``
+    groups), otherwise the null's. Returns the test, the null values and the observed
+    membership."""
     g = lg.graph
-    return effective_communities_test(
+    result, null, membership = effective_communities_test(
         g.src,
         g.dst,
         g.n,
@@ -233,6 +307,14 @@ def community_test(
         switches_per_edge=switches_per_edge,
         workers=workers,
         scheduler=scheduler,
+    )
+    if ego_table is None or not np.isfinite(result.expected) or result.expected <= 0:
+        return result, null, membership
+    found = community_sampling_interval(lg, ego_table, result.observed, result.expected, seed, rng, jackknife_groups)
+    return (
+        dataclasses.replace(result, ci_low=found["low"], ci_high=found["high"], interval="sampling"),
+        null,
+        membership,
     )
 
 
