@@ -250,3 +250,19 @@ def test_far_from_the_cut_off_the_two_families_agree(rewiring_curve):
     the same expectation within the ensemble's error (issue 13's check on generated graphs)."""
     _, _, agreement = rewiring_curve
     assert agreement["agree"].mean() >= 5 / 6, agreement[["elite", "statement", "relative_difference", "allowed"]]
+
+
+def test_the_grid_statistics_from_one_pass_equal_each_statement_s_union_statistic(rewiring_curve):
+    from analysis.claims import families
+
+    graphs, _, _ = rewiring_curve
+    lg = graphs["top:30"]
+    popular = np.where((lg.classes == "regular") & (np.arange(lg.graph.n) % 3 == 0), "popular", lg.classes)
+    with_popular = labelled.LabelledGraph(lg.name, lg.graph, popular, lg.is_elite, lg.elite_rule)
+    for lg in [*graphs.values(), with_popular]:
+        g = lg.graph
+        for s, d in ((g.src, g.dst), (g.dst, g.src), (g.src[::2], g.dst[::2])):
+            returned = measures.reciprocated_mask(s, d, g.n)
+            fast = families._table_statistics(families._pair_codes(lg), s, d, returned, design.STATEMENTS)
+            slow = [families.union_statistic(sid, s, d, returned, lg.classes, lg.is_elite) for sid in design.STATEMENTS]
+            np.testing.assert_allclose(fast, slow, rtol=1e-12, equal_nan=True)

@@ -128,6 +128,47 @@ def maxent_union_tests(lg: LabelledGraph, statements=STATEMENTS, tol: float = ma
     return {"tests": tests, "fits": {name: f.summary() for name, f in fits.items()}}
 
 
+_CELEBRITY, _REGULAR, _OTHER, _ELITE_ONLY = 0, 1, 2, 3  # pair codes: celebrity, regular, neither, elite only
+
+
+def _pair_codes(lg: LabelledGraph) -> np.ndarray:
+    """Each account's code for :func:`_table_statistics`: celebrity, regular or neither, and
+    a fourth code for an elite account that is not a celebrity (none when, as
+    :func:`analysis.graph.labelled.label_graph` makes them, the elite are the celebrities)."""
+    classes, elite = np.asarray(lg.classes), np.asarray(lg.is_elite, dtype=bool)
+    codes = np.full(len(classes), _OTHER, dtype=np.int64)
+    codes[classes == "regular"] = _REGULAR
+    codes[classes == "celebrity"] = _CELEBRITY
+    codes[elite & (classes != "celebrity")] = _ELITE_ONLY
+    if (~elite & (classes == "celebrity")).any():
+        raise ValueError(
+            "a celebrity outside the elite: the grid's fast statistics assume the elite are the celebrities"
+        )
+    return codes
+
+
+def _table_statistics(codes, src, dst, returned, statements) -> list[float]:
+    """:func:`union_statistic` of each of ``statements`` from one pass over the follows:
+    the counts of follows and of returned follows by the codes of :func:`_pair_codes`
+    (equal to :func:`union_statistic`, tested)."""
+    pair = codes[src] * 4 + codes[dst]
+    edges = np.bincount(pair, minlength=16).reshape(4, 4).astype(float)
+    back = np.bincount(pair, weights=returned, minlength=16).reshape(4, 4)
+    elite = [_CELEBRITY, _ELITE_ONLY]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = back / edges
+        values = {
+            "C2a": edges[_CELEBRITY, _REGULAR] / edges[_CELEBRITY].sum(),
+            "C4a": edges[np.ix_(elite, elite)].sum() / edges[elite].sum(),
+            "C2b-chance": share[_REGULAR, _CELEBRITY],
+            "C2b-budget": share[_REGULAR, _CELEBRITY],
+            "C5": share[_CELEBRITY, _CELEBRITY],
+        }
+        regular = share[_REGULAR, _REGULAR]
+        values["C5-vs-regular"] = values["C5"] / regular if np.isfinite(values["C5"]) and regular > 0 else np.nan
+    return [float(values[sid]) for sid in statements]
+
+
 def rewiring_union_tests(labelled_graphs: dict[str, LabelledGraph], rng: np.random.Generator, n_null: int,
                          lengths, statements=STATEMENTS, workers: int = 1, scheduler=None) -> dict:  # fmt: skip
     """Each statement's statistic (:func:`union_statistic`) on the union graph against its
@@ -157,11 +198,11 @@ def rewiring_union_tests(labelled_graphs: dict[str, LabelledGraph], rng: np.rand
             continue
         keys = [(definition, sid) for definition, _ in graphs for sid in chosen]
 
-        labels = [(lg.classes, lg.is_elite) for _, lg in graphs]  # what the statistic captures: no graph
+        codes = [_pair_codes(lg) for _, lg in graphs]  # what the statistic captures: no graph
 
-        def statistic(s, d, chosen=chosen, labels=labels, n=g.n):
+        def statistic(s, d, chosen=chosen, codes=codes, n=g.n):
             returned = measures.reciprocated_mask(s, d, n)
-            return [union_statistic(sid, s, d, returned, *label) for label in labels for sid in chosen]
+            return [value for code in codes for value in _table_statistics(code, s, d, returned, chosen)]
 
         observed = np.asarray(statistic(g.src, g.dst), dtype=float)
         null = mixing.chain_trajectories(g.src, g.dst, g.n, statistic, rng, model, lengths, n_null, workers, scheduler)
