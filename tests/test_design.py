@@ -99,3 +99,25 @@ def test_the_design_aware_test_decides_and_the_others_are_checks_beside_it():
     first = frame.groupby("statement", sort=False).head(1).set_index("statement")["test"]
     assert first["C4a"] == "design-aware (verdict)" and first["C2a"] == "union graph, rewiring (verdict)"
     assert {"95% interval, low", "95% interval, high", "interval", "two-sided p"} <= set(frame.columns)
+
+
+def test_calibration_skips_and_counts_graphs_whose_fit_does_not_converge(monkeypatch):
+    from analysis.nulls import maxent
+
+    calls = []
+
+    def flaky(lg, rng, table, n_boot):
+        calls.append(1)
+        if len(calls) in (1, 4):  # the first null graph of each family
+            raise maxent.NotConverged("RBCM: largest degree error 0.2 after 2000 sweeps")
+        tests = {sid: inference.TestResult(sid, 1.0, 1.0, 1.0, 0.0, 0.9, 1.1, 0.5, 0, "toy", "greater", 0.5, "sampling")
+                 for sid in design.STATEMENTS}  # fmt: skip
+        return design.DesignTests(tests, {})
+
+    monkeypatch.setattr(design, "design_statements", flaky)
+    monkeypatch.setattr(design, "_calibration_graph", lambda rng, family, plant, settings: (None, None))
+    out = design.calibrate_design(np.random.default_rng(0), n_graphs=3, n_planted=2, n_boot=10)
+    assert out["not_converged"]["size"] == {"dbcm": 1, "rbcm": 1}
+    assert out["not_converged"]["power"] == dict.fromkeys(design.STATEMENTS, 0)
+    assert out["statements"]["C2a"]["size_graphs"] == 2 and out["statements"]["C2a"]["size"] == 0.0
+    assert out["statements"]["C5"]["power_graphs"] == 2

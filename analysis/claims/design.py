@@ -567,13 +567,20 @@ def calibrate_design(rng: np.random.Generator, n_graphs: int = 100, n_planted: i
     pair, :data:`_PLANTS`), the share rejected in the predicted direction. Returns one
     entry per statement with ``size`` and ``power``, each with its exact 95% interval
     (:func:`analysis.stats.inference.rejection_rate`) and number of graphs, and the
-    settings."""
+    settings. A graph whose null fit does not converge (:class:`~analysis.nulls.maxent.NotConverged`)
+    is skipped and counted in ``not_converged`` (``size``: per null family; ``power``: per
+    statement), so the rates are over the graphs that were tested."""
     settings = {**CALIBRATION_SETTINGS, **(settings or {})}
     size_rejections = {sid: [] for sid in STATEMENTS}
+    skipped = {"size": {"dbcm": 0, "rbcm": 0}, "power": dict.fromkeys(STATEMENTS, 0)}
     for family in ("dbcm", "rbcm"):
         for _ in range(n_graphs):
             lg, table = _calibration_graph(rng, family, None, settings)
-            found = design_statements(lg, rng, table, n_boot=n_boot)
+            try:
+                found = design_statements(lg, rng, table, n_boot=n_boot)
+            except maxent.NotConverged:
+                skipped["size"][family] += 1
+                continue
             for sid in STATEMENTS:
                 if _NULL_FAMILY[sid] == family and sid in found.tests:
                     size_rejections[sid].append(found.tests[sid].p_two_sided < alpha)
@@ -582,7 +589,11 @@ def calibrate_design(rng: np.random.Generator, n_graphs: int = 100, n_planted: i
         hits = []
         for _ in range(n_planted):
             lg, table = _calibration_graph(rng, _PLANTS[sid][0], sid, settings)
-            found = design_statements(lg, rng, table, n_boot=n_boot)
+            try:
+                found = design_statements(lg, rng, table, n_boot=n_boot)
+            except maxent.NotConverged:
+                skipped["power"][sid] += 1
+                continue
             test = found.tests.get(sid)
             if test is not None:
                 predicted = test.ratio > 1 if test.alternative == "greater" else test.ratio < 1
@@ -593,4 +604,5 @@ def calibrate_design(rng: np.random.Generator, n_graphs: int = 100, n_planted: i
         size, hits = inference.rejection_rate(size_rejections[sid]), inference.rejection_rate(power[sid])
         out[sid] = {"size": size["rate"], "size_interval": [size["low"], size["high"]], "size_graphs": size["datasets"],
                     "power": hits["rate"], "power_interval": [hits["low"], hits["high"]], "power_graphs": hits["datasets"]}  # fmt: skip
-    return {"statements": out, "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "test": "two-sided"}}
+    return {"statements": out, "not_converged": skipped,
+            "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "test": "two-sided"}}  # fmt: skip
