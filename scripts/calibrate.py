@@ -65,6 +65,15 @@ CALIBRATIONS = {
         "intervals.",
         "run": lambda rng: design.calibrate_design(rng, n_graphs=300, n_planted=40, n_boot=400),
     },
+    "design-aware C2b-chance plant": {
+        "statements": ["C2b-chance"],
+        "description": "Power of the design-aware C2b-chance test on an informative plant (it replaces the power "
+        "the design-aware entry gives for C2b-chance, measured on an RBCM plant whose reciprocation stayed above "
+        "chance): latent graphs whose reciprocation is at chance (RBCM with mutual weight x_i y_j x_j y_i, each "
+        "direction independent as under the DBCM), with the regular-celebrity mutual odds divided by 3 (follow-back "
+        "below chance), observed through 60 random egos; 40 graphs, exact 95% interval.",
+        "run": lambda rng: design.calibrate_design_power(rng, "C2b-chance", n_planted=40, n_boot=400),
+    },
     "follow-back": {
         "statements": ["C2a", "C2b-chance", "C2b-budget", "C5", "C5-vs-regular"],
         "description": "Follow-back and attention statistics of notebook 03 against the degree-keeping and "

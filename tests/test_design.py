@@ -121,3 +121,23 @@ def test_calibration_skips_and_counts_graphs_whose_fit_does_not_converge(monkeyp
     assert out["not_converged"]["power"] == dict.fromkeys(design.STATEMENTS, 0)
     assert out["statements"]["C2a"]["size_graphs"] == 2 and out["statements"]["C2a"]["size"] == 0.0
     assert out["statements"]["C5"]["power_graphs"] == 2
+
+
+def test_the_c2b_chance_plant_starts_from_chance_reciprocation():
+    """Mutual weight x_i y_j x_j y_i makes each direction independent, as under the DBCM:
+    the mutual pairs drawn match the DBCM's expectation sum p_ij p_ji (the plant then
+    divides the regular-celebrity mutual odds, so follow-back falls below chance)."""
+    from analysis.stats import synthetic
+
+    rng = np.random.default_rng(12)
+    x, y = design._latent_multipliers(rng, {**design.CALIBRATION_SETTINGS, "n": 400, "mean_degree": 20.0})
+    counts = []
+    for _ in range(20):
+        src, dst = synthetic.latent_maxent_graph(rng, x, y, x * y)
+        keys = set((src * 400 + dst).tolist())
+        counts.append(sum((d * 400 + s) in keys for s, d in zip(src.tolist(), dst.tolist())) / 2)
+    p = np.outer(x, y) / (1 + np.outer(x, y))
+    np.fill_diagonal(p, 0.0)
+    expected = float(np.triu(p * p.T, 1).sum())
+    assert abs(np.mean(counts) - expected) < 4 * np.std(counts) / np.sqrt(len(counts)) + 0.02 * expected
+    assert design._PLANTS["C2b-chance"][0] == "chance"

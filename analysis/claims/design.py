@@ -76,6 +76,7 @@ __all__ = [
     "existed_by",
     "CALIBRATION_SETTINGS",
     "calibrate_design",
+    "calibrate_design_power",
 ]
 
 STATEMENTS = ("C2a", "C2b-chance", "C2b-budget", "C4a", "C5", "C5-vs-regular")
@@ -509,7 +510,7 @@ CALIBRATION_SETTINGS = {"n": 3000, "mean_degree": 50.0, "egos": 60, "elite_size"
 _PLANTS = {  # statement: (latent family, weight planted, classes (follower, followee), odds factor exponent)
     "C2a": ("dbcm", "one", ("celebrity", "regular"), -1),
     "C4a": ("dbcm", "one", ("celebrity", "celebrity"), 1),
-    "C2b-chance": ("rbcm", "mutual", ("regular", "celebrity"), -1),
+    "C2b-chance": ("chance", "mutual", ("regular", "celebrity"), -1),  # from chance reciprocity, down
     "C2b-budget": ("rbcm", "mutual", ("regular", "celebrity"), -1),
     "C5": ("rbcm", "mutual", ("celebrity", "celebrity"), 1),
     "C5-vs-regular": ("rbcm", "mutual", ("celebrity", "celebrity"), 1),
@@ -535,6 +536,8 @@ def _calibration_graph(rng, family: str, plant: str | None, settings) -> tuple[L
     z = None
     if family == "rbcm":
         z = np.sqrt(settings["reciprocity"] * x * y)
+    elif family == "chance":  # mutual weight x_i y_j x_j y_i: each direction independent, as under the DBCM
+        z = x * y
     boost = None
     if plant is not None:
         _, kind, (a, b), sign = _PLANTS[plant]
@@ -554,6 +557,38 @@ def _calibration_graph(rng, family: str, plant: str | None, settings) -> tuple[L
     return lg, pd.DataFrame(table, columns=["ego", "member"])
 
 
+def _planted_rejections(rng, statement_id: str, n_planted: int, n_boot: int, settings: dict, alpha: float):
+    """Whether the test of ``statement_id`` rejects in the predicted direction on each of
+    ``n_planted`` graphs with its effect planted (:data:`_PLANTS`), and how many graphs
+    were skipped because the null fit did not converge."""
+    hits, skipped = [], 0
+    for _ in range(n_planted):
+        lg, table = _calibration_graph(rng, _PLANTS[statement_id][0], statement_id, settings)
+        try:
+            found = design_statements(lg, rng, table, n_boot=n_boot)
+        except maxent.NotConverged:
+            skipped += 1
+            continue
+        test = found.tests.get(statement_id)
+        if test is not None:
+            predicted = test.ratio > 1 if test.alternative == "greater" else test.ratio < 1
+            hits.append(test.p_two_sided < alpha and predicted)
+    return hits, skipped
+
+
+def calibrate_design_power(rng: np.random.Generator, statement_id: str, n_planted: int = 40, n_boot: int = 500,
+                           settings: dict | None = None, alpha: float = inference.ALPHA) -> dict:  # fmt: skip
+    """The power part of :func:`calibrate_design` for one statement: its rejection rate in
+    the predicted direction on ``n_planted`` graphs with its plant, with the exact 95%
+    interval, the graphs skipped (fit not converged) and the settings."""
+    settings = {**CALIBRATION_SETTINGS, **(settings or {})}
+    hits, skipped = _planted_rejections(rng, statement_id, n_planted, n_boot, settings, alpha)
+    rate = inference.rejection_rate(hits)
+    return {"statement": statement_id, "power": rate["rate"], "power_interval": [rate["low"], rate["high"]],
+            "power_graphs": rate["datasets"], "not_converged": skipped, "plant": list(_PLANTS[statement_id][:2]),
+            "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "test": "two-sided"}}  # fmt: skip
+
+
 def calibrate_design(rng: np.random.Generator, n_graphs: int = 100, n_planted: int = 40, n_boot: int = 500,
                      settings: dict | None = None, alpha: float = inference.ALPHA) -> dict:  # fmt: skip
     """Size and power of the design-aware tests on graphs sampled as ego networks.
@@ -564,7 +599,9 @@ def calibrate_design(rng: np.random.Generator, n_graphs: int = 100, n_planted: i
     (:func:`analysis.stats.synthetic.ego_sample`); the share of graphs on which the
     two-sided p-value is below ``alpha``. Power: the same with the statement's effect
     planted in the latent graph (odds multiplied or divided by ``factor`` for the class
-    pair, :data:`_PLANTS`), the share rejected in the predicted direction. Returns one
+    pair, :data:`_PLANTS`; for C2b-chance the latent graph's reciprocation is at chance,
+    each direction independent as under the DBCM, before the regular-celebrity mutual
+    odds are divided), the share rejected in the predicted direction. Returns one
     entry per statement with ``size`` and ``power``, each with its exact 95% interval
     (:func:`analysis.stats.inference.rejection_rate`) and number of graphs, and the
     settings. A graph whose null fit does not converge (:class:`~analysis.nulls.maxent.NotConverged`)
@@ -586,19 +623,7 @@ def calibrate_design(rng: np.random.Generator, n_graphs: int = 100, n_planted: i
                     size_rejections[sid].append(found.tests[sid].p_two_sided < alpha)
     power = {}
     for sid in STATEMENTS:
-        hits = []
-        for _ in range(n_planted):
-            lg, table = _calibration_graph(rng, _PLANTS[sid][0], sid, settings)
-            try:
-                found = design_statements(lg, rng, table, n_boot=n_boot)
-            except maxent.NotConverged:
-                skipped["power"][sid] += 1
-                continue
-            test = found.tests.get(sid)
-            if test is not None:
-                predicted = test.ratio > 1 if test.alternative == "greater" else test.ratio < 1
-                hits.append(test.p_two_sided < alpha and predicted)
-        power[sid] = hits
+        power[sid], skipped["power"][sid] = _planted_rejections(rng, sid, n_planted, n_boot, settings, alpha)
     out = {}
     for sid in STATEMENTS:
         size, hits = inference.rejection_rate(size_rejections[sid]), inference.rejection_rate(power[sid])
