@@ -7,19 +7,30 @@ with the top 100 and top 1,000 accounts by followers) and each chain
 (:mod:`analysis.nulls.peers`: ours, NetworKit's ``EdgeSwitching`` and ``GlobalCurveball``
 on a directed ``networkit.Graph``, igraph's ``rewire``; one thread each):
 
-1. **Mixing curves.** ``--chains`` (10) chains start from the observed graph and record
-   every statistic of :mod:`analysis.nulls.mixing` (elite closure, C4a; share of the
-   elite's follows to regular accounts, C2a; share of regular accounts' follows of the
-   elite returned, C2b-chance; share of follows inside the elite returned, C5's
-   statistic) at checkpoints of chain length spaced by ``2**(1/4)`` up to each chain's
-   long length (in its own unit). Chains run in ``--workers`` processes (not timed).
-2. **Mixed length.** For each chain, elite and statistic, the first checkpoint whose
-   10-chain mean is within one standard error (long-run standard deviation over
-   ``sqrt(chains)``) of the long-run value (the mean over the last doubling of the run)
-   and stays within at the next ``--stay`` (2) checkpoints
-   (:func:`analysis.nulls.mixing.mixed_checkpoint`). Requiring every later checkpoint
-   instead would make the answer depend on how many there are: a mixed 10-chain mean
-   strays beyond one standard error about a third of the time.
+1. **The null's long-run values.** ``--reference-chains`` (10) chains of ours start from
+   the observed graph and run to 16 accepted switches per edge, recording every
+   statistic of :mod:`analysis.nulls.mixing` (elite closure, C4a; share of the elite's
+   follows to regular accounts, C2a; share of regular accounts' follows of the elite
+   returned, C2b-chance; share of follows inside the elite returned, C5's statistic) at
+   checkpoints spaced by ``2**(1/4)``. The long-run value of a statistic is their mean
+   over the last doubling (8 to 16) (:func:`analysis.nulls.mixing.long_run`). These
+   chains are kept apart from the curves below, so that no curve is judged against its
+   own tail.
+2. **Mixing curves and the mixed length.** For each chain implementation ``--chains``
+   (10) further chains start from the observed graph and record the statistics at
+   checkpoints spaced by ``2**(1/4)`` in its own unit (:data:`GRIDS`), in lockstep in
+   ``--workers`` processes (not timed), until every statistic is mixed or the last
+   checkpoint. A statistic's mixed length is the first checkpoint whose 10-chain mean
+   is within one standard error of the long-run value and stays within at the next
+   ``--stay`` (2) checkpoints (:func:`analysis.nulls.mixing.mixed_checkpoint`); the
+   standard error is that of the difference of the two estimates,
+   ``sd * sqrt(1/chains + 1/reference_chains)`` (:func:`analysis.nulls.mixing.tolerance`).
+   A band of ``sd / sqrt(10)`` around the reference alone proved noise-bound: on
+   ego-Twitter our closure curve, whose independent 6-chain halves agree within noise
+   from about 3 switches per edge on, never stayed in it up to 16. Requiring every
+   later checkpoint would likewise make the answer depend on how many there are. A
+   chain not mixed by its last checkpoint is reported with that length: a speed-up over
+   a peer not mixed is a lower bound; where ours is not mixed, no speed-up is given.
 3. **Time to a mixed sample.** The wall time of one sample of that length, drawn from
    the observed graph as a user would (:meth:`analysis.nulls.peers.Chain.sample`: our
    ``rewire_directed`` call; NetworKit's constructor, which copies the graph and runs its
@@ -62,10 +73,10 @@ from analysis.nulls import mixing, peers, rewiring
 # each chain's checkpoints, in its own unit: (first, last); ours runs to the last (its tail
 # gives the null's long-run value), a peer until every statistic is mixed or the last
 GRIDS = {
-    "ours": (0.25, 12.0),
-    "edge_switching": (0.25, 16.0),
-    "global_curveball": (8.0, 256.0),
-    "igraph": (0.5, 16.0),
+    "ours": (0.25, 16.0),
+    "edge_switching": (0.25, 8.0),
+    "global_curveball": (8.0, 128.0),
+    "igraph": (0.5, 8.0),
 }
 RATIO = 2**0.25
 
@@ -294,13 +305,15 @@ def bench_graph(spec, args, workers) -> dict:
             row[name] = {"mixed": m["length"] is not None, "length": length, "seconds": time_of(name, length)}
         peer = min((n for n in row if n != "ours"), key=lambda n: row[n]["seconds"]["median"])
         row["fastest_peer"] = peer
-        row["speed_up"] = row[peer]["seconds"]["median"] / row["ours"]["seconds"]["median"]
+        ratio = row[peer]["seconds"]["median"] / row["ours"]["seconds"]["median"]
+        row["speed_up"] = ratio if row["ours"]["mixed"] else None
         row["speed_up_is_lower_bound"] = not row[peer]["mixed"]
         row["ours_mixed"] = row["ours"]["mixed"]
         per_stat[key] = row
         flag = "" if row[peer]["mixed"] else " (peer not mixed: at least)"
+        flag += "" if row["ours"]["mixed"] else " (ours not mixed: no speed-up)"
         print(f"  {key}: ours {row['ours']['seconds']['median']:.2f} s at {row['ours']['length']:.2f}, fastest peer "
-              f"{peer} {row[peer]['seconds']['median']:.2f} s at {row[peer]['length']:.2f}: {row['speed_up']:.1f} x{flag}",
+              f"{peer} {row[peer]['seconds']['median']:.2f} s at {row[peer]['length']:.2f}: {ratio:.1f} x{flag}",
               flush=True)  # fmt: skip
     return {
         "graph": graph.name,
@@ -313,7 +326,8 @@ def bench_graph(spec, args, workers) -> dict:
         "curves": curves,
         "timings": {name: [{"length": x, "runs": timings[name][x]} for x in lengths[name]] for name in timings},
         "time_to_mixed": per_stat,
-        "speed_up_min": min(r["speed_up"] for r in per_stat.values()),
+        "speed_up_min": min((r["speed_up"] for r in per_stat.values() if r["speed_up"] is not None), default=None),
+        "ours_not_mixed": [k for k, r in per_stat.items() if r["speed_up"] is None],
         "rates": rates,
     }
 
@@ -351,15 +365,15 @@ def full_graph_estimate(graphs: dict, large_floor: dict) -> dict:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chains", type=int, default=10)
-    parser.add_argument("--reference-chains", type=int, default=20, help="long runs of ours giving the long-run values")
+    parser.add_argument("--reference-chains", type=int, default=10, help="long runs of ours giving the long-run values")
     parser.add_argument("--repeats", type=int, default=3, help="alternating timings of each sample length")
     parser.add_argument("--stay", type=int, default=2)
     parser.add_argument("--length-scale", type=float, default=1.0, help="scales every chain's longest checkpoint")
     parser.add_argument("--workers", type=int, default=2, help="processes for the mixing curves (not timed)")
     parser.add_argument("--checkpoint-ratio", type=float, default=RATIO, help="between successive checkpoints")
     parser.add_argument("--graphs", default="ego_twitter,generated", help="comma-separated: ego_twitter, generated")
-    parser.add_argument("--generated-nodes", type=int, default=450_000)
-    parser.add_argument("--generated-edges", type=int, default=3_300_000)
+    parser.add_argument("--generated-nodes", type=int, default=350_000)
+    parser.add_argument("--generated-edges", type=int, default=2_300_000)
     parser.add_argument("--rate-switches-per-edge", type=float, default=2.0)
     parser.add_argument("--igraph-trials", type=int, default=1_000_000)
     parser.add_argument("--networkx-swaps", type=int, default=3000)
@@ -391,12 +405,6 @@ def main(argv=None) -> dict:
     result = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}",
         "settings": vars(args) | {"grids": GRIDS, "loads_per_switch": mixing.LOADS_PER_SWITCH},
-        "definition": (
-            f"time to a mixed sample: the median wall time of one sample ({args.repeats} alternating runs) of the first "
-            f"checkpoint length at which the mean of {args.chains} chains from the observed graph is within one standard "
-            f"error of the long-run value (mean over the last doubling of the run) and stays so for {args.stay} more "
-            "checkpoints"
-        ),
         "graphs": graphs,
         "large_array_floor": large_floor,
         "full_graph": full_graph_estimate(graphs, large_floor),
@@ -407,7 +415,7 @@ def main(argv=None) -> dict:
     Path(args.output).write_text(json.dumps(result, indent=1) + "\n")
     for g in graphs.values():
         r = g["rates"]
-        print(f"{g['title']}: speed-up on time to a mixed sample at least {g['speed_up_min']:.1f} x; kernel at "
+        print(f"{g['title']}: smallest speed-up on time to a mixed sample {g['speed_up_min']} x; kernel at "
               f"{r['ours_share_of_ceiling_paired']['median']:.0%} of the random-access ceiling")  # fmt: skip
     print(f"wrote {args.output} in {result['seconds'] / 60:.1f} min")
     if Path(args.output).resolve() == (paths.results_dir() / "bench_rewire.json").resolve():

@@ -17,17 +17,17 @@ the follows that touch the elite: with ``E`` the elite, ``R`` the regular accoun
 elite only (so a peer library's graph is read through the elite's neighbourhoods,
 never copied whole); the tests check them against the claims' own functions.
 
-**Time to a mixed sample** (:func:`long_run`, :func:`mixed_checkpoint`). Chains start
-from the observed graph; each statistic is recorded at increasing checkpoints of chain
-length (in the implementation's own unit: accepted switches, trials, switches or global
-rounds per edge). The null's *long-run value* is the mean over the chains and over the
-checkpoints of the last doubling of a long run (``length >= longest / 2``); its
-*standard error* is the long-run standard deviation across chains over
-``sqrt(chains)`` (the standard error of a null mean estimated from that many samples).
-A checkpoint is *mixed* when the chains' mean there is within one standard error of the
-long-run value and so are the means at the next ``stay`` checkpoints. The time to a
-mixed sample is the median wall time of one chain of the mixed checkpoint's length, run
-from the observed graph as a user would run it.
+**Time to a mixed sample** (:func:`long_run`, :func:`tolerance`, :func:`mixed_checkpoint`).
+Chains start from the observed graph; each statistic is recorded at increasing
+checkpoints of chain length (in the implementation's own unit: accepted switches,
+trials, switches or global rounds per edge). The null's *long-run value* is the mean
+over separate long chains and over the checkpoints of their last doubling
+(``length >= longest / 2``). A checkpoint is *mixed* when the mean of the chains there
+is within one standard error of the long-run value, the standard error of their
+difference (both are estimates: ``sd * sqrt(1/chains + 1/reference_chains)``, ``sd``
+the long-run standard deviation across chains), and so are the means at the next
+``stay`` checkpoints. The time to a mixed sample is the median wall time of one chain
+of the mixed checkpoint's length, run from the observed graph as a user would run it.
 
 **Random-access floor** (:func:`gather_rate`): a compiled loop of independent loads at
 pseudo-random positions of an ``int64`` array as large as the kernel's working set
@@ -50,6 +50,7 @@ __all__ = [
     "elite_statistics",
     "incident_edges",
     "long_run",
+    "tolerance",
     "mixed_checkpoint",
     "gather_rate",
     "working_set_bytes",
@@ -98,15 +99,20 @@ def elite_statistics(src, dst, is_elite, is_regular) -> np.ndarray:
 
 
 def long_run(lengths, values) -> tuple[float, float]:
-    """The long-run value and its standard error from a chain's checkpoints: the mean over
-    the chains and the checkpoints of the last doubling (``length >= longest / 2``), and
-    the long-run standard deviation across chains over ``sqrt(chains)``. ``values``:
-    ``(checkpoints, chains)``."""
+    """The long-run value and standard deviation of a statistic from long chains: the mean
+    over the chains and the checkpoints of the last doubling (``length >= longest / 2``),
+    and the standard deviation across chains there. ``values``: ``(checkpoints, chains)``."""
     lengths = np.asarray(lengths, float)
     values = np.asarray(values, float)
     tail = values[lengths >= lengths[-1] / 2]
-    sd = float(np.sqrt(tail.var(axis=1, ddof=1).mean()))
-    return float(tail.mean()), sd / np.sqrt(values.shape[1])
+    return float(tail.mean()), float(np.sqrt(tail.var(axis=1, ddof=1).mean()))
+
+
+def tolerance(sd: float, chains: int, reference_chains: int) -> float:
+    """One standard error of the difference between a mean of ``chains`` samples and a
+    long-run value from ``reference_chains`` chains (counted as that many samples, no
+    credit taken for averaging over checkpoints): ``sd * sqrt(1/chains + 1/reference_chains)``."""
+    return sd * float(np.sqrt(1.0 / chains + 1.0 / reference_chains))
 
 
 def mixed_checkpoint(means, value: float, standard_error: float, stay: int = 2):
