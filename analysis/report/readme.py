@@ -149,7 +149,8 @@ def _definition(settings: dict) -> str:
     longest = settings["grids"]["ours"][1]
     return (
         f"the time to a mixed sample is the median wall time of one sample ({settings['repeats']} runs, the chains "
-        f"in alternating order) of the chain's mixed length: the first checkpoint (each {settings['checkpoint_ratio']:.3g} times the last) at which the "
+        f"in alternating order) of the chain's mixed length: the first checkpoint "
+        f"(each {settings['checkpoint_ratio']:.3g} times the last) at which the "
         f"mean of {settings['chains']} chains from the observed graph is within one standard error of the null's "
         f"long-run value and stays within for {settings['stay']} more checkpoints; the long-run value is the mean "
         f"of {settings['reference_chains']} separate chains of ours over {longest / 2:g} to {longest:g} accepted "
