@@ -88,4 +88,6 @@ def test_update_fills_the_bench_block_only_when_there_are_results():
     text = "<!-- catalogue:start -->\n<!-- catalogue:end -->\n<!-- bench:start -->\nkept\n<!-- bench:end -->\n"
     assert "kept" in readme.update(text, None, None)
     with pytest.raises(ValueError, match="README has no <!-- bench:start -->"):
-        readme.update("<!-- catalogue:start -->\n<!-- catalogue:end -->", None, {"graphs": {}})
+        readme.update(
+            "<!-- catalogue:start -->\n<!-- catalogue:end -->", None, json.loads(readme.bench_path().read_text())
+        )
