@@ -186,7 +186,7 @@ format: $(STAMP) ## Format the code and notebooks with ruff and apply its safe f
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) $(MANIFEST) ## Benchmark our rewiring against igraph and networkx on ego-Twitter
+bench: $(STAMP) $(MANIFEST) ## Time to a mixed null sample: ours against NetworKit and igraph (results/bench_rewire.json, README)
 	$(PY) scripts/bench_rewire.py
 
 calibrate: $(STAMP) ## Size and power of the closure test on synthetic graphs (results/calibration.json, ~5 min)

@@ -69,3 +69,25 @@ def test_findings_say_how_robust_each_verdict_is_when_the_curve_ran():
     block = readme.findings_block(verdicts)
     assert "adjusted p = 0.001; the same verdict in 12 of 12 specifications (robust)" in block
     assert "specifications" not in readme.findings_block(VERDICTS)  # an older file without the curve
+
+
+def test_the_readme_speed_block_is_what_the_committed_benchmark_gives():
+    bench = json.loads(readme.bench_path().read_text())
+    assert "graphs" in bench, "results/bench_rewire.json is from the older benchmark: run make bench"
+    text = (ROOT / "README.md").read_text()
+    block = _block(text, "bench")
+    assert block == readme.bench_block(bench)
+    for g in bench["graphs"].values():  # the ratios quoted are the file's
+        assert readme._speed(g) in block
+        for row in g["time_to_mixed"].values():
+            if row["speed_up"] is not None:
+                assert f"{row['speed_up']:.1f} x" in block
+
+
+def test_update_fills_the_bench_block_only_when_there_are_results():
+    text = "<!-- catalogue:start -->\n<!-- catalogue:end -->\n<!-- bench:start -->\nkept\n<!-- bench:end -->\n"
+    assert "kept" in readme.update(text, None, None)
+    with pytest.raises(ValueError, match="README has no <!-- bench:start -->"):
+        readme.update(
+            "<!-- catalogue:start -->\n<!-- catalogue:end -->", None, json.loads(readme.bench_path().read_text())
+        )

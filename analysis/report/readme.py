@@ -6,11 +6,13 @@ table and verdict rule (:mod:`analysis.claims.catalogue`); between
 ``<!-- findings:start -->`` and ``<!-- findings:end -->`` the verdicts of the last
 published run, read from the committed ``results/verdicts.json``, which a
 published ``make`` (not a quick run, not a descriptor run) writes from
-``reports/numbers.json``.
+``reports/numbers.json``; between ``<!-- bench:start -->`` and ``<!-- bench:end -->``
+the speed benchmark, read from the committed ``results/bench_rewire.json`` that
+``make bench`` writes (:func:`bench_block`: every number and ratio quoted there).
 
 ``python -m analysis.report.readme [NUMBERS_JSON]``: with a path, first write
 ``results/verdicts.json`` from it (refusing a quick run's numbers); then rewrite
-both README blocks.
+every README block.
 """
 
 from __future__ import annotations
@@ -23,14 +25,29 @@ from pathlib import Path
 from .. import cli, files, paths
 from ..claims import catalogue
 
-__all__ = ["BLOCKS", "catalogue_block", "findings_block", "verdicts_from_numbers", "verdicts_path", "update", "main"]
+__all__ = [
+    "BLOCKS",
+    "catalogue_block",
+    "findings_block",
+    "bench_block",
+    "bench_path",
+    "verdicts_from_numbers",
+    "verdicts_path",
+    "update",
+    "main",
+]
 
-BLOCKS = ("catalogue", "findings")
+BLOCKS = ("catalogue", "findings", "bench")
 
 
 def verdicts_path() -> Path:
     """The committed verdicts of the last published run."""
     return paths.results_dir() / "verdicts.json"
+
+
+def bench_path() -> Path:
+    """The committed results of the last ``make bench``."""
+    return paths.results_dir() / "bench_rewire.json"
 
 
 def catalogue_block() -> str:
@@ -89,12 +106,156 @@ def findings_block(verdicts: dict) -> str:
     return "\n".join(lines)
 
 
-def update(text: str, verdicts: dict | None) -> str:
-    """``text`` (the README) with both generated blocks replaced; the findings block is left
-    as it is when there are no verdicts yet."""
+_PEERS = {
+    "edge_switching": "NetworKit EdgeSwitching",
+    "global_curveball": "NetworKit GlobalCurveball",
+    "igraph": "igraph rewire",
+}
+_STATISTICS = {
+    "closure": "elite closure (C4a)",
+    "to_regular": "elite follows to regular accounts (C2a)",
+    "returned_by_elite": "regular follows of the elite returned (C2b)",
+    "mutual_in_elite": "follows inside the elite returned (C5's statistic, degree null)",
+}
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.2f}" if seconds < 10 else f"{seconds:.1f}"
+
+
+def _m(value: float) -> str:
+    return f"{value / 1e6:.1f} M"
+
+
+def _gb(value: float) -> str:
+    return f"{value / 1e9:.1f} GB"
+
+
+def _speed(g: dict) -> str:
+    text = "none" if g["speed_up_min"] is None else f"{g['speed_up_min']:.1f} x"
+    if g.get("ours_not_mixed"):
+        text += f", and ours is not mixed on {len(g['ours_not_mixed'])} of {len(g['time_to_mixed'])} statistics"
+    return text
+
+
+def _time_cell(entry: dict) -> str:
+    t = entry["seconds"]
+    at = f"{entry['length']:.3g}"
+    cell = f"{_s(t['median'])} s ({_s(t['min'])}-{_s(t['max'])}) at {at}"
+    return cell if entry["mixed"] else f"> {cell}, not mixed"
+
+
+def _definition(settings: dict) -> str:
+    longest = settings["grids"]["ours"][1]
+    return (
+        f"the time to a mixed sample is the median wall time of one sample ({settings['repeats']} runs, the chains "
+        f"in alternating order) of the chain's mixed length: the first checkpoint "
+        f"(each {settings['checkpoint_ratio']:.3g} times the last) at which the "
+        f"mean of {settings['chains']} chains from the observed graph is within one standard error of the null's "
+        f"long-run value and stays within for {settings['stay']} more checkpoints; the long-run value is the mean "
+        f"of {settings['reference_chains']} separate chains of ours over {longest / 2:g} to {longest:g} accepted "
+        f"switches per edge, and the standard error is that of the difference of the two means, "
+        f"sd x sqrt(1/{settings['chains']} + 1/{settings['reference_chains']}) with sd their standard deviation "
+        "across chains"
+    )
+
+
+def _loads(bench: dict) -> str:
+    loads = [
+        run["load"]
+        for g in bench["graphs"].values()
+        for chain in g["timings"].values()
+        for length in chain
+        for run in length["runs"]
+    ]
+    return f"{min(loads):.1f} to {max(loads):.1f}" if loads else "not recorded"
+
+
+def bench_block(bench: dict) -> str:
+    """The README's speed section, from ``results/bench_rewire.json``."""
+    lines = [
+        f"From `results/bench_rewire.json` (`make bench`, {bench['seconds'] / 60:.0f} minutes, {bench['machine']}; "
+        f"one-minute load average {_loads(bench)} during the timed samples, each of which the file keeps with its "
+        "load). "
+        f"Definition: {_definition(bench['settings'])}. Lengths are in each chain's own unit (ours: accepted switches per edge; "
+        "EdgeSwitching: switches per edge; GlobalCurveball: global trade rounds; igraph: trials per edge); every "
+        "chain runs on one thread (an ensemble runs one chain per core).",
+        "",
+    ]
+    for g in bench["graphs"].values():
+        elites = ", ".join(f"{e} ({k:,} accounts)" for e, k in g["elites"].items())
+        lines.append(f"**{g['title']}**, {g['nodes']:,} accounts, {g['edges']:,} follows; elites {elites}:")
+        lines.append("")
+        lines.append(
+            "| elite / statistic | ours | " + " | ".join(_PEERS.values()) + " | speed-up on the fastest peer |"
+        )
+        lines.append("| --- | --- | " + " | ".join("---" for _ in _PEERS) + " | --- |")
+        for key, row in g["time_to_mixed"].items():
+            elite, stat = key.split("/")
+            bound = "at least " if row["speed_up_is_lower_bound"] else ""
+            speed = "none: ours not mixed" if row["speed_up"] is None else f"{bound}{row['speed_up']:.1f} x"
+            lines.append(
+                f"| {elite}: {_STATISTICS[stat]} | {_time_cell(row['ours'])} | "
+                + " | ".join(_time_cell(row[p]) for p in _PEERS)
+                + f" | {speed} ({_PEERS[row['fastest_peer']]}) |"
+            )
+        r = g["rates"]
+        share = r["ours_share_of_ceiling_paired"]
+        lines.append("")
+        lines.append(
+            f"Smallest speed-up on this graph: {_speed(g)} (goal: 5 x on every statistic). Raw rates ({len(r['runs'])} "
+            f"paired runs): our kernel {_m(r['ours_attempts_per_second']['median'])} switch attempts/s in place "
+            f"({_m(r['ours_attempts_per_second']['min'])} to {_m(r['ours_attempts_per_second']['max'])}; "
+            f"{r['ours_accepted_share']:.0%} accepted), igraph {_m(r['igraph_trials_per_second']['median'])} trials/s, "
+            f"{r['ours_over_igraph_paired']['median']:.1f} x paired ({r['ours_over_igraph_paired']['min']:.1f} to "
+            f"{r['ours_over_igraph_paired']['max']:.1f}). Random-access floor into "
+            f"{r['working_set_bytes']['total'] / 1e6:.0f} MB (the edge array and hash table): "
+            f"{_m(r['floor_loads_per_second']['median'])} independent loads/s, a ceiling of "
+            f"{_m(r['ceiling_switch_attempts_per_second']['median'])} switch attempts/s at "
+            f"{bench_loads_per_switch(bench)} random loads each; the kernel runs at {share['median']:.0%} of it "
+            f"({share['min']:.0%} to {share['max']:.0%}; goal: within 1.5 x, i.e. at least 67%)."
+        )
+        if "networkx" in r:
+            nx = r["networkx"]
+            lines.append(
+                f"networkx's `directed_edge_swap`: {nx['tries_per_second']:,.0f} tries/s and "
+                f"{nx['swaps_per_second']:,.0f} accepted swaps/s ({nx['swaps_timed']:,} swaps timed)."
+            )
+        lines.append("")
+    f = bench["full_graph"]
+    b = f["bytes"]
+    lines.append(
+        f"**The complete 2009 graph on paper** ({f['nodes']:,} accounts, {f['edges']:,} follows), with the current "
+        f"kernel: its edge array takes {_gb(b['edges'])} and its hash table {_gb(b['table'])} "
+        f"({f['bytes_per_edge']:.0f} bytes per follow), {_gb(b['total'])} per running chain plus the same again for the "
+        f"prepared copy an ensemble shares. A sample needs {f['switches_per_edge']:.3g} accepted switches per follow "
+        f"(the longest mixed length above, assumed to carry over per follow) at "
+        f"{_m(f['accepted_switches_per_second_assumed'])} accepted switches/s (the rate measured on the largest graph "
+        f"here, times {min(1.0, f['floor_ratio_large_over_measured']):.2f}, the random-access floor on a "
+        f"{_gb(f['large_array_bytes'])} array over the floor on that graph's working set; a larger table misses the "
+        f"caches and TLB more, so this is optimistic): {f['seconds_per_sample'] / 60:.0f} minutes a sample, "
+        f"{f['samples_per_worker_hour']:.2f} samples per worker-hour, so {f['workers_for_100_in_an_hour']} workers "
+        f"(one core and {_gb(b['total'])} each) for a 100-sample ensemble in an hour. The soft-constraint nulls "
+        "(`analysis/nulls/maxent.py`: DBCM for null 1, RBCM for null 2) remove the need for every share statistic "
+        "above (closure, C2a, C2b, C5): their expectations and standard deviations are sums over classes of accounts "
+        "with the same degrees, with no sample drawn; rewiring stays needed for the statistics without such a form "
+        "(the elite's Louvain communities, C4b; clustering and rich-club) and as the hard-constraint check."
+    )
+    return "\n".join(lines)
+
+
+def bench_loads_per_switch(bench: dict) -> int:
+    return int(bench.get("settings", {}).get("loads_per_switch", 6))
+
+
+def update(text: str, verdicts: dict | None, bench: dict | None = None) -> str:
+    """``text`` (the README) with the generated blocks replaced; the findings and bench
+    blocks are left as they are when there are no verdicts or benchmark results yet."""
     blocks = {"catalogue": catalogue_block()}
     if verdicts is not None:
         blocks["findings"] = findings_block(verdicts)
+    if bench is not None:
+        blocks["bench"] = bench_block(bench)
     for name, body in blocks.items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
         if not pattern.search(text):
@@ -112,8 +273,11 @@ def main(argv=None) -> int:
         files.write_json(verdicts_path(), verdicts_from_numbers(numbers))
         print(f"wrote {verdicts_path()}")
     verdicts = json.loads(verdicts_path().read_text()) if verdicts_path().exists() else None
+    bench = json.loads(bench_path().read_text()) if bench_path().exists() else None
+    if bench is not None and "graphs" not in bench:
+        bench = None  # results of the older benchmark, without time to a mixed sample
     readme = paths.project_root() / "README.md"
-    files.write_text(readme, update(readme.read_text(encoding="utf-8"), verdicts))
+    files.write_text(readme, update(readme.read_text(encoding="utf-8"), verdicts, bench))
     print(f"updated {readme}")
     return 0
 
