@@ -29,10 +29,6 @@ sets of accounts ``A`` and ``B`` (equal or disjoint), the expected number of
 ``A -> B`` edges and of reciprocated ``A -> B`` edges with their variances, from
 which :func:`expected_share` and :func:`expected_reciprocated_share` give the
 expectations and standard deviations of the claim statistics (delta method).
-
-**Checked against published solvers** (``tests/test_maxent.py``, dev extra): every pair
-probability of our DBCM equals NEMtropy's (Vallarano et al. 2021) and of our RBCM
-NuMeTriS's (Di Vece, Pijpers and Garlaschelli 2024), each solved by its own code, to 1e-8.
 """
 
 from __future__ import annotations
