@@ -33,6 +33,12 @@ REQUIRE_DATA = bool(os.environ.get("TWEETERWOOD_REQUIRE_DATA") or os.environ.get
 
 FIXTURE_MARKERS = {"processed": ("data",), "mirror": ("data",), "executed": ("data", "notebooks")}
 
+# A shell without job control starts background commands with SIGINT ignored, and a child
+# process inherits "ignored" (Python then installs no KeyboardInterrupt handler): the tests
+# that interrupt a run with SIGINT would see it ignored. Restore it for every child.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 def pytest_collection_modifyitems(config, items):
     """Mark every test by the fixtures it needs (see the module docstring)."""
