@@ -100,9 +100,13 @@ def findings_block(verdicts: dict) -> str:
             else:
                 lines.append(f"  - {s['id']}{role}: {s['verdict']}")
     build = verdicts.get("build", {})
-    commit = (build.get("commit") or "unknown")[:10]
+    commits = sorted(set((build.get("notebook_commits") or {}).values()))
+    if len(commits) > 1:  # notebooks executed at different commits: say which, not a truncated "several"
+        commit = "s " + ", ".join(c[:10] for c in commits)
+    else:
+        commit = " " + (commits[0] if commits else build.get("commit") or "unknown")[:10]
     lines.append("")
-    lines.append(f"From `results/verdicts.json` (published settings, commit {commit}; `make` rewrites it).")
+    lines.append(f"From `results/verdicts.json` (published settings, commit{commit}; `make` rewrites it).")
     return "\n".join(lines)
 
 
