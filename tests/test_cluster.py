@@ -190,6 +190,15 @@ def test_the_scheduled_notebooks_declare_the_setting_and_pass_it_wherever_they_p
             assert src.count("workers=workers") == src.count("scheduler=scheduler"), (name, src)
 
 
+def _small_planted(rng):
+    """A 60-account planted graph: its edges, elite mask, Graph and LabelledGraph."""
+    src, dst, elite = synthetic.planted_elite_graph(rng, n=60, m=300, elite_size=6, factor=3)
+    is_elite = np.isin(np.arange(60), elite)
+    graph = ms.Graph(src=src, dst=dst, ids=np.arange(60))
+    lg = labelled.LabelledGraph("planted", graph, np.where(is_elite, "celebrity", "regular"), is_elite, "top:6")
+    return src, dst, is_elite, graph, lg
+
+
 def test_the_claims_functions_hand_the_setting_to_null_ensemble(monkeypatch):
     seen = []
 
@@ -200,10 +209,7 @@ def test_the_claims_functions_hand_the_setting_to_null_ensemble(monkeypatch):
 
     monkeypatch.setattr(nm, "null_ensemble", fake)
     rng = np.random.default_rng(3)
-    src, dst, elite = synthetic.planted_elite_graph(rng, n=60, m=300, elite_size=6, factor=3)
-    is_elite = np.isin(np.arange(60), elite)
-    graph = ms.Graph(src=src, dst=dst, ids=np.arange(60))
-    lg = labelled.LabelledGraph("planted", graph, np.where(is_elite, "celebrity", "regular"), is_elite, "top:6")
+    src, dst, is_elite, graph, lg = _small_planted(rng)
     s = "tcp://10.0.0.5:8786"
     follow_back.follow_back_statements(lg, rng, 3, 1.0, scheduler=s)  # both ensembles
     follow_back.follow_back_by_class(lg, rng, 3, 1.0, scheduler=s)
@@ -228,10 +234,7 @@ def test_the_mixing_diagnostic_and_the_rewiring_grid_hand_the_setting_to_their_c
 
     monkeypatch.setattr(mixing, "chain_trajectories", fake)
     rng = np.random.default_rng(3)
-    src, dst, elite = synthetic.planted_elite_graph(rng, n=60, m=300, elite_size=6, factor=3)
-    is_elite = np.isin(np.arange(60), elite)
-    graph = ms.Graph(src=src, dst=dst, ids=np.arange(60))
-    lg = labelled.LabelledGraph("planted", graph, np.where(is_elite, "celebrity", "regular"), is_elite, "top:6")
+    lg = _small_planted(rng)[-1]
     s = "tcp://10.0.0.5:8786"
     chains.chain_length(lg, 1, quick=True, cache=None, scheduler=s)  # both chains
     families.rewiring_union_tests({"top:6": lg}, rng, 3, [1.0, 2.0], scheduler=s)  # one ensemble per null
