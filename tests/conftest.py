@@ -3,7 +3,8 @@
 Tiers (markers): ``data`` tests read the archives or the processed tables,
 ``notebooks`` tests execute notebooks or start Jupyter, ``slow`` ones take long.
 A test that uses the ``processed``, ``mirror`` or ``executed`` fixture is marked
-for it automatically, so ``make test-fast`` (``-m "not data and not notebooks
+for it automatically (and one that uses ``two_workers``, a Dask cluster of worker
+processes, ``slow``), so ``make test-fast`` (``-m "not data and not notebooks
 and not slow"``) never needs a data file. When ``CI`` or
 ``TWEETERWOOD_REQUIRE_DATA`` is set, missing data is a failure, never a skip.
 """
@@ -31,7 +32,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 REQUIRE_DATA = bool(os.environ.get("TWEETERWOOD_REQUIRE_DATA") or os.environ.get("CI"))
 
 
-FIXTURE_MARKERS = {"processed": ("data",), "mirror": ("data",), "executed": ("data", "notebooks")}
+FIXTURE_MARKERS = {"processed": ("data",), "mirror": ("data",), "executed": ("data", "notebooks"),
+                   "two_workers": ("slow",)}  # fmt: skip
 
 # A shell without job control starts background commands with SIGINT ignored, and a child
 # process inherits "ignored" (Python then installs no KeyboardInterrupt handler): the tests

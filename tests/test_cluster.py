@@ -117,6 +117,7 @@ def test_a_statistic_that_cannot_be_pickled_is_refused_in_one_line(graph):
         nm.null_ensemble(src, dst, N, lambda s, d: lock.locked(), 2, np.random.default_rng(1), scheduler="local:1")
 
 
+@pytest.mark.slow  # starts worker processes, or runs make
 def test_the_local_setting_starts_a_cluster_and_stops_it(graph):
     """``local:N`` as a notebook or the command line gives it (no Client held by the caller)."""
     import psutil
@@ -161,6 +162,7 @@ def test_a_bad_setting_fails_before_the_graph_is_prepared(monkeypatch):
         nm.null_ensemble(np.array([0]), np.array([1]), 2, len, 1, np.random.default_rng(0), scheduler="h:8786")
 
 
+@pytest.mark.slow  # starts worker processes, or runs make
 def test_an_address_without_a_scheduler_or_without_workers_says_what_to_start():
     from distributed import LocalCluster
 
@@ -241,6 +243,7 @@ def test_the_mixing_diagnostic_and_the_rewiring_grid_hand_the_setting_to_their_c
     assert seen == [s] * 4
 
 
+@pytest.mark.slow  # starts worker processes, or runs make
 def test_make_passes_the_setting_to_the_notebooks_and_refuses_a_bad_one():
     def dry(*settings):
         return subprocess.run(["make", "-n", *settings, "build/03-follow-back.ipynb"], cwd=ROOT, capture_output=True,

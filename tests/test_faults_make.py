@@ -205,6 +205,7 @@ def _gone(pid: int) -> bool:
         return True
 
 
+@pytest.mark.notebooks  # starts a Jupyter kernel
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_the_notebook_executor_stopped_by_a_signal_leaves_neither_temporary_file_nor_target(tmp_path, signum):
     marker = tmp_path / "kernel.pid"
@@ -228,6 +229,7 @@ def test_the_notebook_executor_stopped_by_a_signal_leaves_neither_temporary_file
     assert _gone(kernel), "the kernel outlived the executor"
 
 
+@pytest.mark.notebooks  # starts a Jupyter kernel
 def test_a_failing_notebook_is_one_line_and_leaves_the_previous_target(tmp_path):
     notebook = _notebook(tmp_path / "fails.ipynb", "print(seed)\n1 / 0")
     target = tmp_path / "build" / "fails.ipynb"
@@ -245,6 +247,7 @@ def test_a_failing_notebook_is_one_line_and_leaves_the_previous_target(tmp_path)
     assert target.read_text() == "the last good run" and _temporary_files(tmp_path / "build") == []
 
 
+@pytest.mark.notebooks  # starts a Jupyter kernel
 def test_the_executor_says_what_each_section_is_doing_and_stamps_its_provenance(tmp_path):
     notebook = _notebook(tmp_path / "sections.ipynb", "x = 1")
     node = nbformat.read(notebook, as_version=4)
