@@ -130,6 +130,10 @@ def test_chain_length_covers_both_chains_and_reads_its_cache_back(tmp_path, monk
     assert first.switches_per_edge == max(m.switches_per_edge for m in first.by_model.values())
     names = chains.statistic_names(lg)
     assert list(first.by_model["degree"].settled_at) == names["degree"]
+    table = first.settled_table()
+    assert len(table) == len(names["degree"]) + len(names["reciprocal"])
+    for _, block in table.groupby("chain"):
+        assert block["settled at"].is_monotonic_decreasing
     assert len(list(tmp_path.glob("mixing-*.npy"))) == 2 and not list(tmp_path.glob("*.lock"))
 
     def no_run(*args, **kwargs):

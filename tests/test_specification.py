@@ -263,6 +263,6 @@ def test_the_grid_statistics_from_one_pass_equal_each_statement_s_union_statisti
         g = lg.graph
         for s, d in ((g.src, g.dst), (g.dst, g.src), (g.src[::2], g.dst[::2])):
             returned = measures.reciprocated_mask(s, d, g.n)
-            fast = families._table_statistics(families._pair_codes(lg), s, d, returned, design.STATEMENTS)
+            fast = families._table_statistics(families._class_codes(lg), s, d, g.n, returned, design.STATEMENTS)
             slow = [families.union_statistic(sid, s, d, returned, lg.classes, lg.is_elite) for sid in design.STATEMENTS]
             np.testing.assert_allclose(fast, slow, rtol=1e-12, equal_nan=True)

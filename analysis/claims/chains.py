@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .. import files, paths
 from ..graph.labelled import LabelledGraph
@@ -47,6 +48,13 @@ class ChainLength:
     settled: bool
     decisive: str
     by_model: dict
+
+    def settled_table(self) -> pd.DataFrame:
+        """Where each statistic settled, one row per chain and statistic, the latest first
+        (NaN: not judged)."""
+        rows = [{"chain": model, "statistic": name, "settled at": at}
+                for model, m in self.by_model.items() for name, at in m.settled_at.items()]  # fmt: skip
+        return pd.DataFrame(rows).sort_values(["chain", "settled at"], ascending=[True, False], ignore_index=True)
 
     def summary(self) -> dict:
         """JSON-ready numbers for ``numbers.json``."""

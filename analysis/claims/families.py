@@ -22,7 +22,7 @@ from ..graph import measures
 from ..graph.labelled import LabelledGraph
 from ..nulls import maxent, mixing, rewiring
 from ..stats import inference
-from . import catalogue
+from . import catalogue, follow_back
 
 __all__ = [
     "STATEMENTS",
@@ -128,44 +128,29 @@ def maxent_union_tests(lg: LabelledGraph, statements=STATEMENTS, tol: float = ma
     return {"tests": tests, "fits": {name: f.summary() for name, f in fits.items()}}
 
 
-_CELEBRITY, _REGULAR, _OTHER, _ELITE_ONLY = 0, 1, 2, 3  # pair codes: celebrity, regular, neither, elite only
+def _class_codes(lg: LabelledGraph) -> np.ndarray:
+    """The class codes of :func:`analysis.claims.follow_back.class_codes`, for a labelled
+    graph whose elite are its celebrities (as :func:`analysis.graph.labelled.label_graph`
+    makes them), so that C4a is a celebrity -> celebrity share too."""
+    if not np.array_equal(np.asarray(lg.is_elite, dtype=bool), np.asarray(lg.classes) == "celebrity"):
+        raise ValueError("the grid's statistics need the elite to be the celebrities")
+    return follow_back.class_codes(lg.classes)
 
 
-def _pair_codes(lg: LabelledGraph) -> np.ndarray:
-    """Each account's code for :func:`_table_statistics`: celebrity, regular or neither, and
-    a fourth code for an elite account that is not a celebrity (none when, as
-    :func:`analysis.graph.labelled.label_graph` makes them, the elite are the celebrities)."""
-    classes, elite = np.asarray(lg.classes), np.asarray(lg.is_elite, dtype=bool)
-    codes = np.full(len(classes), _OTHER, dtype=np.int64)
-    codes[classes == "regular"] = _REGULAR
-    codes[classes == "celebrity"] = _CELEBRITY
-    codes[elite & (classes != "celebrity")] = _ELITE_ONLY
-    if (~elite & (classes == "celebrity")).any():
-        raise ValueError(
-            "a celebrity outside the elite: the grid's fast statistics assume the elite are the celebrities"
-        )
-    return codes
-
-
-def _table_statistics(codes, src, dst, returned, statements) -> list[float]:
-    """:func:`union_statistic` of each of ``statements`` from one pass over the follows:
-    the counts of follows and of returned follows by the codes of :func:`_pair_codes`
-    (equal to :func:`union_statistic`, tested)."""
-    pair = codes[src] * 4 + codes[dst]
-    edges = np.bincount(pair, minlength=16).reshape(4, 4).astype(float)
-    back = np.bincount(pair, weights=returned, minlength=16).reshape(4, 4)
-    elite = [_CELEBRITY, _ELITE_ONLY]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = back / edges
-        values = {
-            "C2a": edges[_CELEBRITY, _REGULAR] / edges[_CELEBRITY].sum(),
-            "C4a": edges[np.ix_(elite, elite)].sum() / edges[elite].sum(),
-            "C2b-chance": share[_REGULAR, _CELEBRITY],
-            "C2b-budget": share[_REGULAR, _CELEBRITY],
-            "C5": share[_CELEBRITY, _CELEBRITY],
-        }
-        regular = share[_REGULAR, _REGULAR]
-        values["C5-vs-regular"] = values["C5"] / regular if np.isfinite(values["C5"]) and regular > 0 else np.nan
+def _table_statistics(codes, src, dst, n: int, returned, statements) -> list[float]:
+    """:func:`union_statistic` of each of ``statements`` from one pass over the follows
+    (:func:`analysis.claims.follow_back.pair_counts`; equal to :func:`union_statistic`, tested)."""
+    edges, back = follow_back.pair_counts(src, dst, n, codes, returned)
+    c5 = follow_back.reciprocated_share(edges, back, "celebrity", "celebrity")
+    regular = follow_back.reciprocated_share(edges, back, "regular", "regular")
+    values = {
+        "C2a": follow_back.share_to(edges, "celebrity", "regular"),
+        "C4a": follow_back.share_to(edges, "celebrity", "celebrity"),
+        "C2b-chance": follow_back.reciprocated_share(edges, back, "regular", "celebrity"),
+        "C2b-budget": follow_back.reciprocated_share(edges, back, "regular", "celebrity"),
+        "C5": c5,
+        "C5-vs-regular": c5 / regular if np.isfinite(c5) and regular > 0 else float("nan"),
+    }
     return [float(values[sid]) for sid in statements]
 
 
@@ -198,11 +183,11 @@ def rewiring_union_tests(labelled_graphs: dict[str, LabelledGraph], rng: np.rand
             continue
         keys = [(definition, sid) for definition, _ in graphs for sid in chosen]
 
-        codes = [_pair_codes(lg) for _, lg in graphs]  # what the statistic captures: no graph
+        codes = [_class_codes(lg) for _, lg in graphs]  # what the statistic captures: no graph
 
         def statistic(s, d, chosen=chosen, codes=codes, n=g.n):
             returned = measures.reciprocated_mask(s, d, n)
-            return [value for code in codes for value in _table_statistics(code, s, d, returned, chosen)]
+            return [value for code in codes for value in _table_statistics(code, s, d, n, returned, chosen)]
 
         observed = np.asarray(statistic(g.src, g.dst), dtype=float)
         null = mixing.chain_trajectories(g.src, g.dst, g.n, statistic, rng, model, lengths, n_null, workers, scheduler)

@@ -112,13 +112,15 @@ def class_codes(classes) -> np.ndarray:
     return codes
 
 
-def pair_counts(src, dst, n: int, codes) -> tuple[np.ndarray, np.ndarray]:
+def pair_counts(src, dst, n: int, codes, recip=None) -> tuple[np.ndarray, np.ndarray]:
     """Follows and reciprocated follows by class pair: two ``3 x 3`` arrays indexed
     ``[follower class, followee class]`` (codes of :func:`class_codes`); an ``A -> B``
-    follow is reciprocated when the ``B`` account follows the ``A`` account back."""
+    follow is reciprocated when the ``B`` account follows the ``A`` account back.
+    ``recip``: that mask (:func:`analysis.graph.measures.reciprocated_mask`) when the
+    caller has it already, e.g. for several class vectors on one graph."""
     src, dst = np.asarray(src), np.asarray(dst)
     pair = codes[src] * _K + codes[dst]
-    recip = measures.reciprocated_mask(src, dst, n)
+    recip = measures.reciprocated_mask(src, dst, n) if recip is None else np.asarray(recip, dtype=bool)
     edges = np.bincount(pair, minlength=_K * _K).reshape(_K, _K)
     returned = np.bincount(pair[recip], minlength=_K * _K).reshape(_K, _K)
     return edges, returned

@@ -259,7 +259,6 @@ def community_sampling_interval(
         raise ValueError(f"{len(egos)} ego networks cannot be split into {groups} groups")
     group_of = dict(zip(rng.permutation(egos).tolist(), np.arange(len(egos)) % groups))
     ego_group = ego_table["ego"].map(group_of).to_numpy()
-    elite_ids = g.ids[lg.elite]
     values = []
     for left_out in range(groups):
         kept = ego_table[ego_group != left_out]
@@ -268,7 +267,7 @@ def community_sampling_interval(
         inside[nodes[nodes >= 0]] = True
         mask = inside[g.src] & inside[g.dst]
         membership = measures.communities(g.src[mask], g.dst[mask], g.n, seed)
-        present = np.flatnonzero(inside & np.isin(g.ids, elite_ids))
+        present = np.flatnonzero(inside & lg.is_elite)
         values.append(measures.effective_communities(membership, present) if len(present) else np.nan)
     theta = np.log(np.asarray(values, dtype=float) / null_mean)
     theta = theta[np.isfinite(theta)]
