@@ -59,11 +59,12 @@ CALIBRATIONS = {
         "statements": ["C2a", "C2b-chance", "C2b-budget", "C4a", "C5", "C5-vs-regular"],
         "description": "The verdict's tests of the graph statements: DBCM / RBCM with structural zeros (only pairs "
         "sharing an ego network), each pair counted once and credited to an account, accounts resampled (two-sided "
-        "Wald test with the bootstrap standard error). Size: latent graphs drawn from the statement's own null "
-        "family (heavy-tailed multipliers, no class effect) observed through 60 random egos, 300 graphs per family; "
+        "Wald test with the bootstrap standard error against Student's t with one degree of freedom fewer than the "
+        "accounts counted). Size: latent graphs drawn from the statement's own null "
+        "family (heavy-tailed multipliers, no class effect) observed through 60 random egos, 500 graphs per family; "
         "power: the effect planted in the latent graph (odds x or / 3 for the class pair). Rates with exact 95% "
         "intervals.",
-        "run": lambda rng: design.calibrate_design(rng, n_graphs=300, n_planted=40, n_boot=400),
+        "run": lambda rng: design.calibrate_design(rng, n_graphs=500, n_planted=40, n_boot=400),
     },
     "design-aware C2b-chance plant": {
         "statements": ["C2b-chance"],

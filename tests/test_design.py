@@ -5,6 +5,7 @@ Size and power over many graphs: ``make calibrate`` (results/calibration.json)."
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from analysis.claims import design, families
 from analysis.stats import inference
@@ -75,8 +76,23 @@ def test_cluster_bootstrap_test_on_known_sums():
     assert doubled.ratio == pytest.approx(2 * result.ratio) and doubled.p_value < 1e-6 and doubled.ci_low > 1.8
     one = inference.cluster_bootstrap_test("s", [[3.0, 2.0]], lambda t: (t[0], t[1]), "toy", "greater", rng)
     assert np.isnan(one.p_value)  # a single cluster has no sampling interval
+    # nothing returned anywhere, a little expected: every resample gives 0, no sampling error to test against
+    flat = inference.cluster_bootstrap_test("s", [[0.0, 1e-4], [0.0, 2e-4], [0.0, 1e-4]], lambda t: (t[0], t[1]),
+                                            "toy", "less", rng)  # fmt: skip
+    assert flat.ratio == 0 and np.isnan(flat.p_value) and np.isnan(flat.p_two_sided)
     with pytest.raises(ValueError, match="2-d"):
         inference.cluster_bootstrap_test("s", [1.0, 2.0], lambda t: (t[0], t[1]), "toy", "greater", rng)
+
+
+def test_the_cluster_test_refers_its_statistic_to_t_with_one_degree_fewer_than_the_clusters():
+    few = np.array([[12.0, 10.0], [9.0, 10.0], [14.0, 10.0], [11.0, 10.0], [13.0, 10.0]])
+    result = inference.cluster_bootstrap_test("s", few, lambda t: (t[0], t[1]), "toy", "two-sided",
+                                              np.random.default_rng(1), n_boot=4000)  # fmt: skip
+    assert result.p_two_sided == pytest.approx(2 * stats.t(4).sf(abs(result.z)))
+    assert result.p_two_sided > 2 * stats.norm.sf(abs(result.z))  # wider tails than the normal with 5 clusters
+    assert inference.normal_tails(2.0, "greater", df=1e9)[0] == pytest.approx(stats.norm.sf(2.0))
+    with pytest.raises(ValueError, match="degrees of freedom"):
+        inference.normal_tails(2.0, "greater", df=0)
 
 
 def test_the_design_aware_test_decides_and_the_others_are_checks_beside_it():

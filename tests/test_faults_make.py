@@ -8,6 +8,7 @@ project (Makefile, package, a stand-in venv stamp) that make runs in. The real
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -247,6 +248,22 @@ def test_a_failing_notebook_is_one_line_and_leaves_the_previous_target(tmp_path)
     assert target.read_text() == "the last good run" and _temporary_files(tmp_path / "build") == []
 
 
+# the one traceback ipykernel 7.4 can log as it shuts down: the control channel's last status
+# is sent after the IOPub thread's event pipe closed (ipykernel PR 1518 silenced a race of the
+# same kind in the IOPub send only); it comes after the notebook was written, about one run in
+# twenty here
+_SHUTDOWN_RACE = re.compile(
+    r"ERROR:tornado\.\w+:(?:Uncaught exception in ZMQStream callback|Exception in callback)[^\n]*\n"
+    r"Traceback \(most recent call last\):\n(?:[ \t][^\n]*\n)*"
+    r"zmq\.error\.ZMQError: Socket operation on non-socket\n?"
+)
+
+
+def _without_upstream_shutdown_race(stderr: str) -> str:
+    """``stderr`` without :data:`_SHUTDOWN_RACE` tracebacks; anything else is kept."""
+    return _SHUTDOWN_RACE.sub("", stderr)
+
+
 @pytest.mark.notebooks  # starts a Jupyter kernel
 def test_the_executor_says_what_each_section_is_doing_and_stamps_its_provenance(tmp_path):
     notebook = _notebook(tmp_path / "sections.ipynb", "x = 1")
@@ -261,7 +278,8 @@ def test_the_executor_says_what_each_section_is_doing_and_stamps_its_provenance(
     lines = done.stdout.splitlines()
     assert lines[0] == f"running sections.ipynb (seed 3, quick 1) -> {target}"
     assert [line.split(" (cell")[0] for line in lines[1:]] == ["sections: The question", "sections: The test"]
-    assert done.stderr == ""  # no kernel notice (TCP without encryption), no progress bar off a terminal
+    # no kernel notice (TCP without encryption), no progress bar off a terminal
+    assert _without_upstream_shutdown_race(done.stderr) == ""
     stamped = nbformat.read(target, as_version=4).metadata["tweeterwood"]
     assert stamped["seed"] == 3 and stamped["quick"] is True and stamped["command"] == "make SEED=3 QUICK=1"
     assert len(stamped["commit"]) == 40 and "started" in stamped

@@ -72,6 +72,29 @@ def test_communities_find_two_cliques_and_are_seeded():
     assert ms.effective_communities(membership, np.arange(12)) == pytest.approx(2.0)
 
 
+def test_communities_run_on_the_sorted_unique_undirected_pairs():
+    import random
+
+    import igraph as ig
+
+    rng = np.random.default_rng(4)
+    n = 300
+    src, dst = rng.integers(0, n, 4000), rng.integers(0, n, 4000)
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    pairs = np.unique(np.minimum(src, dst) * n + np.maximum(src, dst))
+    reference = ig.Graph(n=n, edges=np.column_stack([pairs // n, pairs % n]).tolist(), directed=False)
+    state = random.getstate()
+    ig.set_random_number_generator(random)
+    random.seed(5)
+    try:
+        expected = reference.community_multilevel().membership
+    finally:
+        random.setstate(state)
+    # both directions of a pair and repeated follows make one edge; the partition is the reference's
+    assert ms.communities(np.r_[src, dst[:50]], np.r_[dst, src[:50]], n, seed=5).tolist() == expected
+
+
 def test_concentration():
     assert ms.gini([1, 1, 1, 1]) == pytest.approx(0.0)
     assert ms.gini([0, 0, 0, 10]) == pytest.approx(0.75)

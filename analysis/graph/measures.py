@@ -275,10 +275,11 @@ def communities(src, dst, n: int, seed: int) -> np.ndarray:
 
     import igraph as ig
 
-    u = np.minimum(src, dst).astype(np.int64)
-    v = np.maximum(src, dst).astype(np.int64)
-    pairs = np.unique(u * n + v)
-    graph = ig.Graph(n=n, edges=np.column_stack([pairs // n, pairs % n]).tolist(), directed=False)
+    # one undirected edge per pair that follows either way: igraph merges the two directions in C
+    # (simplify sorts the edges, so the graph is the one built from the sorted unique pairs)
+    edges = np.column_stack([src, dst]).astype(np.int64)
+    graph = ig.Graph(n=n, edges=edges.tolist(), directed=False)
+    graph.simplify(multiple=True, loops=False)
     state = random.getstate()
     ig.set_random_number_generator(random)
     random.seed(seed)
