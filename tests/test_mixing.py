@@ -146,6 +146,51 @@ def test_chain_length_covers_both_chains_and_reads_its_cache_back(tmp_path, monk
         chains.chain_length(lg, 12, quick=True, cache=tmp_path)  # another seed: another diagnostic
 
 
+def test_one_shared_ensemble_serves_the_tests_of_03_and_04_and_is_read_back(tmp_path, monkeypatch):
+    from analysis.claims import follow_back, gated
+
+    lg = _planted_labelled()
+    g = lg.graph
+    ks = list(chains.RICH_CLUB_KS)
+    degree = chains.shared_null(lg, "degree", 6, 0.5, 21, cache=tmp_path)
+    # the samples are those of a null_ensemble seeded from the seed alone, read for both notebooks' statistics
+    fresh = rewiring.null_ensemble(g.src, g.dst, g.n, follow_back.degree_statistic(lg.classes, g.n), 6,
+                                   np.random.default_rng([21, 3]), switches_per_edge=0.5)  # fmt: skip
+    np.testing.assert_array_equal(degree.follow_back(), fresh)
+    gated_fresh = rewiring.null_ensemble(g.src, g.dst, g.n, gated.gated_statistics(lg, chains._ks(lg)), 6,
+                                         np.random.default_rng([21, 3]), switches_per_edge=0.5)  # fmt: skip
+    np.testing.assert_array_equal(degree.gated(ks), gated_fresh)
+    assert degree.values.shape == (6, len(chains.statistic_names(lg)["degree"]))
+    assert degree.gated(ks[:-1]) is None  # other rich-club sizes: the test draws its own
+    reciprocal = chains.shared_null(lg, "reciprocal", 6, 0.5, 21, cache=tmp_path)
+    with pytest.raises(ValueError, match="degree-keeping chain only"):
+        reciprocal.gated(ks)
+    # the tests given the shared samples compare the observed values with them
+    found = follow_back.follow_back_statements(lg, np.random.default_rng(1), 6, 0.5,
+                                               nulls={"degree": degree.follow_back(),
+                                                      "reciprocal": reciprocal.follow_back()})  # fmt: skip
+    assert found.tests["C2a"].expected == pytest.approx(degree.follow_back()[:, 0].mean())
+    out = gated.gated_community(lg, ks, np.random.default_rng(1), 6, 0.5, null=degree.gated(ks))
+    assert out["tests"]["elite closure"].expected == pytest.approx(degree.gated(ks)[:, 0].mean())
+    with pytest.raises(ValueError, match="shape"):
+        gated.gated_community(lg, ks, np.random.default_rng(1), 5, 0.5, null=degree.gated(ks))
+    with pytest.raises(ValueError, match="shape"):
+        follow_back.follow_back_statements(lg, np.random.default_rng(1), 5, 0.5, nulls={"degree": degree.follow_back()})
+    assert len(list(tmp_path.glob("ensemble-*.npy"))) == 2 and not list(tmp_path.glob("*.lock"))
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("the cached ensemble should have been read")
+
+    monkeypatch.setattr(rewiring, "null_ensemble", no_run)
+    np.testing.assert_array_equal(chains.shared_null(lg, "degree", 6, 0.5, 21, cache=tmp_path).values, degree.values)
+    for other in ({"seed": 22}, {"n_null": 7}, {"switches_per_edge": 1.0}):
+        settings = {"n_null": 6, "switches_per_edge": 0.5, "seed": 21, **other}
+        with pytest.raises(AssertionError, match="cached"):  # other settings: another ensemble
+            chains.shared_null(lg, "degree", cache=tmp_path, **settings)
+    with pytest.raises(ValueError, match="no shared ensemble"):
+        chains.shared_null(lg, "community", 6, 0.5, 21, cache=None)
+
+
 def test_the_rich_club_sizes_are_those_of_notebook_04():
     from analysis.report import runner
 

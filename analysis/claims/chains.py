@@ -13,6 +13,12 @@ own statistic is too costly to read at every checkpoint, which the report says.
 The diagnostic is seeded from ``seed`` alone, not from a notebook's random stream, so
 03, 04 and 05 get the same answer in any order; it is kept in the fit cache under a
 digest of its inputs (:func:`analysis.paths.fit_cache_dir`), so it runs once per build.
+
+:func:`shared_null` is the ensemble itself, shared the same way: one set of samples of
+each chain gives the null values of every statistic the diagnostic reads, so the
+degree-keeping ensemble serves both 03 (C2a, C2b-chance and the chance level of every
+pair) and 04 (closure, in-leak, clustering, rich club): whichever notebook runs first
+draws it, the other reads it.
 """
 
 from __future__ import annotations
@@ -25,11 +31,21 @@ import numpy as np
 import pandas as pd
 
 from .. import files, paths
+from ..graph import measures
 from ..graph.labelled import LabelledGraph
-from ..nulls import mixing, rewiring
+from ..nulls import kernels, mixing, rewiring
 from . import follow_back, gated
 
-__all__ = ["RICH_CLUB_KS", "QUICK_CHECKPOINTS", "QUICK_CHAINS", "ChainLength", "statistic_names", "chain_length"]
+__all__ = [
+    "RICH_CLUB_KS",
+    "QUICK_CHECKPOINTS",
+    "QUICK_CHAINS",
+    "ChainLength",
+    "statistic_names",
+    "chain_length",
+    "SharedNull",
+    "shared_null",
+]
 
 RICH_CLUB_KS = (10, 20, 50, 100, 200, 500, 1000, 2000)
 """The rich-club sizes of 04's test (its ``rich_club_ks`` parameter; tests check they agree)."""
@@ -37,6 +53,7 @@ QUICK_CHECKPOINTS = (0.0125, 0.025, 0.05, 0.1)
 """Checkpoints of the quick mode (the tests' small ensembles)."""
 QUICK_CHAINS = 3
 _STREAM = {"degree": 1, "reciprocal": 2}  # each chain's random stream: default_rng([seed, stream])
+_ENSEMBLE_STREAM = {"degree": 3, "reciprocal": 4}  # the shared ensembles' streams
 
 
 @dataclass(frozen=True)
@@ -96,12 +113,27 @@ def statistic_names(lg: LabelledGraph) -> dict[str, list[str]]:
 def _digest(lg: LabelledGraph, model: str, seed: int, checkpoints, n_chains: int) -> str:
     g = lg.graph
     digest = hashlib.blake2b(f"{model}|{g.n}|{seed}|{list(checkpoints)}|{n_chains}|{_ks(lg)}".encode(), digest_size=20)
-    for module in (mixing, rewiring, follow_back, gated):
+    # the code that draws the chains and computes the statistics: a change to any of it is a new entry
+    for module in (mixing, rewiring, kernels, follow_back, gated, measures):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     for array in (g.src, g.dst, lg.is_elite, follow_back.class_codes(lg.classes)):
         digest.update(np.ascontiguousarray(array, dtype=np.int64).tobytes())
     return digest.hexdigest()
+
+
+def _cached(path: Path, what: str, shape_ok, run) -> np.ndarray:
+    """``run()``'s array, kept at ``path``: the first caller computes it under a lock, the
+    others wait for it and read it (``shape_ok(saved)`` guards a file of other settings)."""
+    with files.exclusive_lock(path.with_suffix(".lock"), what, wait=True):
+        if path.exists():
+            saved = np.load(path)
+            if shape_ok(saved):
+                return saved
+        values = run()
+        with files.atomic_path(path) as tmp, open(tmp, "wb") as handle:
+            np.save(handle, values)
+    return values
 
 
 def _trajectories(lg, model, statistic, seed, checkpoints, n_chains, workers, scheduler, cache) -> np.ndarray:
@@ -112,15 +144,7 @@ def _trajectories(lg, model, statistic, seed, checkpoints, n_chains, workers, sc
     if cache is None:
         return run()
     path = Path(cache) / f"mixing-{_digest(lg, model, seed, checkpoints, n_chains)}.npy"
-    with files.exclusive_lock(path.with_suffix(".lock"), "the mixing diagnostic", wait=True):
-        if path.exists():
-            saved = np.load(path)
-            if saved.shape[:2] == (n_chains, len(checkpoints)):
-                return saved
-        values = run()
-        with files.atomic_path(path) as tmp, open(tmp, "wb") as handle:
-            np.save(handle, values)
-    return values
+    return _cached(path, "the mixing diagnostic", lambda saved: saved.shape[:2] == (n_chains, len(checkpoints)), run)
 
 
 def chain_length(
@@ -152,3 +176,74 @@ def chain_length(
         decisive=f"{chosen.decisive} ({decisive_model} chain)",
         by_model=by_model,
     )
+
+
+@dataclass(frozen=True)
+class SharedNull:
+    """One ensemble of a rewiring chain and the statistics read on it: ``values`` has a row
+    per sample and a column per name of :func:`statistic_names` for ``model``."""
+
+    model: str
+    switches_per_edge: float
+    values: np.ndarray
+    names: list
+
+    def follow_back(self) -> np.ndarray:
+        """The columns of :func:`analysis.claims.follow_back.degree_statistic` (degree chain)
+        or :func:`~analysis.claims.follow_back.reciprocal_statistic` (reciprocity chain)."""
+        width = 1 + len(follow_back.FOLLOW_BACK_PAIRS)  # both vectors have this many entries
+        return self.values[:, :width]
+
+    def gated(self, ks) -> np.ndarray | None:
+        """The columns of :func:`analysis.claims.gated.gated_statistics` with rich-club sizes
+        ``ks`` (degree chain only); None when ``ks`` are not :data:`RICH_CLUB_KS` (then the
+        test draws its own ensemble)."""
+        if self.model != "degree":
+            raise ValueError("the gated-community statistics are read on the degree-keeping chain only")
+        if list(ks) != list(RICH_CLUB_KS):
+            return None
+        return self.values[:, 1 + len(follow_back.FOLLOW_BACK_PAIRS) :]
+
+
+def shared_null(
+    lg: LabelledGraph,
+    model: str,
+    n_null: int,
+    switches_per_edge: float,
+    seed: int,
+    workers: int = 1,
+    scheduler=None,
+    cache: Path | str | bool | None = True,
+) -> SharedNull:
+    """``n_null`` samples of ``model``'s rewiring null of ``lg`` at ``switches_per_edge``,
+    each read for every statistic the diagnostic reads on that chain
+    (:func:`statistic_names`), so that one ensemble serves 03 and 04.
+
+    Seeded from ``seed`` alone (``default_rng([seed, stream])``), not from a notebook's
+    stream, and kept in the fit cache under a digest of the graph, the classes, the
+    settings and the code (``cache`` as in :func:`chain_length`), so the notebook that
+    asks second reads the first one's samples, under ``make -j2`` too (a lock).
+    ``workers`` and ``scheduler`` only choose how the samples run
+    (:func:`analysis.nulls.rewiring.null_ensemble`)."""
+    if model not in _ENSEMBLE_STREAM:
+        raise ValueError(f"no shared ensemble for the {model!r} chain: one of {list(_ENSEMBLE_STREAM)}")
+    if n_null < 1 or not switches_per_edge > 0:
+        raise ValueError("a shared ensemble needs at least one sample and a positive chain length")
+    g = lg.graph
+    statistic = _statistics(lg)[model]
+    names = statistic_names(lg)[model]
+
+    def run():
+        rng = np.random.default_rng([seed, _ENSEMBLE_STREAM[model]])
+        values = rewiring.null_ensemble(g.src, g.dst, g.n, statistic, n_null, rng, model=model,
+                                        switches_per_edge=switches_per_edge, workers=workers, scheduler=scheduler)  # fmt: skip
+        return np.asarray(values, dtype=float).reshape(n_null, len(names))
+
+    folder = paths.fit_cache_dir() if cache is True else (cache or None)
+    if folder is None:
+        values = run()
+    else:
+        key = _digest(lg, f"ensemble-{model}", seed, [float(switches_per_edge)], n_null)
+        values = _cached(Path(folder) / f"ensemble-{key}.npy", f"the {model} null ensemble",
+                         lambda saved: saved.shape == (n_null, len(names)), run)  # fmt: skip
+    return SharedNull(model, float(switches_per_edge), values, names)

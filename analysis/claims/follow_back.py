@@ -229,8 +229,13 @@ def _finite_mean(values) -> np.ndarray:
     return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
-def _run(src, dst, n, statistic, n_null, rng, model, switches_per_edge, workers, progress, scheduler):
+def _run(src, dst, n, statistic, n_null, rng, model, switches_per_edge, workers, progress, scheduler, given=None):
     observed = np.asarray(statistic(src, dst), dtype=float)
+    if given is not None:  # an ensemble already drawn (analysis.claims.chains.shared_null)
+        given = np.asarray(given, dtype=float)
+        if given.shape != (n_null, len(observed)):
+            raise ValueError(f"the given {model} ensemble has shape {given.shape}, not {(n_null, len(observed))}")
+        return observed, given
     null = rewiring.null_ensemble(
         src,
         dst,
@@ -259,6 +264,7 @@ def follow_back_tests(
     workers: int = 1,
     progress: bool = False,
     scheduler=None,
+    nulls: dict | None = None,
 ) -> FollowBack:
     """Test the statements of notebook 03 on the graph ``src -> dst`` with a class per node.
 
@@ -269,8 +275,13 @@ def follow_back_tests(
     statement whose statistic is undefined (no such follows) is left out of
     ``tests`` and its reason put in ``untested``. ``workers`` (threads) and
     ``scheduler`` (a Dask cluster) say how the samples run; the values do not
-    depend on them (:func:`analysis.nulls.rewiring.null_ensemble`)."""
+    depend on them (:func:`analysis.nulls.rewiring.null_ensemble`). ``nulls``: ensembles
+    already drawn, ``{model: values}`` with a row per sample (``n_null`` rows) and the
+    columns of :func:`degree_statistic` or :func:`reciprocal_statistic` (for example
+    :meth:`analysis.claims.chains.SharedNull.follow_back`); those models draw nothing
+    from ``rng``."""
     codes = class_codes(classes)
+    nulls = nulls or {}
     edges, returned = pair_counts(src, dst, n, codes)
     tests: dict[str, inference.TestResult] = {}
     untested: dict[str, str] = {}
@@ -284,7 +295,7 @@ def follow_back_tests(
     chance = np.full(len(FOLLOW_BACK_PAIRS), np.nan)
     if "degree" in models:
         observed, null = _run(src, dst, n, degree_statistic(classes, n), n_null, rng, "degree",
-                              switches_per_edge, workers, progress, scheduler)  # fmt: skip
+                              switches_per_edge, workers, progress, scheduler, nulls.get("degree"))  # fmt: skip
         chance = _finite_mean(null[:, 1:])
         pair = 1 + FOLLOW_BACK_PAIRS.index(("regular", "celebrity", "less"))
         for statement_id, column in (("C2a", 0), ("C2b-chance", pair)):
@@ -294,7 +305,7 @@ def follow_back_tests(
     rows, by_pair = [], {}
     if "reciprocal" in models:
         observed, null = _run(src, dst, n, reciprocal_statistic(classes, n), n_null, rng, "reciprocal",
-                              switches_per_edge, workers, progress, scheduler)  # fmt: skip
+                              switches_per_edge, workers, progress, scheduler, nulls.get("reciprocal"))  # fmt: skip
         tested_by = {pair: sid for sid, pair in _PAIR_OF.items() if sid in RECIPROCAL_STATEMENTS}
         for column, (a, b, alternative) in enumerate(FOLLOW_BACK_PAIRS):
             if not np.isfinite(observed[column]):
@@ -351,12 +362,13 @@ def follow_back_statements(
     workers: int = 1,
     progress: bool = False,
     scheduler=None,
+    nulls: dict | None = None,
 ) -> FollowBack:
-    """:func:`follow_back_tests` on a labelled graph (both ensembles): the five statements
-    of notebook 03 and the per-pair table."""
+    """:func:`follow_back_tests` on a labelled graph (both ensembles, or ``nulls`` already
+    drawn): the five statements of notebook 03 and the per-pair table."""
     g = lg.graph
     return follow_back_tests(g.src, g.dst, g.n, lg.classes, rng, n_null, switches_per_edge,
-                             workers=workers, progress=progress, scheduler=scheduler)  # fmt: skip
+                             workers=workers, progress=progress, scheduler=scheduler, nulls=nulls)  # fmt: skip
 
 
 def follow_back_by_class(

@@ -108,28 +108,37 @@ def gated_community(
     progress: bool = False,
     workers: int = 1,
     scheduler=None,
+    null: np.ndarray | None = None,
 ) -> dict:
     """C4 against the degree-keeping null (null 1): elite closure, conductance,
     clustering, and the rich-club curve rho(k) with its band and BH-adjusted p-values.
     ``workers`` (threads) and ``scheduler`` (a Dask cluster) say how the samples run;
-    the values do not depend on them (:func:`analysis.nulls.rewiring.null_ensemble`)."""
+    the values do not depend on them (:func:`analysis.nulls.rewiring.null_ensemble`).
+    ``null``: an ensemble already drawn (``n_null`` rows, the columns of
+    :func:`gated_statistics` for these ``ks``; for example
+    :meth:`analysis.claims.chains.SharedNull.gated`), which draws nothing from ``rng``."""
     g = lg.graph
     ks = [k for k in ks if 1 < k <= g.n]
     statistic = gated_statistics(lg, ks)
     observed = np.asarray(statistic(g.src, g.dst), dtype=float)
-    null = rewiring.null_ensemble(
-        g.src,
-        g.dst,
-        g.n,
-        statistic,
-        n_null,
-        rng,
-        model="degree",
-        switches_per_edge=switches_per_edge,
-        progress=progress,
-        workers=workers,
-        scheduler=scheduler,
-    )
+    if null is not None:
+        null = np.asarray(null, dtype=float)
+        if null.shape != (n_null, len(observed)):
+            raise ValueError(f"the given ensemble has shape {null.shape}, not {(n_null, len(observed))}")
+    else:
+        null = rewiring.null_ensemble(
+            g.src,
+            g.dst,
+            g.n,
+            statistic,
+            n_null,
+            rng,
+            model="degree",
+            switches_per_edge=switches_per_edge,
+            progress=progress,
+            workers=workers,
+            scheduler=scheduler,
+        )
     description = rewiring.NULL_DESCRIPTIONS["degree"]
     tests = {
         name: inference.ensemble_test(name, observed[i], null[:, i], description, alternative=alt, tie_rng=rng)
