@@ -83,3 +83,28 @@ def test_calibration_covers_every_tested_statement_with_size_and_power():
     tested = {s.id for s in catalogue.STATEMENTS if s.kind == "test"}
     assert tested <= covered, f"statements without calibration: {sorted(tested - covered)}"
     assert covered <= {s.id for s in catalogue.STATEMENTS}
+
+
+def test_the_reproduce_section_checks_out_each_commit_a_build_ran_at():
+    from analysis.report import provenance
+
+    one = provenance.footer_html({"commit": "a" * 40, "command": "make SEED=1", "seed": 1})
+    assert "git checkout aaaaaaaaaaaa\nmake SEED=1" in one
+    several = provenance.footer_html({
+        "commit": "several (see notebook_commits)", "command": "make", "seed": 1,
+        "notebook_commits": {"03-follow-back": "b" * 40, "00-data": "c" * 40, "04-gated-community": "b" * 40},
+    })  # fmt: skip
+    assert "git checkout bbbbbbbbbbbb  # ran 03-follow-back, 04-gated-community" in several
+    assert "git checkout cccccccccccc  # ran 00-data" in several and "git checkout several" not in several
+
+
+def test_the_verdicts_design_aware_tests_are_calibrated_to_size_and_have_power():
+    """The graph statements' verdicts rest on the design-aware tests: the committed
+    calibration must put each one's size in 3-7% at alpha 0.05 on graphs drawn from its
+    null, with enough graphs to tell, and give it power on planted graphs."""
+    entry = json.loads((ROOT / "results" / "calibration.json").read_text())["tests"]["design-aware"]
+    statements = entry["result"]["statements"]
+    assert set(statements) == set(entry["statements"]) and len(statements) == 6
+    for statement_id, found in statements.items():
+        assert found["size_graphs"] >= 300 and 0.03 <= found["size"] <= 0.07, (statement_id, found["size"])
+        assert found["power"] >= 0.8, (statement_id, found["power"])

@@ -1,4 +1,4 @@
-"""The verdict rule, fixed in the catalogue before looking, on constructed results."""
+"""The verdict rule of the catalogue (fixed there since 2026-12-01; see its history), on constructed results."""
 
 import dataclasses
 import math

@@ -42,21 +42,22 @@ rule is fixed: a change to it is a change to this file, in the CHANGELOG.
 The practical band 0.8 to 1.25 is symmetric on the log scale (1.25 = 1 / 0.8): an
 effect must move the statistic by a quarter of its null value, either way, to
 count. It is the equivalence margin long used for ratios of means in
-bioequivalence (the 80-125% rule), fixed here before any result was seen; a
-smaller effect may be real but is not what the post describes ("they do not
+bioequivalence (the 80-125% rule), chosen with this rule on 2026-12-01 (after the
+first rule's results, see above) and fixed since; a smaller effect may be real but is not what the post describes ("they do not
 follow regular people" is not a 10% shortfall).
 
 The interval must be a *sampling* interval (the data's uncertainty, from resampling
 what was sampled: the accounts of C1 and C3 within their follower strata, the
-sampled neighbourhoods (ego networks) of the graph statements; for C4b-community a
+accounts of the graph statements (each pair counted once and credited to one account:
+ego networks overlap too much to be resampled as independent); for C4b-community a
 jackknife over groups of ego networks with Louvain re-run in each), not the null's
 spread: a statement whose test has only the null's interval (C4b-community on a graph
 that is not a union of ego networks) can be at most *not supported* or *negligible*,
 and the verdict page says so. The graph statements (C2a, C2b, C4a,
 C5) take effect, interval and p-value from the design-aware test of
 :mod:`analysis.claims.design` (maximum-entropy nulls that allow follows only
-between accounts that could have been seen together, the sampled neighbourhoods
-resampled; no p-value floor); the union-graph tests
+between accounts that could have been seen together, the accounts resampled; no
+p-value floor); the union-graph tests
 (rewiring, and the maximum-entropy family of :mod:`analysis.claims.families`) are
 recorded beside it as ``checks``. The band is on the ratio scale of each
 statistic: a share near 0 moves out of it easily, a share near 1 hardly can, so
@@ -190,7 +191,16 @@ NOTEBOOKS: tuple[Notebook, ...] = (
 _PROFILES = "profile counts of popular accounts (Kwak et al. 2009)"
 _GRAPH = "a follower graph with classes (celebrity, popular, regular)"
 _DEGREE = "directed degree-preserving rewiring"
-_RECIPROCAL = "rewiring that keeps every degree and every account's reciprocated ties"
+# the graph statements' verdicts come from the design-aware test (analysis.claims.design); the union-graph
+# rewiring and maximum-entropy tests are its checks
+_DESIGN_DEGREE = (
+    "every account's followers and followees kept on average, follows only where they could be seen "
+    "(DBCM with structural zeros); checks: degree-preserving rewiring, the union-graph DBCM"
+)
+_DESIGN_RECIPROCAL = (
+    "every account's one-way and mutual ties kept on average, follows only where they could be seen "
+    "(RBCM with structural zeros); checks: reciprocity-keeping rewiring, the union-graph RBCM"
+)
 
 CLAIMS: tuple[Claim, ...] = (
     Claim("C1", "celebrities follow few",
@@ -235,16 +245,17 @@ STATEMENTS: tuple[Statement, ...] = (
       for band in ("10k-100k", "100k-1M", "1M+")),
     Statement("C2a", "C2",
               "Celebrities send a smaller share of their follows to regular accounts than their degrees imply.",
-              "03-follow-back", "share of celebrity follows going to regular accounts", _DEGREE, "less",
+              "03-follow-back", "share of celebrity follows going to regular accounts", _DESIGN_DEGREE, "less",
               data=_GRAPH),
     Statement("C2b-chance", "C2",
               "Follows from regular accounts to celebrities are returned less often than chance, given every "
               "account's followers and followees.",
-              "03-follow-back", "reciprocated share of regular -> celebrity follows", _DEGREE, "less", data=_GRAPH),
+              "03-follow-back", "reciprocated share of regular -> celebrity follows", _DESIGN_DEGREE, "less",
+              data=_GRAPH),
     Statement("C2b-budget", "C2",
               "Follows from regular accounts to celebrities are returned less often than the accounts' own numbers "
               "of mutual ties imply.",
-              "03-follow-back", "reciprocated share of regular -> celebrity follows", _RECIPROCAL, "less",
+              "03-follow-back", "reciprocated share of regular -> celebrity follows", _DESIGN_RECIPROCAL, "less",
               data=_GRAPH),
     Statement("C3", "C3",
               "Brands follow relatively more accounts per follower than celebrities with similar follower counts "
@@ -266,7 +277,7 @@ STATEMENTS: tuple[Statement, ...] = (
               role="secondary", data=_PROFILES + " with 2013 hand labels"),
     Statement("C4a", "C4",
               "Enrichment: celebrities send a larger share of their follows to celebrities than their degrees imply.",
-              "04-gated-community", "elite closure (share of elite follows to the elite)", _DEGREE, "greater",
+              "04-gated-community", "elite closure (share of elite follows to the elite)", _DESIGN_DEGREE, "greater",
               data=_GRAPH),
     Statement("C4b-closed", "C4",
               "Closed: most of the elite's follows stay inside it and most follows into it come from inside (the "
@@ -280,13 +291,13 @@ STATEMENTS: tuple[Statement, ...] = (
               data=_GRAPH),
     Statement("C5", "C5",
               "Follows among celebrities are returned more often than the accounts' own numbers of mutual ties imply.",
-              "03-follow-back", "reciprocated share of celebrity -> celebrity follows", _RECIPROCAL, "greater",
+              "03-follow-back", "reciprocated share of celebrity -> celebrity follows", _DESIGN_RECIPROCAL, "greater",
               data=_GRAPH),
     Statement("C5-vs-regular", "C5",
               "Follows among celebrities are returned more often than follows among regular accounts, beyond what "
               "the accounts' own numbers of mutual ties imply.",
               "03-follow-back", "reciprocated share of celebrity -> celebrity over regular -> regular follows",
-              _RECIPROCAL, "greater", role="secondary", data=_GRAPH),
+              _DESIGN_RECIPROCAL, "greater", role="secondary", data=_GRAPH),
     Statement("C5-anecdote", "C5",
               "The post's anecdote pair by pair: Kutcher follows Michael Phelps, Larry King, Miley Cyrus, Ryan "
               "Seacrest and John Mayer, and they follow him back (each direction: followed, not followed or not "

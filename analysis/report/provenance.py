@@ -194,6 +194,18 @@ def banner_html(provenance: dict | None) -> str:
     )
 
 
+def _checkout_lines(provenance: dict) -> str:
+    """``git checkout`` of the commit the notebooks ran at; of each, with the notebooks it
+    ran, when they ran at several (``notebook_commits``)."""
+    by_notebook = provenance.get("notebook_commits")
+    if not by_notebook:
+        return f"git checkout {str(provenance.get('commit', 'unknown'))[:12]}\n"
+    names: dict[str, list[str]] = {}
+    for notebook, commit in sorted(by_notebook.items()):
+        names.setdefault(str(commit), []).append(notebook)
+    return "".join(f"git checkout {commit[:12]}  # ran {', '.join(notebooks)}\n" for commit, notebooks in names.items())
+
+
 def footer_html(provenance: dict | None) -> str:
     """The "Reproduce this" section that ends every page: the command, the commit, the
     seed and mode, the data digests, and how to cite."""
@@ -209,7 +221,7 @@ def footer_html(provenance: dict | None) -> str:
         for name, digest in sorted(provenance.get("data_sha256", {}).items())
     )
     cite_data = " ".join(html.escape(c) for c in provenance.get("cite_data", []))
-    command = f"git checkout {commit[:12]}\n{provenance.get('command', 'make')}"
+    command = _checkout_lines(provenance) + provenance.get("command", "make")
     return f"""<section class="tw-reproduce" style="font-family:system-ui,sans-serif;padding:0 1em;color:#333">
 <h2>Reproduce this</h2>
 <pre>{html.escape(command)}</pre>
