@@ -102,3 +102,19 @@ def test_normal_tails_give_each_side_and_refuse_an_unknown_one():
     assert p == pytest.approx(0.0026998, abs=1e-6) and np.isnan(opposite)
     with pytest.raises(ValueError, match="alternative"):
         inference.normal_tails(0.0, "both")
+
+
+def test_the_normal_ensemble_test_has_no_floor_and_keeps_the_ensembles_interval():
+    rng = np.random.default_rng(2)
+    null = rng.normal(10.0, 1.0, 49)
+    rank = inference.ensemble_test("s", 4.0, null, "toy", alternative="less", tie_rng=rng)
+    normal = inference.normal_ensemble_test("s", 4.0, null, "toy", alternative="less")
+    assert rank.p_value == pytest.approx(1 / 50)  # the floor of 49 samples
+    z = (4.0 - null.mean()) / null.std(ddof=1)
+    assert normal.z == pytest.approx(z) and normal.p_value == pytest.approx(stats.norm.cdf(z)) and normal.p_value < 1e-6
+    assert normal.p_opposite == pytest.approx(stats.norm.sf(z))
+    assert (normal.ci_low, normal.ci_high, normal.expected) == (rank.ci_low, rank.ci_high, rank.expected)
+    flat = inference.normal_ensemble_test("s", 4.0, np.full(9, 2.0), "toy", alternative="greater")
+    assert np.isnan(flat.p_value) and np.isnan(flat.p_two_sided)  # no spread: nothing to compare with
+    with pytest.raises(ValueError, match="greater or less"):
+        inference.normal_ensemble_test("s", 4.0, null, "toy", alternative="two-sided")

@@ -91,3 +91,31 @@ def test_update_fills_the_bench_block_only_when_there_are_results():
         readme.update(
             "<!-- catalogue:start -->\n<!-- catalogue:end -->", None, json.loads(readme.bench_path().read_text())
         )
+
+
+def test_the_readme_calibration_and_timings_are_the_committed_files():
+    text = (ROOT / "README.md").read_text()
+    calibration = json.loads(readme.calibration_path().read_text())
+    assert _block(text, "calibration") == readme.calibration_block(calibration)
+    assert _block(text, "timings") == readme.timings_block(json.loads(readme.timings_path().read_text()))
+    rows = readme.calibration_rows(calibration)
+    assert {row["test"].split(" (")[0] for row in rows} == set(calibration["tests"])  # every entry has its rows
+    for row in rows:
+        assert row["p_value"] in ("one-sided", "two-sided") and row["power"] is not None, row
+
+
+def test_the_calibration_block_names_each_size_outside_the_target_and_refuses_an_unknown_entry():
+    entry = {"statements": ["C9"], "result": {"size": 0.12, "power": 0.9, "graphs": 50, "size_two_sided": 0.11,
+                                              "power_two_sided": 0.8}}  # fmt: skip
+    block = readme.calibration_block({"alpha": 0.05, "tests": {"toy": entry}})
+    assert "| toy | C9 | two-sided | 11.0% (50) | 80.0% (50) |" in block and "outside 3-7%: toy C9." in block
+    with pytest.raises(ValueError, match="shape"):
+        readme.calibration_rows({"alpha": 0.05, "tests": {"odd": {"statements": [], "result": {"rate": 1}}}})
+
+
+def test_the_timings_block_reads_each_mode_and_says_what_was_not_measured():
+    quick = {"median_seconds": {"make -j1": 168.0, "make -j2": 93.7}, "seconds": {"make -j1": [168.0],
+             "make -j2": [93.7]}, "cores": 2, "machine": "x86_64, 3.11.7"}  # fmt: skip
+    block = readme.timings_block({"quick": quick})
+    assert "| quick | 2.8 min | 94 s | 44% | 2 runs, 2 cores, x86_64, 3.11.7 |" in block
+    assert "| published | not measured |" in block

@@ -286,7 +286,8 @@ def calibration_table(
 
 
 def _rejection_rate(rng, n_tables, n_perm, column, alternative, **table) -> dict:
-    p_values, effects = [], []
+    p_values, effects, two_sided = [], [], []
+    planted = table.get("effect", 1.0) != 1.0  # power: a two-sided rejection counts only the predicted way
     for _ in range(n_tables):
         t = calibration_table(rng, **table)
         result, _ = stratified_median_test(
@@ -294,9 +295,10 @@ def _rejection_rate(rng, n_tables, n_perm, column, alternative, **table) -> dict
         )
         p_values.append(result.p_value)
         effects.append(result.ratio)
+        two_sided.append(result.rejects_two_sided(inference.ALPHA, predicted=planted))
     p_values = np.asarray(p_values)
     return {"rejection_rate": float((p_values < inference.ALPHA).mean()), "mean_p_value": float(p_values.mean()),
-            "median_effect": float(np.median(effects))}  # fmt: skip
+            "rejection_rate_two_sided": float(np.mean(two_sided)), "median_effect": float(np.median(effects))}  # fmt: skip
 
 
 def calibrate_broadcasters(

@@ -39,7 +39,7 @@ def null_rejection_rate(
     switches_per_edge: float = 10,
 ) -> dict:
     """Share of graphs drawn from the null on which the test rejects at ALPHA."""
-    rejections = 0
+    rejections, two_sided = 0, 0
     p_values = []
     for _ in range(n_graphs):
         base_src, base_dst = synthetic.calibration_graph(rng, n=n, m=m)
@@ -49,6 +49,7 @@ def null_rejection_rate(
         )
         p_values.append(result.p_value)
         rejections += result.rejects(ALPHA)
+        two_sided += result.rejects_two_sided(ALPHA)
     return {
         "graphs": n_graphs,
         "null_samples": n_null,
@@ -58,6 +59,7 @@ def null_rejection_rate(
         "switches_per_edge": switches_per_edge,
         "alpha": ALPHA,
         "rejection_rate": rejections / n_graphs,
+        "rejection_rate_two_sided": two_sided / n_graphs,
         "mean_p_value": float(np.mean(p_values)),
     }
 
@@ -73,13 +75,14 @@ def power(
     switches_per_edge: float = 10,
 ) -> dict:
     """Share of planted gated graphs on which the test rejects at ALPHA (elite = top-k by followers)."""
-    rejections = 0
+    rejections, two_sided = 0, 0
     for _ in range(n_graphs):
         src, dst, _ = synthetic.planted_elite_graph(rng, n=n, m=m, elite_size=elite_size, factor=factor)
         result = elite_closure_test(
             src, dst, n, _elite_mask(dst, n, elite_size), n_null, rng, switches_per_edge=switches_per_edge
         )
         rejections += result.rejects(ALPHA)
+        two_sided += result.rejects_two_sided(ALPHA, predicted=True)
     return {
         "graphs": n_graphs,
         "null_samples": n_null,
@@ -90,4 +93,5 @@ def power(
         "switches_per_edge": switches_per_edge,
         "alpha": ALPHA,
         "rejection_rate": rejections / n_graphs,
+        "rejection_rate_two_sided": two_sided / n_graphs,
     }

@@ -195,6 +195,7 @@ def effective_communities_test(
     switches_per_edge: float = 10,
     workers: int = 1,
     scheduler=None,
+    reference: str = "rank",
 ) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
     """Does the elite fall into fewer communities than the degrees imply?
 
@@ -202,9 +203,16 @@ def effective_communities_test(
     ``seed``, the same seed on the observed graph and on every null sample) among the
     node indices ``elite`` (:func:`analysis.graph.measures.effective_communities`).
     Null: directed degree-preserving rewiring, one Louvain run per sample; one-sided
-    ``less``; ties (common: all the elite in one community gives 1 exactly) broken at
-    random with ``rng``. Returns the test, the null values and the observed membership.
+    ``less``. ``reference``: ``"rank"``, the observed value's rank in the ensemble,
+    ties (common: all the elite in one community gives 1 exactly) broken at random with
+    ``rng`` (:func:`analysis.stats.inference.ensemble_test`; the p-value cannot fall
+    below ``1 / (n_samples + 1)``); ``"normal"``, the z-score against the ensemble's mean
+    and standard deviation (:func:`analysis.stats.inference.normal_ensemble_test`; no
+    floor, calibrated in ``results/calibration.json``). Returns the test, the null
+    values and the observed membership.
     """
+    if reference not in ("rank", "normal"):
+        raise ValueError(f"reference must be rank or normal, not {reference!r}")
     elite = np.asarray(elite)
     membership = measures.communities(src, dst, n, seed)
     observed = measures.effective_communities(membership, elite)
@@ -219,14 +227,11 @@ def effective_communities_test(
         workers=workers,
         scheduler=scheduler,
     ).ravel()
-    result = inference.ensemble_test(
-        "effective number of communities among the elite",
-        observed,
-        null,
-        rewiring.NULL_DESCRIPTIONS["degree"],
-        alternative="less",
-        tie_rng=rng,
-    )
+    name, description = "effective number of communities among the elite", rewiring.NULL_DESCRIPTIONS["degree"]
+    if reference == "normal":
+        result = inference.normal_ensemble_test(name, observed, null, description, alternative="less")
+    else:
+        result = inference.ensemble_test(name, observed, null, description, alternative="less", tie_rng=rng)
     return result, null, membership
 
 
@@ -297,12 +302,13 @@ def community_test(
     scheduler=None,
     ego_table: pd.DataFrame | None = None,
     jackknife_groups: int = COMMUNITY_JACKKNIFE_GROUPS,
+    reference: str = "rank",
 ) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
     """C4b-community on a labelled graph: :func:`effective_communities_test` with its
-    elite; with an ``ego_table`` (the graph is a union of ego networks) its interval is
-    the sampling interval of :func:`community_sampling_interval` (``jackknife_groups``
-    groups), otherwise the null's. Returns the test, the null values and the observed
-    membership."""
+    elite (and its p-value's ``reference``); with an ``ego_table`` (the graph is a union
+    of ego networks) its interval is the sampling interval of
+    :func:`community_sampling_interval` (``jackknife_groups`` groups), otherwise the
+    null's. Returns the test, the null values and the observed membership."""
     g = lg.graph
     result, null, membership = effective_communities_test(
         g.src,
@@ -315,6 +321,7 @@ def community_test(
         switches_per_edge=switches_per_edge,
         workers=workers,
         scheduler=scheduler,
+        reference=reference,
     )
     if ego_table is None or not np.isfinite(result.expected) or result.expected <= 0:
         return result, null, membership
@@ -430,13 +437,24 @@ def _calibrate(rng, n_graphs, test, n, m, elite_size, factor, switches_per_edge)
     """Rejection rates at ALPHA of ``test(src, dst, elite_indices)``: on ``n_graphs``
     graphs drawn from the degree null (elite: the ``elite_size`` most followed) and on
     ``n_graphs`` planted graphs (elite: the planted block, ``factor`` times denser)."""
-    size_p, power_p = [], []
+    size_p, power_p, size_two, power_two = [], [], [], []
+    others: dict = {}  # other p-values of the same samples: test returns {"": result, name: result}
     for _ in range(n_graphs):
         src, dst = _null_graph(rng, n, m, switches_per_edge)
-        size_p.append(test(src, dst, _top_followed(dst, n, elite_size)).p_value)
+        results = test(src, dst, _top_followed(dst, n, elite_size))
+        results = results if isinstance(results, dict) else {"": results}
+        size_p.append(results[""].p_value)
+        size_two.append(results[""].rejects_two_sided(inference.ALPHA))
+        for key, other in ((k, r) for k, r in results.items() if k):
+            others.setdefault(f"size_two_sided_{key}", []).append(other.rejects_two_sided(inference.ALPHA))
     for _ in range(n_graphs):
         src, dst, elite = synthetic.planted_elite_graph(rng, n=n, m=m, elite_size=elite_size, factor=factor)
-        power_p.append(test(src, dst, elite).p_value)
+        results = test(src, dst, elite)
+        results = results if isinstance(results, dict) else {"": results}
+        power_p.append(results[""].p_value)
+        power_two.append(results[""].rejects_two_sided(inference.ALPHA, predicted=True))
+        for key, other in ((k, r) for k, r in results.items() if k):
+            others.setdefault(f"power_two_sided_{key}", []).append(other.rejects_two_sided(inference.ALPHA, True))
     size_p, power_p = np.asarray(size_p), np.asarray(power_p)
     return {
         "graphs": n_graphs,
@@ -450,6 +468,9 @@ def _calibrate(rng, n_graphs, test, n, m, elite_size, factor, switches_per_edge)
         "size_mean_p_value": float(size_p.mean()),
         "power": float((power_p < inference.ALPHA).mean()),
         "power_mean_p_value": float(power_p.mean()),
+        "size_two_sided": float(np.mean(size_two)),
+        "power_two_sided": float(np.mean(power_two)),
+        **{key: float(np.mean(values)) for key, values in others.items()},
     }
 
 
@@ -497,14 +518,17 @@ def calibrate_community(
     degree null, Louvain seeded with ``seed``), on the graphs of :func:`calibrate_inflow`:
     size on ``n_graphs`` graphs drawn from the null, power on ``n_graphs`` planted graphs
     (a denser elite block should gather the elite in fewer communities). Costs one
-    Louvain run per null sample. Returns the settings and both rates.
+    Louvain run per null sample. Returns the settings and both rates, one- and
+    two-sided, and the two-sided rates of the normal-approximation p-value of the same
+    ensembles (``size_two_sided_normal``, ``power_two_sided_normal``; ``reference="normal"``).
     """
 
     def test(src, dst, elite):
-        result, _, _ = effective_communities_test(
+        result, null, _ = effective_communities_test(
             src, dst, n, elite, n_null, rng, seed, switches_per_edge=switches_per_edge
         )
-        return result
+        normal = inference.normal_ensemble_test(result.statistic, result.observed, null, result.null_model, "less")
+        return {"": result, "normal": normal}  # the rank and the normal p-value of the same ensemble
 
     out = _calibrate(rng, n_graphs, test, n, m, elite_size, factor, switches_per_edge)
     return {"test": "C4b-community", "null_samples": n_null, "louvain_seed": seed, **out}

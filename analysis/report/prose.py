@@ -269,7 +269,8 @@ def answer(values: Mapping, notebook: str, caveats=(), alpha: float = 0.05) -> s
             lines.append(f"- **{entry.id}**: not tested on this dataset.")
     text = "**Answer.** " + (
         "Notebook 06 adjusts the p-values of every tested statement together (Benjamini-Hochberg), which can "
-        "turn a significant verdict (*supported*, *contradicted*, *negligible*) into *not supported*.\n\n" + "\n".join(lines)
+        "turn a significant verdict (*supported*, *contradicted*, *negligible*) into *not supported*.\n\n"
+        + "\n".join(lines)
         if lines
         else "No claim is tested here."
     )

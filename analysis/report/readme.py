@@ -8,7 +8,11 @@ published run, read from the committed ``results/verdicts.json``, which a
 published ``make`` (not a quick run, not a descriptor run) writes from
 ``reports/numbers.json``; between ``<!-- bench:start -->`` and ``<!-- bench:end -->``
 the speed benchmark, read from the committed ``results/bench_rewire.json`` that
-``make bench`` writes (:func:`bench_block`: every number and ratio quoted there).
+``make bench`` writes (:func:`bench_block`: every number and ratio quoted there);
+between ``<!-- calibration:start -->`` and ``<!-- calibration:end -->`` the size and
+power of every test (``results/calibration.json``, ``make calibrate``); between
+``<!-- timings:start -->`` and ``<!-- timings:end -->`` the build times
+(``results/make_timings.json``, ``scripts/time_make.py``).
 
 ``python -m analysis.report.readme [NUMBERS_JSON]``: with a path, first write
 ``results/verdicts.json`` from it (refusing a quick run's numbers); then rewrite
@@ -31,13 +35,18 @@ __all__ = [
     "findings_block",
     "bench_block",
     "bench_path",
+    "calibration_block",
+    "calibration_path",
+    "calibration_rows",
+    "timings_block",
+    "timings_path",
     "verdicts_from_numbers",
     "verdicts_path",
     "update",
     "main",
 ]
 
-BLOCKS = ("catalogue", "findings", "bench")
+BLOCKS = ("catalogue", "findings", "bench", "calibration", "timings")
 
 
 def verdicts_path() -> Path:
@@ -48,6 +57,16 @@ def verdicts_path() -> Path:
 def bench_path() -> Path:
     """The committed results of the last ``make bench``."""
     return paths.results_dir() / "bench_rewire.json"
+
+
+def calibration_path() -> Path:
+    """The committed results of ``make calibrate``."""
+    return paths.results_dir() / "calibration.json"
+
+
+def timings_path() -> Path:
+    """The committed timings of ``scripts/time_make.py``."""
+    return paths.results_dir() / "make_timings.json"
 
 
 def catalogue_block() -> str:
@@ -248,18 +267,148 @@ def bench_block(bench: dict) -> str:
     return "\n".join(lines)
 
 
+def _rate(value, n) -> str:
+    if value is None:
+        return "not measured"
+    return f"{value:.1%}" + (f" ({n:,})" if n else "")
+
+
+def _two_sided(block: dict, key: str):
+    """``block[key + "_two_sided"]`` when it was recorded, else ``block[key]``; and which it is."""
+    if f"{key}_two_sided" in block:
+        return block[f"{key}_two_sided"], "two-sided"
+    return block.get(key), "one-sided"
+
+
+def calibration_rows(calibration: dict) -> list[dict]:
+    """One row per calibrated test and statement of ``results/calibration.json``: ``test``,
+    ``statements``, ``p_value`` (which p-value the rates are for: two-sided, the one the
+    verdicts use, wherever it was recorded), ``size`` and ``power`` (rates at the file's
+    alpha) with the number of datasets each (None when not recorded). Raises on an entry
+    of a shape it does not know, so that a new entry is shown or the test fails."""
+    rows = []
+    for name, entry in calibration["tests"].items():
+        r, statements = entry["result"], list(entry["statements"]) or [name]
+        if "statements" in r:  # design-aware: per statement, with intervals
+            sided = r["settings"]["test"]
+            for sid, found in r["statements"].items():
+                rows.append({"test": name, "statements": [sid], "p_value": sided, "size": found["size"],
+                             "size_n": found["size_graphs"], "power": found["power"], "power_n": found["power_graphs"]})  # fmt: skip
+        elif isinstance(r.get("size"), dict) and "rejection_rate" in r["size"]:  # elite closure
+            size, sided = _two_sided(r["size"], "rejection_rate")
+            power, _ = _two_sided(r["power"], "rejection_rate")
+            rows.append({"test": name, "statements": statements, "p_value": sided, "size": size,
+                         "size_n": r["size"]["graphs"], "power": power, "power_n": r["power"]["graphs"]})  # fmt: skip
+        elif isinstance(r.get("size"), dict):  # follow-back: a rate per statement
+            for sid in r["size"]:
+                sized = r.get("size_two_sided", r["size"])
+                powered = r.get("power_two_sided", r["power"])
+                rows.append({"test": name, "statements": [sid],
+                             "p_value": "two-sided" if "size_two_sided" in r else "one-sided",
+                             "size": sized[sid], "size_n": r.get("testable", {}).get(sid, r.get("graphs")),
+                             "power": powered[sid], "power_n": r.get("power_testable", {}).get(sid, r.get("graphs"))})  # fmt: skip
+        elif "size" in r:  # community, in-leak
+            size, sided = _two_sided(r, "size")
+            power, _ = _two_sided(r, "power")
+            rows.append({"test": name, "statements": statements, "p_value": sided, "size": size, "size_n": r["graphs"],
+                         "power": power, "power_n": r["graphs"]})  # fmt: skip
+            for key in sorted(k for k in r if k.startswith("size_two_sided_")):  # another p-value, same samples
+                other = key.removeprefix("size_two_sided_")
+                rows.append({"test": f"{name} ({other} reference)", "statements": statements, "p_value": "two-sided",
+                             "size": r[key], "size_n": r["graphs"], "power": r.get(f"power_two_sided_{other}"),
+                             "power_n": r["graphs"]})  # fmt: skip
+        elif "power" in r:  # a power-only entry
+            rows.append({"test": name, "statements": statements, "p_value": r["settings"]["test"], "size": None,
+                         "size_n": None, "power": r["power"], "power_n": r["power_graphs"]})  # fmt: skip
+        elif (claims := {k: v for k, v in r.items() if k.startswith("C")}) and all(
+            isinstance(v, dict) and "size" in v for v in claims.values()
+        ):  # profile tests: one block per claim
+            for claim, found in claims.items():
+                size, sided = _two_sided(found["size"], "rejection_rate")
+                power, _ = _two_sided(found["power"], "rejection_rate")
+                named = [sid for sid in statements if sid.split("-")[0] == claim]
+                rows.append({"test": name, "statements": named, "p_value": sided, "size": size,
+                             "size_n": r.get("tables"), "power": power, "power_n": r.get("tables")})  # fmt: skip
+        else:
+            raise ValueError(f"calibration entry {name!r} has a shape the README block does not know")
+    return rows
+
+
+def calibration_block(calibration: dict) -> str:
+    """The README's calibration table, from ``results/calibration.json``."""
+    alpha = calibration["alpha"]
+    lines = [
+        f"Size (the rejection rate at alpha {alpha:g} on data drawn from the test's own null; the target is 3-7%) "
+        "and power (on data with a planted effect, rejections in the predicted direction) of every test, with the "
+        "number of datasets; from `results/calibration.json` (`make calibrate`, which records each entry's "
+        "settings, seed and time). The verdicts use two-sided p-values; *one-sided* marks an entry whose two-sided "
+        "rates were not recorded.",
+        "",
+        "| test | statements | p-value | size | power |",
+        "|---|---|---|---|---|",
+    ]
+    for row in calibration_rows(calibration):
+        lines.append(f"| {row['test']} | {', '.join(row['statements'])} | {row['p_value']} | "
+                     f"{_rate(row['size'], row['size_n'])} | {_rate(row['power'], row['power_n'])} |")  # fmt: skip
+    outside = [f"{row['test']} {', '.join(row['statements'])}" for row in calibration_rows(calibration)
+               if row["size"] is not None and not 0.03 <= row["size"] <= 0.07]  # fmt: skip
+    lines += ["", "Sizes outside 3-7%: " + ("; ".join(outside) + "." if outside else "none.")]
+    return "\n".join(lines)
+
+
+def _duration(seconds) -> str:
+    if not seconds:
+        return "not measured"
+    return f"{seconds / 60:.1f} min" if seconds >= 120 else f"{seconds:.0f} s"
+
+
+def timings_block(timings: dict) -> str:
+    """The README's build timings, from ``results/make_timings.json`` (one entry per mode)."""
+    lines = ["| mode | make -j1 | make -j2 | saving | measured |", "|---|---|---|---|---|"]
+    for mode in ("published", "quick"):
+        t = timings.get(mode)
+        if t is None:
+            lines.append(f"| {mode} | not measured | | | |")
+            continue
+        med = t["median_seconds"]
+        one, two = med.get("make -j1"), med.get("make -j2")
+        saving = f"{1 - two / one:.0%}" if one and two else ""
+        runs = sum(len(v) for v in t["seconds"].values())
+        lines.append(
+            f"| {mode} | {_duration(one)} | {_duration(two)} | {saving} | {runs} runs, {t['cores']} cores, {t['machine']} |"
+        )
+    notebooks = (timings.get("published") or {}).get("notebooks")
+    if notebooks:
+        slow = ", ".join(f"{name} {_duration(seconds)}" for name, seconds in notebooks.items())
+        lines += [
+            "",
+            f"Notebook by notebook at the published settings ({timings['published']['notebooks_run']}): {slow}.",
+        ]
+    lines += [
+        "",
+        "Each run starts with the data fetched, the tables built and the fit cache warm, and the executed "
+        "notebooks and reports removed (`python scripts/time_make.py`).",
+    ]
+    return "\n".join(lines)
+
+
 def bench_loads_per_switch(bench: dict) -> int:
     return int(bench.get("settings", {}).get("loads_per_switch", 6))
 
 
-def update(text: str, verdicts: dict | None, bench: dict | None = None) -> str:
-    """``text`` (the README) with the generated blocks replaced; the findings and bench
-    blocks are left as they are when there are no verdicts or benchmark results yet."""
+def update(text: str, verdicts: dict | None, bench: dict | None = None, calibration: dict | None = None,
+           timings: dict | None = None) -> str:  # fmt: skip
+    """``text`` (the README) with the generated blocks replaced; the findings, bench,
+    calibration and timings blocks are left as they are when there are no results yet."""
     blocks = {"catalogue": catalogue_block()}
     if verdicts is not None:
         blocks["findings"] = findings_block(verdicts)
     if bench is not None:
         blocks["bench"] = bench_block(bench)
+    if calibration is not None:
+        blocks["calibration"] = calibration_block(calibration)
+    if timings is not None:
+        blocks["timings"] = timings_block(timings)
     for name, body in blocks.items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
         if not pattern.search(text):
@@ -280,8 +429,10 @@ def main(argv=None) -> int:
     bench = json.loads(bench_path().read_text()) if bench_path().exists() else None
     if bench is not None and "graphs" not in bench:
         bench = None  # results of the older benchmark, without time to a mixed sample
+    calibration = json.loads(calibration_path().read_text()) if calibration_path().exists() else None
+    timings = json.loads(timings_path().read_text()) if timings_path().exists() else None
     readme = paths.project_root() / "README.md"
-    files.write_text(readme, update(readme.read_text(encoding="utf-8"), verdicts, bench))
+    files.write_text(readme, update(readme.read_text(encoding="utf-8"), verdicts, bench, calibration, timings))
     print(f"updated {readme}")
     return 0
 

@@ -15,7 +15,7 @@ One result type, :class:`TestResult`, for ensemble and analytic nulls:
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from scipy import stats
@@ -30,6 +30,7 @@ __all__ = [
     "bootstrap_ratio",
     "rank_test",
     "cluster_bootstrap_test",
+    "normal_ensemble_test",
     "rejection_rate",
     "normal_tails",
 ]
@@ -78,6 +79,16 @@ class TestResult:
 
     def rejects(self, alpha: float = ALPHA) -> bool:
         return bool(self.p_value < alpha)
+
+    def rejects_two_sided(self, alpha: float = ALPHA, predicted: bool = False) -> bool:
+        """Whether the two-sided p-value (the one verdicts use) is below ``alpha``; with
+        ``predicted``, only when the effect also points the way of ``alternative`` (how
+        power counts: a rejection the other way is not a detection)."""
+        if not self.p_two_sided < alpha:
+            return False
+        if not predicted:
+            return True
+        return bool(self.ratio > 1) if self.alternative == "greater" else bool(self.ratio < 1)
 
 
 def _safe_ratio(a, b):
@@ -160,6 +171,23 @@ def ensemble_test(
 
 
 OPPOSITE = {"greater": "less", "less": "greater"}
+
+
+def normal_ensemble_test(
+    statistic: str, observed: float, null_values, null_model: str, alternative: str = "greater"
+) -> TestResult:
+    """:func:`ensemble_test` with the p-values of ``z = (observed - mean) / sd`` against the
+    standard normal, ``mean`` and ``sd`` those of the null ensemble: a normal
+    approximation to the null distribution, so the p-value has no floor at ``1 / (n + 1)``
+    and can be compared with a Benjamini-Hochberg threshold below it. It is only as good
+    as the approximation, so each statistic tested this way needs its own calibration.
+    The interval is the ensemble's, as in :func:`ensemble_test`. An ensemble with no
+    spread (``sd`` 0) or a single value: NaN p-values."""
+    result = ensemble_test(statistic, observed, null_values, null_model, alternative)
+    if alternative not in OPPOSITE:
+        raise ValueError(f"alternative must be greater or less, not {alternative!r}")
+    p, opposite = normal_tails(result.z, alternative) if np.isfinite(result.z) else (float("nan"), float("nan"))
+    return replace(result, p_value=p, p_opposite=opposite)
 
 
 def benjamini_hochberg(p_values) -> np.ndarray:
