@@ -67,6 +67,9 @@ def test_site_and_cli_read_the_catalogue():
     numbers = {"claims": [{"claim": "C2", "short": "x", "verdict": "partly supported"},
                           {"claim": "C5", "short": "y", "verdict": "not supported"}]}  # fmt: skip
     assert site.finding("03-follow-back", numbers) == "C2 x: partly supported; C5 y: not supported"
+    # 01 only describes the anecdote of C5 (tested in 03): its card gives the statement's kind, not C5's verdict
+    numbers["claims"].append({"claim": "C6", "short": "z", "verdict": "not testable with this data"})
+    assert site.finding("01-claims-and-race", numbers) == "C5-anecdote: descriptive; C6 z: not testable with this data"
     row = site.verdict_rows([{"claim": "C2", "post": "p", "verdict": "partly supported", "parts": "C2a: supported"}])
     assert 'class="partly-supported">partly supported<' in row
 

@@ -387,7 +387,9 @@ def timings_block(timings: dict) -> str:
     lines += [
         "",
         "Each run starts with the data fetched, the tables built and the fit cache warm, and the executed "
-        "notebooks and reports removed (`python scripts/time_make.py`).",
+        "notebooks and reports removed (`python scripts/time_make.py`). The fit cache holds the maximum-entropy "
+        "fits, the mixing diagnostic and the ensembles 03 and 04 share, each under a digest of the code and inputs "
+        "it depends on: a build after a change to that code draws them again, and takes longer.",
     ]
     return "\n".join(lines)
 

@@ -221,7 +221,15 @@ def finding(name: str, numbers: dict) -> str:
     claims = {c["claim"]: c for c in numbers.get("claims", [])}
     tested = [c.id for c in catalogue.claims_of(name)]
     if tested:
-        return "; ".join(f"{c} {claims[c]['short']}: {claims[c]['verdict']}" for c in tested if c in claims)
+        parts = []
+        for claim in (c for c in tested if c in claims):
+            here = catalogue.statements_of(claim_id=claim, notebook=name)
+            tested_elsewhere = any(s.kind == "test" for s in catalogue.statements_of(claim_id=claim))
+            if any(s.kind == "test" for s in here) or not tested_elsewhere:
+                parts.append(f"{claim} {claims[claim]['short']}: {claims[claim]['verdict']}")
+            else:  # only described here (C5-anecdote in 01): its own kind, not a verdict tested in another report
+                parts += [f"{s.id}: {s.kind}" for s in here]
+        return "; ".join(parts)
     if name == "00-data" and "kwak2009" in numbers:
         return (
             f"{numbers['kwak2009']['accounts']:,} profiles, {numbers['ego_twitter']['edges']:,} ego-Twitter and "
