@@ -264,6 +264,18 @@ def _without_upstream_shutdown_race(stderr: str) -> str:
     return _SHUTDOWN_RACE.sub("", stderr)
 
 
+def test_the_shutdown_race_filter_drops_that_traceback_and_nothing_else():
+    frames = '  File "ipykernel/kernelbase.py", line 409, in process_control\n    self._publish_status_and_flush()\n'
+    race = ("ERROR:tornado.general:Uncaught exception in ZMQStream callback\nTraceback (most recent call last):\n"
+            + frames + "zmq.error.ZMQError: Socket operation on non-socket\n")  # fmt: skip
+    assert _without_upstream_shutdown_race(race) == ""
+    assert _without_upstream_shutdown_race("before\n" + race + "after\n") == "before\nafter\n"
+    other = race.replace("zmq.error.ZMQError: Socket operation on non-socket", "ValueError: a real error")
+    assert _without_upstream_shutdown_race(other) == other  # another traceback is kept
+    notice = "To connect another client to this kernel, use: --existing kernel.json\n"
+    assert _without_upstream_shutdown_race(notice) == notice
+
+
 @pytest.mark.notebooks  # starts a Jupyter kernel
 def test_the_executor_says_what_each_section_is_doing_and_stamps_its_provenance(tmp_path):
     notebook = _notebook(tmp_path / "sections.ipynb", "x = 1")

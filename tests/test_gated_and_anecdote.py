@@ -115,21 +115,6 @@ def test_effective_communities_test_finds_a_closed_clique(clique_graph):
     catalogue.claim_row("C4b-community", result, "clique graph")
 
 
-def test_the_community_test_can_refer_to_the_normal_without_a_floor(clique_graph):
-    g = clique_graph.graph
-    run = lambda reference: gated.effective_communities_test(
-        g.src, g.dst, g.n, clique_graph.elite, N_NULL, np.random.default_rng(5), seed=1, switches_per_edge=SWITCHES,
-        reference=reference,
-    )  # fmt: skip
-    rank, null, _ = run("rank")
-    normal, null_again, _ = run("normal")
-    np.testing.assert_array_equal(null, null_again)  # the same ensemble, another reference
-    expected = inference.normal_ensemble_test(rank.statistic, rank.observed, null, rank.null_model, "less")
-    assert normal.p_value == pytest.approx(expected.p_value) and normal.p_value < 1 / (N_NULL + 1)
-    with pytest.raises(ValueError, match="rank or normal"):
-        run("student")
-
-
 def test_effective_communities_test_finds_nothing_on_a_graph_from_the_null(null_graph):
     g = null_graph.graph
     result, null, _ = gated.effective_communities_test(

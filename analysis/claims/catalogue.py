@@ -43,8 +43,9 @@ The practical band 0.8 to 1.25 is symmetric on the log scale (1.25 = 1 / 0.8): a
 effect must move the statistic by a quarter of its null value, either way, to
 count. It is the equivalence margin long used for ratios of means in
 bioequivalence (the 80-125% rule), chosen with this rule on 2026-12-01 (after the
-first rule's results, see above) and fixed since; a smaller effect may be real but is not what the post describes ("they do not
-follow regular people" is not a 10% shortfall).
+first rule's results, see above) and fixed since; a smaller effect may be real but
+is not what the post describes ("they do not follow regular people" is not a 10%
+shortfall).
 
 The interval must be a *sampling* interval (the data's uncertainty, from resampling
 what was sampled: the accounts of C1 and C3 within their follower strata, the

@@ -37,9 +37,9 @@ Wald test with the bootstrap standard error against Student's t with one degree 
 freedom fewer than the accounts counted, so no p-value sits at an ensemble's floor.
 With the normal reference instead, the C2b-budget test rejected a true null in 11% of
 the calibration graphs (about 30 accounts counted per statement), so t replaced it;
-verdicts published before that change used the normal reference. Ego networks overlap (a pair of
-popular accounts is in many of them), so
-resampling ego networks would treat one pair as many independent observations: on
+verdicts published before that change used the normal reference. Ego networks overlap
+(a pair of popular accounts is in many of them), so resampling ego networks would
+treat one pair as many independent observations: on
 ego-sampled synthetic graphs with 200 egos that test rejected a true null in 30-45%
 of graphs for C4a and C5, and was replaced by the account clusters before any
 verdict was published with it. On a graph that is not a set of ego networks the

@@ -195,7 +195,6 @@ def effective_communities_test(
     switches_per_edge: float = 10,
     workers: int = 1,
     scheduler=None,
-    reference: str = "rank",
 ) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
     """Does the elite fall into fewer communities than the degrees imply?
 
@@ -203,16 +202,12 @@ def effective_communities_test(
     ``seed``, the same seed on the observed graph and on every null sample) among the
     node indices ``elite`` (:func:`analysis.graph.measures.effective_communities`).
     Null: directed degree-preserving rewiring, one Louvain run per sample; one-sided
-    ``less``. ``reference``: ``"rank"``, the observed value's rank in the ensemble,
-    ties (common: all the elite in one community gives 1 exactly) broken at random with
-    ``rng`` (:func:`analysis.stats.inference.ensemble_test`; the p-value cannot fall
-    below ``1 / (n_samples + 1)``); ``"normal"``, the z-score against the ensemble's mean
-    and standard deviation (:func:`analysis.stats.inference.normal_ensemble_test`; no
-    floor, calibrated in ``results/calibration.json``). Returns the test, the null
-    values and the observed membership.
+    ``less``; ties (common: all the elite in one community gives 1 exactly) broken at
+    random with ``rng``, so the p-value cannot fall below ``1 / (n_samples + 1)`` (a
+    floorless normal approximation was calibrated and not adopted: see
+    :func:`calibrate_community`). Returns the test, the null values and the observed
+    membership.
     """
-    if reference not in ("rank", "normal"):
-        raise ValueError(f"reference must be rank or normal, not {reference!r}")
     elite = np.asarray(elite)
     membership = measures.communities(src, dst, n, seed)
     observed = measures.effective_communities(membership, elite)
@@ -227,11 +222,14 @@ def effective_communities_test(
         workers=workers,
         scheduler=scheduler,
     ).ravel()
-    name, description = "effective number of communities among the elite", rewiring.NULL_DESCRIPTIONS["degree"]
-    if reference == "normal":
-        result = inference.normal_ensemble_test(name, observed, null, description, alternative="less")
-    else:
-        result = inference.ensemble_test(name, observed, null, description, alternative="less", tie_rng=rng)
+    result = inference.ensemble_test(
+        "effective number of communities among the elite",
+        observed,
+        null,
+        rewiring.NULL_DESCRIPTIONS["degree"],
+        alternative="less",
+        tie_rng=rng,
+    )
     return result, null, membership
 
 
@@ -302,13 +300,12 @@ def community_test(
     scheduler=None,
     ego_table: pd.DataFrame | None = None,
     jackknife_groups: int = COMMUNITY_JACKKNIFE_GROUPS,
-    reference: str = "rank",
 ) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
     """C4b-community on a labelled graph: :func:`effective_communities_test` with its
-    elite (and its p-value's ``reference``); with an ``ego_table`` (the graph is a union
-    of ego networks) its interval is the sampling interval of
-    :func:`community_sampling_interval` (``jackknife_groups`` groups), otherwise the
-    null's. Returns the test, the null values and the observed membership."""
+    elite; with an ``ego_table`` (the graph is a union of ego networks) its interval is
+    the sampling interval of :func:`community_sampling_interval` (``jackknife_groups``
+    groups), otherwise the null's. Returns the test, the null values and the observed
+    membership."""
     g = lg.graph
     result, null, membership = effective_communities_test(
         g.src,
@@ -321,7 +318,6 @@ def community_test(
         switches_per_edge=switches_per_edge,
         workers=workers,
         scheduler=scheduler,
-        reference=reference,
     )
     if ego_table is None or not np.isfinite(result.expected) or result.expected <= 0:
         return result, null, membership
@@ -520,7 +516,8 @@ def calibrate_community(
     (a denser elite block should gather the elite in fewer communities). Costs one
     Louvain run per null sample. Returns the settings and both rates, one- and
     two-sided, and the two-sided rates of the normal-approximation p-value of the same
-    ensembles (``size_two_sided_normal``, ``power_two_sided_normal``; ``reference="normal"``).
+    ensembles (``size_two_sided_normal``, ``power_two_sided_normal``:
+    :func:`analysis.stats.inference.normal_ensemble_test`, which has no floor).
     """
 
     def test(src, dst, elite):
