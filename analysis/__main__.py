@@ -27,9 +27,10 @@ APPLIES = {notebook.name: notebook.needs for notebook in catalogue.NOTEBOOKS}
 
 
 def run_descriptor(
-    path: str | Path, quick: bool = False, seed: int = 20090417, parameters: dict | None = None, log=print
-) -> Path:
-    """Run the applicable notebooks on a descriptor's graph; returns its reports folder."""
+    path: str | Path, quick: bool = False, seed: int = 20090417, parameters: dict | None = None, log=print,
+    jobs: int = 1,
+) -> Path:  # fmt: skip
+    """Run the applicable notebooks on a descriptor's graph, ``jobs`` at a time; returns its reports folder."""
     given = dict(parameters or {})
     if "scheduler" in given:  # a bad address fails at once, in one line, before the graph is read
         given["scheduler"] = cluster.check_scheduler(given["scheduler"])
@@ -65,6 +66,7 @@ def run_descriptor(
         skipped=skipped,
         title_suffix=desc.title or desc.name,
         log=log,
+        jobs=jobs,
     )
     return reports
 
@@ -72,6 +74,12 @@ def run_descriptor(
 def _seed(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"the seed must be a whole number, 0 or more, not {text!r}")
+    return int(text)
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"--jobs must be a whole number, 1 or more, not {text!r}")
     return int(text)
 
 
@@ -89,6 +97,13 @@ def main(argv=None) -> int:
         default=None,
         help='run the null ensembles on a Dask cluster: "local:N" (N worker processes here) or '
         '"tcp://HOST:PORT" (a running scheduler); the numbers are the same as with threads (the default)',
+    )
+    run.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        help="notebooks run at once, each in its own kernel (the verdict waits for the others); the numbers "
+        "do not depend on it",
     )
     run.add_argument(
         "-p",
@@ -109,7 +124,7 @@ def main(argv=None) -> int:
         parameters["scheduler"] = args.scheduler
 
     def body() -> int:
-        reports = run_descriptor(args.descriptor, args.quick, args.seed, parameters)
+        reports = run_descriptor(args.descriptor, args.quick, args.seed, parameters, jobs=args.jobs)
         print(f"reports in {reports}")
         return 0
 

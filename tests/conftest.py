@@ -80,7 +80,7 @@ def executed(tmp_path_factory, processed):
     """Every notebook run in quick mode into a temporary build and reports folder."""
     base = tmp_path_factory.mktemp("run")
     numbers = runner.run_notebooks(
-        NOTEBOOKS, base / "build", base / "reports", {"quick": 1, "seed": 7}, log=lambda *_: None
+        NOTEBOOKS, base / "build", base / "reports", {"quick": 1, "seed": 7}, log=lambda *_: None, jobs=2
     )
     return base, numbers
 

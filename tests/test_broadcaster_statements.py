@@ -111,6 +111,10 @@ def test_brand_masks_with_and_without_corrections():
     brand, celebrity = broadcasters.brand_celebrity_masks(table, elite, corrected=False)
     assert brand.sum() == 30 + 20 + 40 and celebrity.sum() == 120  # every 2013 organization is a brand
     assert not (brand & celebrity).any()
+    # ... among the curated accounts only: the two comparisons draw brands from the same accounts
+    outside = table.assign(label=np.where(~table["curated"], "organization", table["label"]))
+    assert broadcasters.brand_celebrity_masks(outside, elite, corrected=False)[0].sum() == 30 + 20 + 40
+    assert broadcasters.brand_celebrity_masks(outside.drop(columns="curated"), elite, corrected=False)[0].sum() == 290
 
 
 def test_brands_vs_celebrities_finds_planted_brands_and_the_uncorrected_labels_dilute_them():

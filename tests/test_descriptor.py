@@ -244,7 +244,7 @@ def test_konect_described_only_by_a_descriptor_runs(tmp_path, processed, monkeyp
         top = 100
     """,
     )
-    reports = run_descriptor(path, quick=True, seed=1, log=lambda *_: None)
+    reports = run_descriptor(path, quick=True, seed=1, log=lambda *_: None, jobs=2)  # 03 beside 04
     numbers = json.loads((reports / "numbers.json").read_text())
     assert numbers["C4"]["elite_size"] == 100
     assert (reports / "04-gated-community.html").exists() and (reports / "06-verdict.html").exists()

@@ -157,3 +157,96 @@ def test_the_c2b_chance_plant_starts_from_chance_reciprocation():
     expected = float(np.triu(p * p.T, 1).sum())
     assert abs(np.mean(counts) - expected) < 4 * np.std(counts) / np.sqrt(len(counts)) + 0.02 * expected
     assert design._PLANTS["C2b-chance"][0] == "chance"
+
+
+def test_the_direct_share_comparison_is_the_ratio_of_the_counted_shares_and_finds_a_planted_one():
+    """C5-shares: the reciprocated share of the counted celebrity -> celebrity follows over
+    that of the counted regular -> regular follows; equal reciprocation on average (accounts
+    differing in their propensity) is not rejected, celebrity pairs three times as often
+    mutual are."""
+    rng = np.random.default_rng(31)
+    settings = {**design.CALIBRATION_SETTINGS, **design.SHARE_SETTINGS}
+    lg, table = design._equal_share_graph(rng, settings)
+    found = design.design_statements(lg, rng, table, n_boot=400)
+    test = found.described["C5-shares"]
+    assert "C5-shares" not in found.tests  # described, not a verdict
+    assert test.interval == "sampling" and "returned equally often" in test.null_model
+    assert (
+        0 < test.observed < 1 and 0 < test.expected < 1 and test.ratio == pytest.approx(test.observed / test.expected)
+    )
+    assert test.ci_low < 1 < test.ci_high and test.p_two_sided > 0.01, test
+    lg3, table3 = design._equal_share_graph(rng, settings, 3.0)
+    planted = design.design_statements(lg3, rng, table3, n_boot=400)
+    assert planted.described["C5-shares"].ci_low > 1 and planted.described["C5-shares"].p_two_sided < 0.02
+    assert "C5-shares" in design.design_statements(lg, rng, table, include_ego=True, n_boot=100).untested
+
+
+def test_the_share_comparison_counts_by_hand_on_a_whole_graph():
+    """Without ego networks: celebrities 0-3, regular 4-9. Celebrity follows 0 <-> 1, 2 <-> 3
+    mutual and 1 -> 2 one way (4 of 5 returned); regular 4 <-> 5 mutual, 6 -> 7, 7 -> 8,
+    8 -> 4, 9 -> 4 (2 of 6 returned); 9 -> 0 a follow across the classes."""
+    from analysis.graph import measures
+    from analysis.graph.labelled import LabelledGraph
+
+    src = np.array([0, 1, 2, 3, 1, 4, 5, 6, 7, 8, 9, 9])
+    dst = np.array([1, 0, 3, 2, 2, 5, 4, 7, 8, 4, 4, 0])
+    classes = np.array(["celebrity"] * 4 + ["regular"] * 6)
+    lg = LabelledGraph("toy", measures.Graph(src, dst, np.arange(10)), classes, classes == "celebrity", "toy")
+    test = design.design_statements(lg, np.random.default_rng(0), n_boot=200).described["C5-shares"]
+    assert test.observed == pytest.approx(4 / 5) and test.expected == pytest.approx(2 / 6)
+    assert test.ratio == pytest.approx((4 / 5) / (2 / 6))
+    # the four celebrities carry the celebrity share: t with 3 degrees of freedom, two-sided (described)
+    assert test.p_two_sided == pytest.approx(2 * stats.t(3).sf(abs(test.z)))
+
+
+def test_the_dyadic_share_test_on_known_counts():
+    """Four accounts, six follows (three returned): the share 1/2 against a reference 1/4 is
+    an effect of 2; the dyadic-robust variance by hand; t with 3 degrees of freedom."""
+    src, dst = np.array([0, 1, 2, 3, 0, 2]), np.array([1, 0, 3, 2, 2, 1])
+    returned = np.array([1, 1, 0, 0, 1, 0], dtype=float)
+    test = inference.dyadic_share_test("s", src, dst, returned, 0.25, "toy", "greater")
+    assert (test.observed, test.expected, test.ratio) == (0.5, 0.25, 2.0) and test.interval == "sampling"
+    # units (pairs): {0,1} e = 1, {2,3} e = -1, {0,2} e = 0.5, {1,2} e = -0.5
+    # per account: S0 = 1.5, S1 = 0.5, S2 = -1, S3 = -1; sum S^2 = 4.5, sum e_u^2 = 2.5: the dyadic sum
+    # 4.5 - 2.5 = 2 falls below the units' own 2.5, the floor
+    se_log = np.sqrt(2.5 / 36) / 0.5
+    assert test.z == pytest.approx(np.log(2) / se_log) and test.p_value == pytest.approx(stats.t(3).sf(test.z))
+    half = stats.t(3).ppf(0.975) * se_log
+    # above the floor: two celebrities' follows all returned, two others' none (their pairs disjoint)
+    src2, dst2 = np.array([0, 1, 0, 2, 1, 3]), np.array([1, 0, 2, 0, 3, 1])
+    kept = inference.dyadic_share_test("s", src2, dst2, np.array([1, 1, 0, 0, 0, 0.0]), 0.25, "toy", "greater")
+    assert np.isfinite(kept.z)
+    assert (test.ci_low, test.ci_high) == (pytest.approx(2 * np.exp(-half)), pytest.approx(2 * np.exp(half)))
+    assert np.isnan(inference.dyadic_share_test("s", [0], [1], [1.0], 0.5, "toy", "greater").p_value)  # all returned
+    assert np.isnan(inference.dyadic_share_test("s", src, dst, returned, 0.0, "toy", "greater").p_value)
+    with pytest.raises(ValueError, match="one length"):
+        inference.dyadic_share_test("s", src, dst[:3], returned, 0.25, "toy", "greater")
+
+
+def test_the_dyadic_error_keeps_an_accounts_follows_together():
+    """Celebrities differ in how often they follow back, as a whole: the follows' binomial
+    error (as if independent) understates the spread that the dyadic-robust error keeps."""
+    rng = np.random.default_rng(6)
+    accounts = 20
+    propensity = rng.uniform(0.05, 0.95, accounts)
+    i, j = np.triu_indices(accounts, 1)
+    back = rng.random(len(i)) < propensity[i] * propensity[j] / propensity.mean()
+    src, dst = np.concatenate([i, j[back]]), np.concatenate([j, i[back]])
+    returned = np.concatenate([back, np.ones(back.sum(), dtype=bool)]).astype(float)
+    test = inference.dyadic_share_test("s", src, dst, returned, returned.mean(), "toy", "greater")
+    share = returned.mean()
+    binomial_se_log = np.sqrt(share * (1 - share) / len(returned)) / share
+    assert abs(np.log(test.ci_high / test.ci_low)) > 1.5 * 2 * 1.96 * binomial_se_log
+
+
+def test_the_fit_rows_name_each_fit_with_its_error_tolerance_and_time():
+    lg, table, rng = _sampled(15, "rbcm")
+    found = design.design_statements(lg, rng, table, n_boot=50)
+    soft = families.maxent_union_tests(lg, ["C5"])["fits"]
+    rows = design.fit_rows(found.facts, soft)
+    assert [r["fit"] for r in rows] == ["design-aware DBCM (structural zeros)", "design-aware RBCM (structural zeros)",
+                                        "union graph RBCM"]  # fmt: skip
+    assert all(r["largest degree error"] < r["tolerance"] and r["iterations"] > 0 and r["solve time (s)"] >= 0
+               for r in rows)  # fmt: skip
+    assert rows[0]["tolerance"] == design.DESIGN_TOL and rows[-1]["tolerance"] == design.maxent.DEFAULT_TOL
+    assert design.fit_rows({"tolerance": 1e-6}) == []  # a whole-graph design keeps no fits

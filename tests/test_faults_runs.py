@@ -127,11 +127,12 @@ def test_an_interrupted_run_leaves_the_previous_reports_and_nothing_stray(comple
 
 
 def test_a_rerun_writes_byte_identical_numbers(completed):
+    """... also with two notebooks at a time (the first run took them one by one)."""
     home, descriptor, _ = completed
     numbers = home / "reports" / "datasets" / "planted" / "numbers.json"
     first = numbers.read_bytes()
-    again = subprocess.run([sys.executable, "-m", "analysis", "run", str(descriptor), "--quick", "--seed", "5"],
-                           env=_env(home), cwd=home, capture_output=True, text=True, timeout=600)  # fmt: skip
+    again = subprocess.run([sys.executable, "-m", "analysis", "run", str(descriptor), "--quick", "--seed", "5",
+                            "--jobs", "2"], env=_env(home), cwd=home, capture_output=True, text=True, timeout=600)  # fmt: skip
     assert again.returncode == 0, again.stderr
     assert numbers.read_bytes() == first
 
@@ -235,3 +236,55 @@ def test_a_negative_seed_is_refused(tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["run", str(_planted(tmp_path)), "--seed", "-1"])
     assert stop.value.code == 2 and "the seed must be a whole number, 0 or more" in capsys.readouterr().err
+
+
+def _timed_notebook(folder: Path, name: str, fail: bool = False) -> Path:
+    """A notebook that records when it started and ended in ``out`` (its parameter)."""
+    import nbformat
+
+    node = nbformat.v4.new_notebook()
+    node.cells = [
+        nbformat.v4.new_code_cell('out = ""', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "import pathlib, time\n"
+            f"pathlib.Path(out, '{name}.start').write_text(repr(time.time()))\n"
+            "time.sleep(1.5)\n"
+            + ("raise RuntimeError('planted failure')\n" if fail else "")
+            + f"pathlib.Path(out, '{name}.end').write_text(repr(time.time()))"
+        ),
+    ]
+    node.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / f"{name}.ipynb"
+    nbformat.write(node, path)
+    return path
+
+
+@pytest.mark.notebooks
+def test_notebooks_run_two_at_a_time_keep_the_verdict_last_and_a_failure_leaves_nothing(tmp_path):
+    """``jobs=2``: the notebooks before the verdict overlap (each in its own process and
+    kernel), the verdict starts after all of them have ended; a failing notebook stops the
+    run, which swaps nothing in and leaves no staging folder."""
+    from analysis.report import runner
+
+    folder, out = tmp_path / "notebooks", tmp_path / "times"
+    folder.mkdir()
+    out.mkdir()
+    names = ["00-a", "01-b", "03-c", runner.AFTER_THE_OTHERS]
+    books = [_timed_notebook(folder, name) for name in names]
+    runner.run_notebooks(books, tmp_path / "build", tmp_path / "reports", {"out": str(out)}, log=lambda *_: None,
+                         jobs=2)  # fmt: skip
+    start = {n: float((out / f"{n}.start").read_text()) for n in names}
+    end = {n: float((out / f"{n}.end").read_text()) for n in names}
+    assert start["01-b"] < end["00-a"] and start["00-a"] < end["01-b"]  # two at once
+    assert start[runner.AFTER_THE_OTHERS] > max(end[n] for n in names[:-1])
+    assert sorted(p.name for p in (tmp_path / "reports").glob("*.html")) == sorted(f"{n}.html" for n in names) + [
+        "index.html"
+    ]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    broken = [books[0], _timed_notebook(folder, "02-broken", fail=True), books[-1]]
+    with pytest.raises(Exception, match="planted failure"):
+        runner.run_notebooks(broken, tmp_path / "build", tmp_path / "reports", {"out": str(out)}, log=lambda *_: None,
+                             jobs=2)  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing swapped, no staging folder left
+    with pytest.raises(ValueError, match="jobs"):
+        runner.run_notebooks([], tmp_path / "build", tmp_path / "reports", {}, jobs=0)

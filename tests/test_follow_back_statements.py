@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.claims import catalogue, families, follow_back
+from analysis.claims import catalogue, design, families, follow_back
 from analysis.graph import labelled, measures
 from analysis.nulls import rewiring
 
@@ -72,9 +72,11 @@ def test_unknown_classes_are_refused():
 
 
 def test_statements_and_directions_are_the_catalogues():
+    """03 tests the catalogue's tested statements of 03 and describes its direct comparisons."""
     tested = [s.id for s in catalogue.statements_of(notebook="03-follow-back") if s.kind == "test"]
     assert sorted(follow_back.STATEMENTS) == sorted(tested)
     assert set(follow_back.DEGREE_STATEMENTS) == {s for s in tested if families.REWIRING_MODEL[s] == "degree"}
+    assert all(catalogue.statement(s).kind == "descriptive" for s in design.DIRECT_STATEMENTS)
 
 
 # ------------------------------------------------------------------ planted effects and null data

@@ -65,6 +65,25 @@ def test_closure_shares_counts_follows_inside_and_into_the_elite():
     assert gated.CLOSED_SHARE == 0.5
 
 
+def test_closure_intervals_resample_the_elite_accounts_and_the_word_follows_them():
+    """Elite 0-3: accounts 0 and 1 keep all their follows inside, 2 and 3 send them all out;
+    the inside share is 1/2, and resampling the four accounts spreads it from 0 to 1."""
+    src = np.array([0, 0, 1, 1, 2, 2, 3, 3, 4, 5])
+    dst = np.array([1, 2, 0, 3, 4, 5, 6, 7, 0, 1])
+    elite = np.arange(8) < 4
+    shares = gated.closure_shares(src, dst, elite, np.random.default_rng(0), n_boot=2000)
+    assert shares["inside_share"] == pytest.approx(4 / 8) and shares["from_inside_share"] == pytest.approx(4 / 6)
+    assert shares["inside_low"] < 0.25 and shares["inside_high"] > 0.75  # two of four accounts carry the share
+    assert shares["from_inside_low"] <= shares["from_inside_share"] <= shares["from_inside_high"]
+    assert "inside_low" not in gated.closure_shares(src, dst, elite)  # no rng: no interval
+    assert gated.closed_word(shares) == "not measurably closed or open"
+    assert gated.closed_word({"inside_low": 0.6, "inside_high": 0.8, "from_inside_low": 0.55,
+                              "from_inside_high": 0.7}) == "closed"  # fmt: skip
+    assert gated.closed_word({"inside_low": 0.6, "inside_high": 0.8, "from_inside_low": 0.02,
+                              "from_inside_high": 0.04}) == "not closed"  # fmt: skip
+    assert gated.closed_word({}) == "not measurably closed or open"
+
+
 # ------------------------------------------------------------------ C4b-inflow
 
 
@@ -182,6 +201,11 @@ def test_ego_twitter_status_sees_a_follow_only_inside_one_ego_network():
     assert status[("D", "hub")] == anecdote.FOLLOWED  # the ego follows its members
     assert status[("hub", "D")] == anecdote.NOT_OBSERVABLE  # a member's follow to its ego is never recorded
     assert status[("hub", "Z")] == status[("Z", "hub")] == anecdote.NOT_OBSERVABLE  # absent from the data
+    why = dict(zip(zip(pairs["follower"], pairs["followee"]),
+                   (r for _, r in anecdote.ego_twitter_status(pairs, edges, members, IDS, reasons=True))))  # fmt: skip
+    assert why[("hub", "C")] == anecdote.OUTSIDE_EGO and why[("hub", "D")] == anecdote.TO_EGO
+    assert why[("hub", "Z")] == why[("Z", "hub")] == anecdote.ABSENT and why[("B", "hub")] == anecdote.NOT_FOLLOWED
+    assert set(why.values()) <= set(anecdote.REASONS)
 
 
 def test_slice_status_sees_every_follow_of_a_profiled_account():
@@ -195,6 +219,9 @@ def test_slice_status_sees_every_follow_of_a_profiled_account():
     assert status[("hub", "C")] == status[("C", "hub")] == anecdote.FOLLOWED
     assert status[("D", "hub")] == anecdote.FOLLOWED and status[("hub", "D")] == anecdote.NOT_FOLLOWED
     assert status[("Z", "hub")] == anecdote.NOT_OBSERVABLE
+    why = dict(zip(zip(pairs["follower"], pairs["followee"]),
+                   (r for _, r in anecdote.slice_status(pairs, edges, profiled, IDS, reasons=True))))  # fmt: skip
+    assert why[("B", "hub")] == anecdote.NOT_HELD and why[("Z", "hub")] == anecdote.ABSENT
 
 
 def test_summarise_counts_observable_pairs_and_follows_both_ways():
@@ -227,6 +254,9 @@ def test_summarise_counts_observable_pairs_and_follows_both_ways():
     b = wide.set_index("account").loc["@B"]
     assert (b["@hub follows it"], b["it follows @hub"]) == (anecdote.FOLLOWED, anecdote.NOT_FOLLOWED)
     assert len(wide) == 5
+    why = anecdote.readable(table.assign(reason=anecdote.OUTSIDE_EGO), "hub").set_index(["dataset", "account"])
+    assert why.loc[("ego_twitter", "@Z"), "@hub follows it"] == f"{anecdote.NOT_OBSERVABLE} ({anecdote.OUTSIDE_EGO})"
+    assert why.loc[("ego_twitter", "@B"), "it follows @hub"] == anecdote.NOT_FOLLOWED  # only the unseen say why
 
 
 def test_anecdote_table_says_when_the_full_graph_is_absent(monkeypatch):
@@ -238,8 +268,8 @@ def test_anecdote_table_says_when_the_full_graph_is_absent(monkeypatch):
     monkeypatch.setattr(anecdote.processed, "load_table", tables.__getitem__)
     monkeypatch.setattr(anecdote.fullgraph, "is_available", lambda: False)
     table, missing = anecdote.anecdote_table(accounts)
-    assert set(table["dataset"]) == {anecdote.EGO_TWITTER} and list(missing) == [anecdote.FULL_GRAPH]
-    assert "not on this machine" in missing[anecdote.FULL_GRAPH]
+    assert set(table["dataset"]) == {anecdote.EGO_TWITTER} and list(missing) == [anecdote.FULL_GRAPH, *anecdote.UNNAMED]
+    assert "not on this machine" in missing[anecdote.FULL_GRAPH] and "anonymised" in missing["konect_icwsm2010"]
     king = table[table["account"] == "kingsthings"]
     assert king["status"].tolist() == [anecdote.FOLLOWED, anecdote.FOLLOWED]
     assert (table.loc[table["account"] == "MichaelPhelps", "status"] == anecdote.NOT_OBSERVABLE).all()
@@ -248,7 +278,8 @@ def test_anecdote_table_says_when_the_full_graph_is_absent(monkeypatch):
         anecdote.descriptor, "load_edges", lambda desc: (pd.DataFrame({"follower": [1], "followee": [2]}), 2)
     )
     table, missing = anecdote.anecdote_table(accounts)
-    assert missing == {} and set(table["dataset"]) == {anecdote.EGO_TWITTER, anecdote.FULL_GRAPH}
+    assert missing == anecdote.UNNAMED and set(table["dataset"]) == {anecdote.EGO_TWITTER, anecdote.FULL_GRAPH}
+    assert (table.loc[table["account"] == "MichaelPhelps", "reason"] == anecdote.ABSENT).all()
     full = table[(table["dataset"] == anecdote.FULL_GRAPH) & (table["account"] == "kingsthings")]
     assert full["status"].tolist() == [anecdote.FOLLOWED, anecdote.NOT_FOLLOWED]
     row = catalogue.descriptive_row("C5-anecdote", anecdote.summarise(table)["anecdote"]["followed_share"], "toy",

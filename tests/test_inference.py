@@ -118,3 +118,14 @@ def test_the_normal_ensemble_test_has_no_floor_and_keeps_the_ensembles_interval(
     assert np.isnan(flat.p_value) and np.isnan(flat.p_two_sided)  # no spread: nothing to compare with
     with pytest.raises(ValueError, match="greater or less"):
         inference.normal_ensemble_test("s", 4.0, null, "toy", alternative="two-sided")
+
+
+def test_cluster_ratio_interval_resamples_clusters_around_the_pooled_ratio():
+    rng = np.random.default_rng(4)
+    numerator, denominator = rng.poisson(3, 50).astype(float), np.full(50, 10.0)
+    low, high = inference.cluster_ratio_interval(numerator, denominator, rng)
+    assert low < numerator.sum() / denominator.sum() < high and high - low < 0.15
+    assert all(np.isnan(inference.cluster_ratio_interval([1.0], [2.0], rng)))  # one cluster: no interval
+    assert all(np.isnan(inference.cluster_ratio_interval([1.0, 2.0], [0.0, 0.0], rng)))  # nothing to divide by
+    with pytest.raises(ValueError, match="same length"):
+        inference.cluster_ratio_interval([1.0, 2.0], [1.0], rng)

@@ -36,6 +36,20 @@ def test_the_readme_blocks_are_what_the_catalogue_and_the_committed_verdicts_giv
         assert _block(text, "findings") == readme.findings_block(json.loads(readme.verdicts_path().read_text()))
 
 
+def test_findings_say_what_a_descriptive_statement_measured():
+    rows = [dict(VERDICTS["statements"][1], statistic="share of all follows", observed=0.233, ci_low=0.216,
+                 ci_high=0.251),
+            {"id": "C4b-closed", "claim": "C4", "role": "headline", "kind": "descriptive", "verdict": "descriptive",
+             "statistic": "share inside", "observed": 0.0885, "ci_low": 0.07, "ci_high": 0.11,
+             "reading": "not closed in the post's sense"}]  # fmt: skip
+    claims = VERDICTS["claims"] + [{"claim": "C7", "short": "attention", "verdict": "descriptive", "parts": "C7"}]
+    block = readme.findings_block({**VERDICTS, "claims": claims, "statements": [VERDICTS["statements"][0], *rows]})
+    assert "  - C7: descriptive, share of all follows 0.233 (0.216 to 0.251)" in block.splitlines()
+    assert "  - C4b-closed: descriptive, not closed in the post's sense" in block.splitlines()
+    bare = readme.findings_block({**VERDICTS, "claims": claims})  # nothing measured: the word alone
+    assert "  - C7: descriptive" in bare.splitlines()
+
+
 def test_findings_say_every_claim_and_statement_and_update_is_idempotent():
     block = readme.findings_block(VERDICTS)
     assert "**C4 a gated community: partly supported** (C4a: supported; C4b: not supported)" in block
@@ -119,3 +133,13 @@ def test_the_timings_block_reads_each_mode_and_says_what_was_not_measured():
     block = readme.timings_block({"quick": quick})
     assert "| quick | 2.8 min | 94 s | 44% | 2 runs, 2 cores, x86_64, 3.11.7 |" in block
     assert "| published | not measured |" in block
+
+
+def test_a_described_statements_calibration_says_why_it_is_not_tested():
+    entry = {"statements": [], "result": {"statements": {"C5-shares": {
+        "size": 0.133, "size_graphs": 300, "power": 0.35, "power_graphs": 40}}, "settings": {"test": "two-sided"}}}  # fmt: skip
+    block = readme.calibration_block({"alpha": 0.05, "tests": {"design-aware C5-shares": entry}})
+    assert "Sizes outside 3-7%: none." in block
+    assert (
+        "Described, not tested, because a test of them would not hold its size" in block and "C5-shares (13.3%" in block
+    )

@@ -200,9 +200,20 @@ def test_the_verdict_page_opens_with_each_claim_at_a_glance():
                             "verdict": "partly supported"}])  # fmt: skip
     robust = {"C4a": {"robustness": "robust: every specification ...", "same_count": 40, "sampling_specifications": 40}}
     row = catalogue.at_a_glance(statements, claims, robust).iloc[0]
-    assert row["effect (interval)"] == "C4a 2.52 (2.22 to 2.82)" and row["robustness"] == "C4a robust (40 of 40)"
+    assert row["evidence"] == "C4a 2.52 (2.22 to 2.82)" and row["robustness"] == "C4a robust (40 of 40)"
     assert row["the caveat that matters most"].startswith("Dense is not closed")
     assert "robustness" not in catalogue.at_a_glance(statements, claims, None)
+    # a descriptive headline shows its reading, else its value and interval
+    read = statements.assign(reading=[None, "not closed in the post's sense"])
+    assert (
+        catalogue.at_a_glance(read, claims).iloc[0]["evidence"].endswith("; C4b-closed: not closed in the post's sense")
+    )
+    valued = statements.assign(statistic="share inside", observed=[2.52, 0.0885], ci_low=[2.22, 0.0735],
+                               ci_high=[2.82, 0.111])  # fmt: skip
+    assert catalogue.at_a_glance(valued, claims).iloc[0]["evidence"].endswith("C4b-closed: share inside 0.0885 "
+                                                                             "(0.0735 to 0.111)")  # fmt: skip
+    assert catalogue.described("share", float("nan")) == "" and catalogue.described("share", 0.5) == "share 0.5"
+    assert catalogue.described("share", 0.5, 0.4, None) == "share 0.5"  # one end missing: no interval
 
 
 def test_verdict_words_carry_a_symbol_as_well_as_a_colour():

@@ -25,6 +25,12 @@ Each directed pair gets, in each dataset where it can be seen, one of
 
 - an account absent from the data (no 2009 profile, so no Twitter id to join on,
   or no edge in the graph) makes both directions *not observable*.
+
+Each row also says *why* (:data:`REASONS`): a recorded follow, a follow the dataset
+would have recorded, an account absent from the data, or a pair the dataset could
+not have recorded (outside every ego network; a follow the slice does not hold).
+KONECT's Twitter graph has anonymised ids, so no named account can be found in it:
+it is listed with that reason (:data:`UNNAMED`), not searched.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ from .race import KUTCHER_FRIENDS_IN_POST, POST_ACCOUNTS
 
 __all__ = [
     "HUB",
+    "REASONS",
+    "UNNAMED",
     "FOLLOWED",
     "NOT_FOLLOWED",
     "NOT_OBSERVABLE",
@@ -54,6 +62,22 @@ HUB = "aplusk"
 FOLLOWED, NOT_FOLLOWED, NOT_OBSERVABLE = "followed", "not followed", "not observable"
 EGO_TWITTER = "ego_twitter"
 FULL_GRAPH = sources.FULL_GRAPH  # "kwak2009-full"
+ABSENT, OUTSIDE_EGO, NOT_HELD = "account absent from the data", "outside every ego network", "not held by the slice"
+TO_EGO = "a member's follow of its ego"
+REASONS = {
+    FOLLOWED: "the follow is in the data",
+    NOT_FOLLOWED: "the dataset would have recorded the follow",
+    ABSENT: "an account of the pair has no Twitter id in the 2009 profiles or no follow in the dataset",
+    OUTSIDE_EGO: "the two accounts are never members of one ego network, so the follow could not be recorded",
+    TO_EGO: "the follower is a member of the followee's ego network, whose follows of the ego are never recorded",
+    NOT_HELD: "the slice holds only follows made by profiled accounts or returned by them",
+}
+"""Why a directed pair has its status, by the reason's short name (the table's ``reason`` column)."""
+UNNAMED = {
+    "konect_icwsm2010": "KONECT's Twitter (ICWSM) graph has anonymised ids, so no account the post names can be "
+    "found in it: every pair is not observable there."
+}
+"""Datasets searched for no pair because their accounts cannot be named, and why."""
 
 
 def directed_pairs(hub: str = HUB, friends=KUTCHER_FRIENDS_IN_POST, others=POST_ACCOUNTS) -> pd.DataFrame:
@@ -76,11 +100,13 @@ def _ids(pairs: pd.DataFrame, ids_by_name) -> tuple[list, list]:
     return [ids_by_name.get(n) for n in pairs["follower"]], [ids_by_name.get(n) for n in pairs["followee"]]
 
 
-def ego_twitter_status(pairs: pd.DataFrame, edges: pd.DataFrame, members: pd.DataFrame, ids_by_name) -> list[str]:
+def ego_twitter_status(pairs: pd.DataFrame, edges: pd.DataFrame, members: pd.DataFrame, ids_by_name,
+                       reasons: bool = False) -> list:  # fmt: skip
     """The status of each row of ``pairs`` (columns ``follower``, ``followee``: screen
     names) in ego-Twitter: ``edges`` (``follower``, ``followee``: ids), ``members``
     (``ego``, ``member``: the accounts of each ego network), ``ids_by_name`` (screen
-    name -> Twitter id; a name missing from it is not observable)."""
+    name -> Twitter id; a name missing from it is not observable). ``reasons``: each
+    entry is ``(status, reason)``, the reason a key of :data:`REASONS`."""
     present = _edge_set(edges["follower"], edges["followee"])
     networks_of = members.groupby("member")["ego"].agg(set).to_dict()
     egos = set(members["ego"].tolist())
@@ -89,33 +115,34 @@ def ego_twitter_status(pairs: pd.DataFrame, edges: pd.DataFrame, members: pd.Dat
     status = []
     for a, b in zip(*_ids(pairs, ids_by_name)):
         if a is None or b is None or a not in seen_ids or b not in seen_ids:
-            status.append(NOT_OBSERVABLE)
+            status.append((NOT_OBSERVABLE, ABSENT))
         elif (a, b) in present:
-            status.append(FOLLOWED)
+            status.append((FOLLOWED, FOLLOWED))
         elif networks_of.get(a, set()) & networks_of.get(b, set()) or b in members_of.get(a, set()):
-            status.append(NOT_FOLLOWED)
+            status.append((NOT_FOLLOWED, NOT_FOLLOWED))
         else:
-            status.append(NOT_OBSERVABLE)
-    return status
+            status.append((NOT_OBSERVABLE, TO_EGO if a in members_of.get(b, set()) else OUTSIDE_EGO))
+    return status if reasons else [word for word, _ in status]
 
 
-def slice_status(pairs: pd.DataFrame, edges: pd.DataFrame, profiled, ids_by_name) -> list[str]:
+def slice_status(pairs: pd.DataFrame, edges: pd.DataFrame, profiled, ids_by_name, reasons: bool = False) -> list:
     """The status of each row of ``pairs`` in the celebrity slice of the complete 2009
     graph: ``edges`` (``follower``, ``followee``: ids), ``profiled`` (the ids of the
-    profiled accounts, whose every follow the slice holds)."""
+    profiled accounts, whose every follow the slice holds). ``reasons``: as
+    :func:`ego_twitter_status`."""
     present = _edge_set(edges["follower"], edges["followee"])
     profiled = set(np.asarray(profiled, dtype=np.int64).tolist())
     status = []
     for a, b in zip(*_ids(pairs, ids_by_name)):
         if a is None or b is None:
-            status.append(NOT_OBSERVABLE)
+            status.append((NOT_OBSERVABLE, ABSENT))
         elif (a, b) in present:
-            status.append(FOLLOWED)
+            status.append((FOLLOWED, FOLLOWED))
         elif a in profiled or (b in profiled and (b, a) in present):
-            status.append(NOT_FOLLOWED)
+            status.append((NOT_FOLLOWED, NOT_FOLLOWED))
         else:
-            status.append(NOT_OBSERVABLE)
-    return status
+            status.append((NOT_OBSERVABLE, NOT_HELD))
+    return status if reasons else [word for word, _ in status]
 
 
 def anecdote_table(
@@ -125,33 +152,42 @@ def anecdote_table(
     the complete 2009 graph's celebrity slice when :func:`analysis.data.fullgraph.is_available`.
     Screen names are joined to ids by the 2009 profiles (``accounts``, default
     :func:`analysis.data.sources.accounts_with_labels`). Returns the table (columns
-    ``dataset, account, follower, followee, in_anecdote, status``) and, per dataset
-    left out, why (``{dataset: a sentence}``)."""
+    ``dataset, account, follower, followee, in_anecdote, status, reason``: the reason a
+    key of :data:`REASONS`) and, per dataset left out, why (``{dataset: a sentence}``:
+    the datasets of :data:`UNNAMED` always, the complete graph when it is absent)."""
     accounts = sources.accounts_with_labels() if accounts is None else accounts
     pairs = directed_pairs() if pairs is None else pairs
     ids_by_name = dict(zip(accounts["screen_name"], accounts["user_id"].astype(np.int64).tolist()))
     tables, missing = [], {}
-    ego = ego_twitter_status(
-        pairs, processed.load_table("ego_twitter_edges"), processed.load_table("ego_twitter_members"), ids_by_name
-    )
-    tables.append(pairs.assign(dataset=EGO_TWITTER, status=ego))
+
+    def rows(dataset, found):
+        return pairs.assign(dataset=dataset, status=[w for w, _ in found], reason=[r for _, r in found])
+
+    tables.append(rows(EGO_TWITTER, ego_twitter_status(
+        pairs, processed.load_table("ego_twitter_edges"), processed.load_table("ego_twitter_members"), ids_by_name,
+        reasons=True,
+    )))  # fmt: skip
     if fullgraph.is_available():
         edges, _ = descriptor.load_edges(descriptor.read_descriptor(descriptor.registered(FULL_GRAPH)))
-        full = slice_status(pairs, edges, accounts["user_id"], ids_by_name)
-        tables.append(pairs.assign(dataset=FULL_GRAPH, status=full))
+        tables.append(rows(FULL_GRAPH, slice_status(pairs, edges, accounts["user_id"], ids_by_name, reasons=True)))
     else:
         missing[FULL_GRAPH] = (
             "The complete 2009 graph, where every follow of a profiled account can be seen, is not on this machine "
             "(`make data-full`, `make fullgraph`), so its celebrity slice is left out."
         )
-    columns = ["dataset", "account", "follower", "followee", "in_anecdote", "status"]
+    missing.update(UNNAMED)
+    columns = ["dataset", "account", "follower", "followee", "in_anecdote", "status", "reason"]
     return pd.concat(tables, ignore_index=True)[columns], missing
 
 
 def readable(table: pd.DataFrame, hub: str = HUB) -> pd.DataFrame:
     """One row per dataset and named account, with plain column names: whether ``hub``
-    follows it and whether it follows ``hub`` back (statuses of :func:`anecdote_table`)."""
+    follows it and whether it follows ``hub`` back (statuses of :func:`anecdote_table`;
+    a pair not observable says why: ``not observable (outside every ego network)``)."""
     rows = []
+    if "reason" in table:
+        unseen = table["status"] == NOT_OBSERVABLE
+        table = table.assign(status=table["status"].where(~unseen, NOT_OBSERVABLE + " (" + table["reason"] + ")"))
     for (dataset, account), part in table.groupby(["dataset", "account"], sort=False):
         out = part.set_index("follower")["status"]
         back = part.set_index("followee")["status"]

@@ -181,15 +181,19 @@ def brand_celebrity_masks(accounts: pd.DataFrame, elite_user_ids, corrected: boo
 
     ``corrected``: brands are ``kind == "brand"`` (curated: hand labels corrected, news
     media and other organizations set apart), celebrities the elite accounts of
-    ``kind == "person"``. Otherwise the 2013 labels as they are: every ``label ==
+    ``kind == "person"``. Otherwise the 2013 labels as they are: a ``label ==
     "organization"`` account is a brand, celebrities are the elite accounts labelled
-    ``"personal"``."""
+    ``"personal"``; when the table says which accounts were curated (``curated``), the
+    brands are the organizations among them, so that the two comparisons draw their
+    brands from the same accounts and differ only by the corrections."""
     elite = accounts["user_id"].isin(elite_user_ids).to_numpy()
     if corrected:
         brand = (accounts["kind"].astype(str) == "brand").to_numpy()
         person = (accounts["kind"].astype(str) == "person").to_numpy()
     else:
         brand = (accounts["label"].astype(str) == "organization").to_numpy()
+        if "curated" in accounts:
+            brand = brand & accounts["curated"].astype(bool).to_numpy()
         person = (accounts["label"].astype(str) == "personal").to_numpy()
     return brand, elite & person & ~brand
 
@@ -225,7 +229,8 @@ def brand_tests(
     accounts: pd.DataFrame, elite_user_ids, rng, n_perm: int, minimum: int = MIN_PER_GROUP
 ) -> dict[str, dict]:
     """The three statements of C3: ``{"C3": brands (curated) against celebrities,
-    "C3-uncorrected": 2013 organizations against celebrities labelled personal,
+    "C3-uncorrected": the curated accounts labelled organization in 2013 against
+    celebrities labelled personal (:func:`brand_celebrity_masks`),
     "C3-organizations": 2013 organizations against personal accounts}``, each with its
     counts and test (``result`` None when a side has fewer than ``minimum`` accounts; C3
     also when the table has no ``kind`` column)."""

@@ -104,8 +104,10 @@ __all__ = [
     "claim_row",
     "descriptive_row",
     "verdict_table",
+    "wider_family",
     "claim_table",
     "at_a_glance",
+    "described",
     "notebook_verdicts",
     "markdown_table",
     "as_records",
@@ -266,10 +268,13 @@ STATEMENTS: tuple[Statement, ...] = (
               "brand/celebrity labels permuted among accounts of similar follower count", "greater",
               data=_PROFILES + " with 2013 hand labels and the project's curated corrections"),
     Statement("C3-uncorrected", "C3",
-              "The same comparison with the 2013 hand labels as they are (every organization counts as a brand).",
-              "02-broadcasters", "median following/followers ratio of organizations (uncorrected labels)",
+              "The same comparison on the same curated accounts with the 2013 hand labels as they are (every "
+              "organization among them counts as a brand), so that it differs from C3 only by the corrections.",
+              "02-broadcasters", "median following/followers ratio of curated accounts labelled organization (2013 "
+              "labels)",
               "organization/celebrity labels permuted among accounts of similar follower count", "greater",
-              role="secondary", data=_PROFILES + " with 2013 hand labels"),
+              role="secondary", data=_PROFILES + " with 2013 hand labels (brands: the curated accounts labelled "
+              "organization)"),
     Statement("C3-organizations", "C3",
               "Accounts hand-labelled organization follow more accounts per follower than equally popular personal "
               "accounts.",
@@ -299,6 +304,13 @@ STATEMENTS: tuple[Statement, ...] = (
               "the accounts' own numbers of mutual ties imply.",
               "03-follow-back", "reciprocated share of celebrity -> celebrity over regular -> regular follows",
               _DESIGN_RECIPROCAL, "greater", role="secondary", data=_GRAPH),
+    Statement("C5-shares", "C5",
+              "The reciprocated share of follows among celebrities against that of follows among regular accounts, "
+              "compared directly, without a model of the accounts' degrees (described: under ego sampling this "
+              "comparison is biased against the celebrities, see the calibration; C5-vs-regular is its test).",
+              "03-follow-back", "reciprocated share of celebrity -> celebrity follows over that of regular -> regular "
+              "follows", "none (a dyadic-robust interval over the celebrities, the regular share taken as known)",
+              None, role="secondary", kind="descriptive", data=_GRAPH),
     Statement("C5-anecdote", "C5",
               "The post's anecdote pair by pair: Kutcher follows Michael Phelps, Larry King, Miley Cyrus, Ryan "
               "Seacrest and John Mayer, and they follow him back (each direction: followed, not followed or not "
@@ -518,13 +530,17 @@ def _rows(fragments: dict) -> list[dict]:
 
 def verdict_table(fragments: dict, alpha: float = inference.ALPHA) -> pd.DataFrame:
     """One row a recorded statement (``fragments`` maps a notebook name to its recorded
-    numbers; statements whose notebook did not run are left out). The family of the
+    numbers; statements whose notebook did not run are left out; ``reading``: a
+    descriptive statement's reading, None elsewhere). The family of the
     Benjamini-Hochberg adjustment is every recorded statement of kind ``test``;
     ``p_value`` is adjusted, ``p_value_raw`` as tested; ``verdict`` by :func:`statement_verdict`."""
     rows = _rows(fragments)
     if not rows:
         raise ValueError("no claim results found: run the claim notebooks first")
     table = pd.DataFrame(rows)
+    # a descriptive statement's reading in words (None where its notebook recorded none)
+    reading = table["reading"] if "reading" in table else pd.Series(None, index=table.index, dtype=object)
+    table["reading"] = reading.astype(object).where(reading.notna(), None)
     tests = (table["kind"] == "test").to_numpy()
     table["p_value_raw"] = table["p_value"].astype(float)
     adjusted = np.full(len(table), np.nan)
@@ -542,6 +558,30 @@ def verdict_table(fragments: dict, alpha: float = inference.ALPHA) -> pd.DataFra
                                            _sampling(row)))  # fmt: skip
     table["verdict"] = words
     return table
+
+
+def wider_family(statements: pd.DataFrame, alpha: float = inference.ALPHA) -> pd.DataFrame:
+    """How the verdicts would read if the Benjamini-Hochberg family were every p-value the
+    verdict page reports: each tested statement's and each of its checks' (the other tests
+    recorded beside it). A sensitivity of the rule's choice of family, not the rule. One
+    row a tested statement of a :func:`verdict_table`: ``id``, ``p_value`` (adjusted in the
+    rule's family), ``p_value_wide`` (in the wider one), ``verdict`` and
+    ``verdict_wide``; ``attrs["size"]`` and ``attrs["size_wide"]``: the two families'
+    sizes."""
+    tests = statements[statements["kind"] == "test"]
+    raw = [float(p) for p in tests["p_value_raw"]]
+    for row in tests.itertuples():
+        checks = getattr(row, "checks", None)
+        if isinstance(checks, dict):
+            raw += [float(c["p_value"]) for c in checks.values() if c.get("p_value") is not None]
+    wide = inference.benjamini_hochberg(np.asarray(raw, dtype=float))[: len(tests)]
+    words = [statement_verdict(r.effect, r.ci_low, r.ci_high, p, r.direction, alpha, _sampling(r))
+             for r, p in zip(tests.itertuples(), wide)]  # fmt: skip
+    out = pd.DataFrame({"id": tests["id"].to_list(), "p_value": tests["p_value"].to_list(), "p_value_wide": wide,
+                        "verdict": tests["verdict"].to_list(), "verdict_wide": words})  # fmt: skip
+    out.attrs["size"] = int(np.isfinite(tests["p_value_raw"].astype(float)).sum())
+    out.attrs["size_wide"] = int(np.isfinite(np.asarray(raw, dtype=float)).sum())
+    return out
 
 
 def _sampling(row) -> bool:
@@ -574,7 +614,8 @@ def claim_table(statements: pd.DataFrame) -> pd.DataFrame:
 
 def at_a_glance(statements: pd.DataFrame, claims: pd.DataFrame, robustness: dict | None = None) -> pd.DataFrame:
     """The verdict page's first table, one row a claim: the post's words, the verdict, the
-    headline evidence (each tested headline statement's effect and interval), how robust
+    headline evidence (each tested headline statement's effect and interval; a descriptive
+    one's reading, or its value and interval), how robust
     each headline verdict is across the specification grid (``robustness``: the output of
     :func:`analysis.claims.specification.summarise`; left out when None), and the caveat
     that matters most: the claim's own first caveat, else its first headline
@@ -585,6 +626,12 @@ def at_a_glance(statements: pd.DataFrame, claims: pd.DataFrame, robustness: dict
         mine = statements[(statements["claim"] == row_claim.claim) & (statements["role"] == "headline")]
         evidence, robust = [], []
         for row in mine.itertuples():
+            if row.kind == "descriptive":
+                words = described(getattr(row, "statistic", ""), getattr(row, "observed", None), row.ci_low,
+                                  row.ci_high, getattr(row, "reading", None))  # fmt: skip
+                if words:
+                    evidence.append(f"{row.id}: {words}")
+                continue
             if row.kind != "test" or row.effect is None or not np.isfinite(row.effect):
                 continue
             evidence.append(f"{row.id} {row.effect:.3g} ({row.ci_low:.3g} to {row.ci_high:.3g})")
@@ -596,10 +643,22 @@ def at_a_glance(statements: pd.DataFrame, claims: pd.DataFrame, robustness: dict
         fallback = str(mine["caveats"].iloc[0] or "") if len(mine) and "caveats" in mine else ""
         caveat = re.split(r"(?<=[.!?])\s+", (own or fallback).strip(), maxsplit=1)[0]
         rows.append({"claim": f"{row_claim.claim}: {row_claim.short}", "the post says": row_claim.post, "verdict": row_claim.verdict,
-                     "effect (interval)": "; ".join(evidence) or "no test", "robustness": "; ".join(robust) or "not assessed",
+                     "evidence": "; ".join(evidence) or "no test", "robustness": "; ".join(robust) or "not assessed",
                      "the caveat that matters most": caveat})  # fmt: skip
     table = pd.DataFrame(rows)
     return table if robustness else table.drop(columns=["robustness"])
+
+
+def described(statistic: str, observed, low=None, high=None, reading=None) -> str:
+    """A descriptive statement's evidence in words: its ``reading`` when the notebook
+    recorded one, else the statistic and its value with the interval when both ends are
+    known; empty when it measured nothing."""
+    if isinstance(reading, str) and reading:
+        return reading
+    if observed is None or not np.isfinite(observed):
+        return ""
+    bounded = all(v is not None and np.isfinite(v) for v in (low, high))
+    return f"{statistic} {observed:.3g}" + (f" ({low:.3g} to {high:.3g})" if bounded else "")
 
 
 def notebook_verdicts(recorded: dict, notebook: str, alpha: float = inference.ALPHA) -> pd.DataFrame:

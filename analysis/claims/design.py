@@ -26,7 +26,11 @@ out as 1.2), so it was replaced by this one before any verdict was published.
   accounts' numbers of mutual ties kept on average);
 - ``C5``: the same for celebrity -> celebrity follows (RBCM);
 - ``C5-vs-regular``: the ``C5`` ratio divided by the same ratio for regular ->
-  regular follows.
+  regular follows;
+- ``C5-shares`` (:data:`DIRECT_STATEMENTS`: described, no degree model): the reciprocated share of
+  the celebrity -> celebrity follows over that of the regular -> regular follows, on
+  the pairs both of whose directions could be seen, the two shares compared directly
+  (effect 1: both classes' follows are returned equally often).
 
 **Intervals and p-values.** Each pair is counted once (however many ego networks
 contain it) and credited to one account: a count to its follower (``C2a``, ``C4a``),
@@ -37,7 +41,15 @@ Wald test with the bootstrap standard error against Student's t with one degree 
 freedom fewer than the accounts counted, so no p-value sits at an ensemble's floor.
 With the normal reference instead, the C2b-budget test rejected a true null in 11% of
 the calibration graphs (about 30 accounts counted per statement), so t replaced it;
-verdicts published before that change used the normal reference. Ego networks overlap
+verdicts published before that change used the normal reference. ``C5-shares`` is
+described, not tested: with no model of each account's own propensity to follow back,
+the raw comparison is biased by the ego sampling itself (an account that returns
+follows is more often inside a sampled network, which matters for regular accounts,
+not for celebrities whom the egos follow anyway): on latent graphs where both classes
+return follows equally often, the observed ratio came out below 1 on average, and a
+two-sided test of it rejected far more often than 5% (``make calibrate``, entry
+``design-aware C5-shares``, records both). Its interval is dyadic-robust over the celebrities
+(:func:`analysis.stats.inference.dyadic_share_test`). Ego networks overlap
 (a pair of popular accounts is in many of them), so resampling ego networks would
 treat one pair as many independent observations: on
 ego-sampled synthetic graphs with 200 egos that test rejected a true null in 30-45%
@@ -62,11 +74,13 @@ from . import catalogue, families
 
 __all__ = [
     "STATEMENTS",
+    "DIRECT_STATEMENTS",
     "EgoNetworks",
     "ego_networks",
     "observable_pairs",
     "DESIGN_TOL",
     "CAVEAT",
+    "SHARES_CAVEAT",
     "statement_parts",
     "DesignFit",
     "fit_design",
@@ -78,17 +92,38 @@ __all__ = [
     "statement_tests",
     "tests_table",
     "existed_by",
+    "fit_rows",
     "CALIBRATION_SETTINGS",
     "calibrate_design",
     "calibrate_design_power",
+    "SHARE_SETTINGS",
+    "calibrate_share_comparison",
 ]
 
 STATEMENTS = ("C2a", "C2b-chance", "C2b-budget", "C4a", "C5", "C5-vs-regular")
+"""The graph statements tested against a null model (both families: :mod:`analysis.claims.families`)."""
+DIRECT_STATEMENTS = ("C5-shares",)
+"""Graph statements that compare two classes' shares directly (no degree model, no union-graph
+family), described with a sampling interval rather than tested: under ego sampling the raw
+comparison is biased (see the module docstring)."""
 CAVEAT = (
     "Degree-keeping nulls, soft or hard, absorb part of any effect that changes degrees (a planted effect comes out "
     "smaller than planted: see the calibration of the design-aware tests), so these effects are conservative."
 )
+SHARES_CAVEAT = (
+    "Under ego sampling the direct comparison is biased against the celebrities: a regular account that returns "
+    "follows is more often inside a sampled network, a celebrity is inside anyway (the calibration of "
+    "design-aware C5-shares: on graphs where both classes return follows equally often it comes out below 1). "
+    "C5-vs-regular, which keeps each account's own number of mutual ties, is the test."
+)
 DESIGN_TOL = 0.05  # largest error of an expected degree (edges) in the fits with structural zeros
+_SHARES_NULL = {
+    "ego": "the two classes' follows returned equally often (only follows between accounts that share an ego "
+    "network, the egos' own ties left out); a dyadic-robust standard error over the celebrities (follows that "
+    "share an account may covary), the regular accounts' share taken as known",
+    "graph": "the two classes' follows returned equally often; a dyadic-robust standard error over the "
+    "celebrities (follows that share an account may covary), the regular accounts' share taken as known",
+}
 _MODEL = {"C2a": "dbcm", "C4a": "dbcm", "C2b-chance": "dbcm", "C2b-budget": "rbcm", "C5": "rbcm",
           "C5-vs-regular": "rbcm"}  # fmt: skip
 
@@ -126,8 +161,8 @@ def statement_parts(src, dst, n: int, classes, cluster_of=None, tol: float = max
     Returns ``{statement: (cluster, observed, expected)}`` arrays, one entry per unit
     counted (a celebrity account for ``C2a`` and ``C4a``, an observed follow for the
     others); ``cluster`` is ``cluster_of[node]`` of the unit's account (by default the
-    node itself). ``C5-vs-regular`` has two entries, ``"C5"`` and ``"regular"`` (the
-    regular -> regular follows). Statements with no unit are absent. Raises
+    node itself). ``C5-vs-regular`` and ``C5-shares`` use two entries, ``"C5"`` and
+    ``"regular"`` (the regular -> regular follows). Statements with no unit are absent. Raises
     :class:`~analysis.nulls.maxent.NotConverged` when a fit does not converge."""
     src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
     classes = np.asarray(classes)
@@ -169,13 +204,15 @@ def statement_parts(src, dst, n: int, classes, cluster_of=None, tol: float = max
 @dataclass
 class DesignTests:
     """The design-aware tests of one graph: ``tests`` (by statement id; the catalogue's
-    direction), ``untested`` (why a statement could not be tested) and ``facts``
-    (networks, observable pairs, follows counted, the fits, clusters counting each
-    statement)."""
+    direction), ``untested`` (why a statement could not be tested or described),
+    ``facts`` (networks, observable pairs, follows counted, the fits, clusters counting
+    each statement) and ``described`` (the descriptive comparisons of
+    :data:`DIRECT_STATEMENTS`, two-sided, with their sampling interval: not verdicts)."""
 
     tests: dict[str, inference.TestResult]
     untested: dict[str, str]
     facts: dict = field(default_factory=dict)
+    described: dict[str, inference.TestResult] = field(default_factory=dict)
 
 
 def _description(design: str, include_ego: bool, model: str) -> str:
@@ -231,8 +268,10 @@ class DesignFit:
     ``include_ego``). The counted follows ``src -> dst`` (those between observable
     pairs), each with: ``returned`` (the reverse follow is counted too); ``in_dbcm``
     (the pair is modelled by the DBCM), ``back_in_dbcm`` (the reverse pair is),
-    ``in_rbcm`` (the unordered pair is modelled by the RBCM); ``back_dbcm`` and
-    ``back_rbcm``, each model's probability of the follow back given the follow."""
+    ``in_rbcm`` (the unordered pair is modelled by the RBCM); ``both_observable`` (both
+    directions of the pair could be seen, whatever the models: the follows C5-shares
+    counts); ``back_dbcm`` and ``back_rbcm``, each model's probability of the follow
+    back given the follow."""
 
     n: int
     include_ego: bool
@@ -245,6 +284,7 @@ class DesignFit:
     in_dbcm: np.ndarray
     back_in_dbcm: np.ndarray
     in_rbcm: np.ndarray
+    both_observable: np.ndarray
     back_dbcm: np.ndarray
     back_rbcm: np.ndarray | None
     facts: dict
@@ -274,13 +314,13 @@ def fit_design(graph: measures.Graph, egos: EgoNetworks, include_ego: bool = Fal
     dbcm = maxent.fit_model("dbcm", d_src, d_dst, n, d_keys, tol, cache)
     fits = {"dbcm": {**dbcm.summary(), "certain_pairs_dropped": int(d_dropped)}}
     rbcm, r_keys = None, np.empty(0, np.int64)
+    # the unordered pairs both of whose directions are observable (a pair with an ego's forced follow is not)
+    first, second = pair_keys // n, pair_keys % n
+    lower = pair_keys[first < second]
+    unordered = lower[_member(pair_keys, (lower % n) * n + lower // n)]
+    on_pair = _member(unordered, np.minimum(src, dst) * n + np.maximum(src, dst))
     if not include_ego:
-        # an unordered pair is modelled when both of its directions are observable (a pair with an
-        # ego's forced follow is not), and only the follows on such pairs are counted
-        first, second = pair_keys // n, pair_keys % n
-        lower = pair_keys[first < second]
-        unordered = lower[_member(pair_keys, (lower % n) * n + lower // n)]
-        on_pair = _member(unordered, np.minimum(src, dst) * n + np.maximum(src, dst))
+        # the RBCM models those pairs, and only the follows on them are counted
         r_src, r_dst, r_keys, r_dropped = maxent.drop_certain_pairs(src[on_pair], dst[on_pair], n, unordered,
                                                                     unordered=True)  # fmt: skip
         rbcm = maxent.fit_model("rbcm", r_src, r_dst, n, r_keys, tol, cache)
@@ -298,7 +338,7 @@ def fit_design(graph: measures.Graph, egos: EgoNetworks, include_ego: bool = Fal
     return DesignFit(
         n, include_ego, dbcm, d_keys, rbcm, src, dst,
         returned=_member(kept, dst * n + src), in_dbcm=_member(d_keys, keys), back_in_dbcm=_member(d_keys, dst * n + src),
-        in_rbcm=in_rbcm, back_dbcm=maxent.conditional_reciprocation(dbcm, src, dst),
+        in_rbcm=in_rbcm, both_observable=on_pair, back_dbcm=maxent.conditional_reciprocation(dbcm, src, dst),
         back_rbcm=None if rbcm is None else maxent.conditional_reciprocation(rbcm, src, dst), facts=facts,
     )  # fmt: skip
 
@@ -366,11 +406,56 @@ def design_tests(
         sums[sid] = np.column_stack([np.bincount(account, fit.returned[chosen].astype(float), minlength=n),
                                      np.bincount(account, expected, minlength=n)])  # fmt: skip
     tests, untested = _pooled_tests(sums, rng, n_boot, "ego", include_ego)
+    # C5-shares: the follows of each class among itself on pairs both of whose directions could be seen (no
+    # model decides which); not with the egos' forced follows kept
+    shares = _share_test(i, j, fit.returned, celeb, regular, fit.both_observable, rng, n_boot, "ego")
     if include_ego:
         for sid in ("C2b-budget", "C5", "C5-vs-regular"):
             untested[sid] = "with the egos' ties kept, a pair with a forced follow is outside the RBCM"
+        untested["C5-shares"] = (
+            "with the egos' ties kept, a member's follow of its ego would count as returned by the ego's forced follow"
+        )
     facts = {**fit.facts, "clusters_counted": {sid: int(v.any(axis=1).sum()) for sid, v in sums.items()}}
-    return DesignTests(tests, untested, facts)
+    described = {}
+    if not include_ego:
+        _record_share_test(shares, described, untested, facts)
+    return DesignTests(tests, untested, facts, described)
+
+
+def _share_test(src, dst, returned, celeb, regular, counted, rng, n_boot: int, design: str):
+    """C5-shares on the follows ``src -> dst`` (``returned``: whether each is returned)
+    where ``counted``: the reciprocated share of the celebrity -> celebrity follows against
+    that of the regular -> regular follows, with a dyadic-robust standard error over the
+    celebrities (:func:`analysis.stats.inference.dyadic_share_test`; the regular share,
+    from tens of thousands of accounts, is taken as known). Returns ``(test,
+    why_untested, celebrity accounts)``. ``rng`` and ``n_boot`` are not used (the
+    error is analytic); kept so that every design-aware test takes the same arguments."""
+    among = counted & celeb[src] & celeb[dst]
+    others = counted & regular[src] & regular[dst]
+    if not among.any() or not others.any():
+        return None, "no follows among celebrities or among regular accounts in the networks", 0
+    entry = catalogue.statement("C5-shares")
+    test = inference.dyadic_share_test(
+        entry.statistic + " (design-aware, celebrity share / regular share)", src[among], dst[among],
+        returned[among], float(np.mean(returned[others])), _SHARES_NULL[design], "two-sided",
+    )  # fmt: skip
+    accounts = int(len(np.unique(np.concatenate([src[among], dst[among]]))))
+    if not np.isfinite(test.p_value):
+        return (
+            None,
+            "fewer than two celebrities have follows among themselves, or no sampling error to test against",
+            accounts,
+        )
+    return test, None, accounts
+
+
+def _record_share_test(found, described: dict, untested: dict, facts: dict) -> None:
+    test, why, accounts = found
+    if test is None:
+        untested["C5-shares"] = why
+    else:
+        described["C5-shares"] = test
+        facts["clusters_counted"]["C5-shares"] = accounts
 
 
 def _pooled_tests(sums: dict, rng, n_boot: int, design: str, include_ego: bool):
@@ -412,7 +497,13 @@ def _whole_graph_tests(lg: LabelledGraph, rng, n_boot: int, tol: float) -> Desig
     tests, untested = _pooled_tests(sums, rng, n_boot, "graph", False)
     facts = {"design": "graph", "networks": 1, "include_ego": False, "tolerance": tol,
              "clusters_counted": {sid: int(v.any(axis=1).sum()) for sid, v in sums.items()}}  # fmt: skip
-    return DesignTests(tests, untested, facts)
+    classes = np.asarray(lg.classes)
+    src, dst = np.asarray(g.src, dtype=np.int64), np.asarray(g.dst, dtype=np.int64)
+    found = _share_test(src, dst, measures.reciprocated_mask(src, dst, g.n), classes == "celebrity",
+                        classes == "regular", np.ones(len(src), dtype=bool), rng, n_boot, "graph")  # fmt: skip
+    described = {}
+    _record_share_test(found, described, untested, facts)
+    return DesignTests(tests, untested, facts, described)
 
 
 def _ratio(totals):
@@ -498,6 +589,18 @@ def tests_table(tests: dict[str, StatementTests]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def fit_rows(facts: dict, union_fits: dict | None = None, union_tol: float = maxent.DEFAULT_TOL) -> list[dict]:
+    """The fits behind a notebook's maximum-entropy tests, one row each for the report
+    (:func:`analysis.nulls.maxent.fit_diagnostics`): the design-aware fits of
+    :attr:`DesignTests.facts` (with structural zeros, to its ``tolerance``; none on a
+    graph that is not a set of ego networks, whose fits are not kept) and the
+    union-graph fits ``union_fits`` (``{model: summary}``, to ``union_tol``)."""
+    named = {f"design-aware {m.upper()} (structural zeros)": (summary, facts["tolerance"])
+             for m, summary in (facts.get("fits") or {}).items()}  # fmt: skip
+    named.update({f"union graph {m.upper()}": (summary, union_tol) for m, summary in (union_fits or {}).items()})
+    return maxent.fit_diagnostics(named)
+
+
 def existed_by(lg: LabelledGraph, ego_table: pd.DataFrame | None, last_id: int):
     """``lg`` restricted to the accounts that existed by a date (Twitter id at most
     ``last_id``, see :class:`analysis.data.sources.ExistenceCutoff`), and its ego table
@@ -562,6 +665,90 @@ def _calibration_graph(rng, family: str, plant: str | None, settings) -> tuple[L
     is_elite = classes == "celebrity"
     lg = LabelledGraph("calibration", graph, classes.astype(str), is_elite, "top")
     return lg, pd.DataFrame(table, columns=["ego", "member"])
+
+
+SHARE_SETTINGS = {"spread": 0.5, "factor": 1.5}
+"""The C5-shares calibration's own settings: ``spread``, the s.d. of the log of each
+account's propensity to return follows (the same law in both classes); ``factor``, the
+planted multiplier of the mutual probability of celebrity pairs."""
+
+
+def _equal_share_graph(rng, settings, factor: float = 1.0) -> tuple[LabelledGraph, pd.DataFrame]:
+    """A latent graph in which celebrities and regular accounts return follows equally
+    often on average, observed through random egos. Each unordered pair is a tie with
+    probability ``W / (1 + W)``, ``W = x_i y_j + x_j y_i``; a tie is mutual with
+    probability ``reciprocity * h_i * h_j`` (capped at 1), else one way, ``i -> j`` with
+    probability ``x_i y_j / W``. ``h``: each account's propensity, lognormal with mean 1
+    and log-s.d. ``spread``, drawn alike for both classes, so accounts differ in how
+    often they follow back and the null holds for the classes, not for every pair.
+    ``factor`` multiplies the mutual probability of celebrity pairs (1: no effect)."""
+    x, y = _latent_multipliers(rng, settings)
+    n = len(x)
+    classes = np.full(n, "regular", dtype=object)
+    classes[: settings["elite_size"]] = "celebrity"
+    elite = classes == "celebrity"
+    sigma = settings["spread"]
+    h = rng.lognormal(-(sigma**2) / 2, sigma, n)
+    i, j = np.triu_indices(n, 1)
+    forward, backward = x[i] * y[j], x[j] * y[i]
+    weight = forward + backward
+    tie = rng.random(len(i)) < weight / (1 + weight)
+    i, j, forward, weight = i[tie], j[tie], forward[tie], weight[tie]
+    chance = settings["reciprocity"] * h[i] * h[j] * np.where(elite[i] & elite[j], factor, 1.0)
+    mutual = rng.random(len(i)) < np.minimum(chance, 1.0)
+    ahead = rng.random(len(i)) < forward / weight
+    src = np.concatenate([i[mutual], j[mutual], np.where(ahead, i, j)[~mutual]])
+    dst = np.concatenate([j[mutual], i[mutual], np.where(ahead, j, i)[~mutual]])
+    s, d, table = synthetic.ego_sample(rng, src.astype(np.int64), dst.astype(np.int64), n, settings["egos"])
+    lg = LabelledGraph("calibration", measures.Graph(s, d, np.arange(n)), classes.astype(str), elite, "top")
+    return lg, pd.DataFrame(table, columns=["ego", "member"])
+
+
+def calibrate_share_comparison(rng: np.random.Generator, n_graphs: int = 300, n_planted: int = 40,
+                               n_boot: int = 500, settings: dict | None = None,
+                               alpha: float = inference.ALPHA) -> dict:  # fmt: skip
+    """How the ``C5-shares`` comparison behaves on graphs sampled as ego networks: why it
+    is described, not tested. Size: latent graphs in which both classes return follows
+    equally often on average, accounts differing in their propensity
+    (:func:`_equal_share_graph`), observed through random egos; the two-sided rejection
+    rate of its interval's test, each tail's (a rejection with the effect above 1, below
+    1) and the mean and median effect (1 if the sampling did not bias it). Power: celebrity pairs' mutual
+    probability multiplied by ``factor`` (:data:`SHARE_SETTINGS`). The design-aware test
+    needs its fits, so each graph is fitted as in a real run; a graph whose fit does not
+    converge is skipped and counted. Returns the statement's ``size`` (with
+    ``size_above`` and ``size_below``) and ``power`` with exact 95% intervals,
+    ``not_converged`` and the settings."""
+    settings = {**CALIBRATION_SETTINGS, **SHARE_SETTINGS, **(settings or {})}
+    found = {"size": [], "above": [], "below": [], "power": []}
+    skipped, null_effects = {"size": 0, "power": 0}, []
+    for kind, graphs, factor in (("size", n_graphs, 1.0), ("power", n_planted, settings["factor"])):
+        for _ in range(graphs):
+            lg, table = _equal_share_graph(rng, settings, factor)
+            try:
+                test = design_statements(lg, rng, table, n_boot=n_boot).described.get("C5-shares")
+            except maxent.NotConverged:
+                skipped[kind] += 1
+                continue
+            if test is None:
+                continue
+            rejected = bool(test.p_two_sided < alpha)
+            if kind == "size":
+                null_effects.append(test.ratio)
+                found["size"].append(rejected)
+                found["above"].append(rejected and test.ratio > 1)
+                found["below"].append(rejected and test.ratio < 1)
+            else:
+                found["power"].append(rejected and test.ratio > 1)
+    rates = {key: inference.rejection_rate(value) for key, value in found.items()}
+    entry = {"size": rates["size"]["rate"], "size_interval": [rates["size"]["low"], rates["size"]["high"]],
+             "size_graphs": rates["size"]["datasets"], "size_above": rates["above"]["rate"],
+             "size_below": rates["below"]["rate"], "power": rates["power"]["rate"],
+             "power_interval": [rates["power"]["low"], rates["power"]["high"]],
+             "power_graphs": rates["power"]["datasets"],
+             "null_effect_mean": float(np.mean(null_effects)) if null_effects else None,
+             "null_effect_median": float(np.median(null_effects)) if null_effects else None}  # fmt: skip
+    return {"statements": {"C5-shares": entry}, "not_converged": skipped,
+            "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "test": "two-sided"}}  # fmt: skip
 
 
 def _planted_rejections(rng, statement_id: str, n_planted: int, n_boot: int, settings: dict, alpha: float):

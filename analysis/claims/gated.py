@@ -51,6 +51,7 @@ __all__ = [
     "CLOSED_SHARE",
     "gated_community",
     "closure_shares",
+    "closed_word",
     "community_test",
     "effective_communities_test",
     "COMMUNITY_JACKKNIFE_GROUPS",
@@ -163,25 +164,55 @@ def gated_community(
     return {"tests": tests, "null": null, "observed": observed, "rich_club": rich}
 
 
-def closure_shares(src, dst, is_elite) -> dict:
+def closure_shares(src, dst, is_elite, rng: np.random.Generator | None = None, n_boot: int = 2000) -> dict:
     """How closed the elite is in absolute terms (no null model).
 
     ``inside_share``: share of the elite's follows that stay inside it (the elite
     closure); ``from_inside_share``: share of the follows into the elite that come
     from inside it (1 - in-leak); with the counts behind them: ``elite_edges`` (follows
     among the elite), ``elite_out`` (follows the elite gives), ``elite_in`` (follows it
-    receives). The post's "closed" is ``inside_share`` above :data:`CLOSED_SHARE`.
+    receives). The post's "closed" is both shares above :data:`CLOSED_SHARE`. With
+    ``rng``, also each share's sampling interval (``inside_low``, ``inside_high``,
+    ``from_inside_low``, ``from_inside_high``: 95% percentile intervals from resampling
+    the elite accounts ``n_boot`` times, a follow credited to its elite follower for
+    the first share and to its elite followee for the second;
+    :func:`analysis.stats.inference.cluster_ratio_interval`).
     """
     is_elite = np.asarray(is_elite, dtype=bool)
-    s_in, d_in = is_elite[np.asarray(src)], is_elite[np.asarray(dst)]
+    src, dst = np.asarray(src), np.asarray(dst)
+    s_in, d_in = is_elite[src], is_elite[dst]
     inside, out_total, in_total = int((s_in & d_in).sum()), int(s_in.sum()), int(d_in.sum())
-    return {
+    out = {
         "inside_share": inside / out_total if out_total else float("nan"),
         "from_inside_share": inside / in_total if in_total else float("nan"),
         "elite_edges": inside,
         "elite_out": out_total,
         "elite_in": in_total,
     }
+    if rng is not None:
+        n, members = len(is_elite), np.flatnonzero(is_elite)
+        both = s_in & d_in
+        given = np.bincount(src[s_in], minlength=n)[members]
+        kept = np.bincount(src[both], minlength=n)[members]
+        received = np.bincount(dst[d_in], minlength=n)[members]
+        from_inside = np.bincount(dst[both], minlength=n)[members]
+        out["inside_low"], out["inside_high"] = inference.cluster_ratio_interval(kept, given, rng, n_boot)
+        out["from_inside_low"], out["from_inside_high"] = inference.cluster_ratio_interval(from_inside, received, rng,
+                                                                                           n_boot)  # fmt: skip
+    return out
+
+
+def closed_word(shares: dict) -> str:
+    """The post's "closed" for :func:`closure_shares` with intervals: ``"closed"`` when both
+    shares' intervals lie above :data:`CLOSED_SHARE`, ``"not closed"`` when either lies
+    below it, ``"not measurably closed or open"`` otherwise (an interval that contains
+    it, or none)."""
+    ends = [(shares.get(f"{name}_low"), shares.get(f"{name}_high")) for name in ("inside", "from_inside")]
+    if any(high is not None and np.isfinite(high) and high < CLOSED_SHARE for _, high in ends):
+        return "not closed"
+    if all(low is not None and np.isfinite(low) and low > CLOSED_SHARE for low, _ in ends):
+        return "closed"
+    return "not measurably closed or open"
 
 
 def effective_communities_test(

@@ -65,6 +65,7 @@ __all__ = [
     "drop_certain_pairs",
     "fit_model",
     "NULL_DESCRIPTIONS",
+    "fit_diagnostics",
 ]
 
 DEFAULT_TOL = 1e-6
@@ -654,3 +655,19 @@ def fit_model(model: str, src, dst, n: int, pair_keys=None, tol: float = DEFAULT
     with files.atomic_path(path) as tmp, open(tmp, "wb") as handle:
         np.savez(handle, meta=json.dumps(meta), **arrays)
     return fit
+
+
+def fit_diagnostics(fits: dict) -> list[dict]:
+    """One row a fit for a report: ``fits`` maps a name (what the fit is for) to
+    ``(summary, tolerance)`` (:meth:`MaxEntFit.summary`; the largest error of an
+    expected degree, in follows, the fit was asked to reach). Each row: the name, the
+    model, degree classes, iterations, the largest error reached, the tolerance and the
+    solve time in seconds (of the fit when it was made: a cached fit keeps the time it
+    took). A fit that misses its tolerance is never reported: it raises
+    :class:`NotConverged` instead."""
+    rows = []
+    for name, (summary, tolerance) in fits.items():
+        rows.append({"fit": name, "model": summary["model"].upper(), "degree classes": summary["classes"],
+                     "iterations": summary["iterations"], "largest degree error": summary["max_degree_error"],
+                     "tolerance": tolerance, "solve time (s)": summary["seconds"]})  # fmt: skip
+    return rows

@@ -81,7 +81,8 @@ def catalogue_block() -> str:
 def verdicts_from_numbers(numbers: dict) -> dict:
     """The part of a ``numbers.json`` the README quotes: each claim's verdict and parts, each
     statement's effect, interval, adjusted p-value and verdict, and where they came from."""
-    keep = ("id", "claim", "role", "kind", "effect", "ci_low", "ci_high", "p_value", "verdict")
+    keep = ("id", "claim", "role", "kind", "effect", "ci_low", "ci_high", "p_value", "verdict", "statistic",
+            "observed", "reading")  # fmt: skip
     robust = numbers.get("verdict", {}).get("robustness", {})
     return {
         "claims": [{k: c[k] for k in ("claim", "short", "verdict", "parts")} for c in numbers["claims"]],
@@ -99,7 +100,9 @@ def _number(value) -> str:
 
 def findings_block(verdicts: dict) -> str:
     """The README's findings: one line a claim with its verdict and parts, then each tested
-    statement's effect, interval and adjusted p-value, and the commit they came from."""
+    statement's effect, interval and adjusted p-value (a descriptive statement: the
+    notebook's reading of it, else what it measured with its interval), and the commit
+    they came from."""
     lines = []
     robust = verdicts.get("robustness", {})
     for claim in verdicts["claims"]:
@@ -117,7 +120,9 @@ def findings_block(verdicts: dict) -> str:
                     f"({_number(s['ci_low'])} to {_number(s['ci_high'])}), adjusted p = {_number(s['p_value'])}{spread}"
                 )
             else:
-                lines.append(f"  - {s['id']}{role}: {s['verdict']}")
+                words = catalogue.described(s.get("statistic") or "", s.get("observed"), s.get("ci_low"),
+                                            s.get("ci_high"), s.get("reading"))  # fmt: skip
+                lines.append(f"  - {s['id']}{role}: {s['verdict']}" + (f", {words}" if words else ""))
     build = verdicts.get("build", {})
     commits = sorted(set((build.get("notebook_commits") or {}).values()))
     if len(commits) > 1:  # notebooks executed at different commits: say which, not a truncated "several"
@@ -334,6 +339,9 @@ def calibration_rows(calibration: dict) -> list[dict]:
     return rows
 
 
+_KINDS = {s.id: s.kind for s in catalogue.STATEMENTS}
+
+
 def calibration_block(calibration: dict) -> str:
     """The README's calibration table, from ``results/calibration.json``."""
     alpha = calibration["alpha"]
@@ -350,9 +358,22 @@ def calibration_block(calibration: dict) -> str:
     for row in calibration_rows(calibration):
         lines.append(f"| {row['test']} | {', '.join(row['statements'])} | {row['p_value']} | "
                      f"{_rate(row['size'], row['size_n'])} | {_rate(row['power'], row['power_n'])} |")  # fmt: skip
-    outside = [f"{row['test']} {', '.join(row['statements'])}" for row in calibration_rows(calibration)
-               if row["size"] is not None and not 0.03 <= row["size"] <= 0.07]  # fmt: skip
+    rows = calibration_rows(calibration)
+
+    def described(row) -> bool:  # a calibration of a statement that is described, not tested
+        return bool(row["statements"]) and all(
+            sid in _KINDS and _KINDS[sid] != "test" for sid in row["statements"]
+        )  # fmt: skip
+
+    outside = [f"{row['test']} {', '.join(row['statements'])}" for row in rows
+               if row["size"] is not None and not 0.03 <= row["size"] <= 0.07 and not described(row)]  # fmt: skip
     lines += ["", "Sizes outside 3-7%: " + ("; ".join(outside) + "." if outside else "none.")]
+    kept_out = [
+        f"{', '.join(row['statements'])} ({_rate(row['size'], row['size_n'])})" for row in rows if described(row)
+    ]
+    if kept_out:
+        lines.append("Described, not tested, because a test of them would not hold its size on these null graphs: "
+                     + "; ".join(kept_out) + ".")  # fmt: skip
     return "\n".join(lines)
 
 

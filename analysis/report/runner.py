@@ -24,6 +24,7 @@ from . import execute, provenance, results, site
 
 __all__ = [
     "OUTPUT_VARIABLES",
+    "AFTER_THE_OTHERS",
     "redirected_outputs",
     "declared_parameters",
     "check_parameters",
@@ -31,6 +32,7 @@ __all__ = [
 ]
 
 OUTPUT_VARIABLES = ("TWEETERWOOD_BUILD", "TWEETERWOOD_REPORTS")
+AFTER_THE_OTHERS = "06-verdict"  # reads every other notebook's numbers (the Makefile's rule for it says the same)
 
 
 @contextmanager
@@ -99,12 +101,22 @@ def run_notebooks(
     title_suffix: str = "",
     kernel: str = "python3",
     log=print,
+    jobs: int = 1,
 ) -> dict:
     """Execute ``notebooks`` (each given the ``parameters`` it declares) into ``build``,
     render each into ``reports``, merge ``numbers.json`` and write ``index.html``; all
     or nothing (see the module docstring). Every executed notebook, page and
     ``numbers.json`` carries the run's provenance (:mod:`analysis.report.provenance`),
-    taken once when the run starts."""
+    taken once when the run starts. ``jobs``: notebooks run at once, each in a process
+    and a kernel of its own, as ``make -j`` runs them (:data:`AFTER_THE_OTHERS` waits
+    for the rest; the numbers do not depend on it, except solve times measured when two
+    notebooks fit the same model at once); the first failure stops the others and is
+    raised. With ``jobs > 1`` the worker processes log with ``print`` when ``log`` is
+    ``print``, and not at all otherwise; they are started by ``multiprocessing``'s
+    *spawn*, so a script that calls this must guard its entry point (``if __name__ ==
+    "__main__":``)."""
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a whole number of at least 1, not {jobs!r}")
     build, reports = Path(build).resolve(), Path(reports).resolve()
     notebooks = [Path(n) for n in notebooks]
     run = provenance.run_provenance(parameters)
@@ -112,17 +124,58 @@ def run_notebooks(
         for target in (build, reports):
             files.remove_stale_staging(target)
         with files.staged_folder(build) as staged_build, files.staged_folder(reports) as staged_reports:
-            numbers = _run(notebooks, staged_build, staged_reports, parameters, skipped, title_suffix, kernel, log, run)
+            numbers = _run(notebooks, staged_build, staged_reports, parameters, skipped, title_suffix, kernel, log, run,
+                           jobs)  # fmt: skip
     return numbers
 
 
-def _run(notebooks, build, reports, parameters, skipped, title_suffix, kernel, log, run) -> dict:
+def _one_here(notebook, build, reports, parameters, kernel, run, order, log) -> None:
+    """Execute ``notebook`` into ``build`` and render it into ``reports``."""
+    executed = execute.execute(notebook, build / notebook.name, parameters, kernel=kernel, progress=False, log=log,
+                               provenance=run)  # fmt: skip
+    site.render(executed, reports, order=order)
+
+
+def _one(notebook, build, reports, parameters, kernel, run, order, quiet):
+    """Execute and render one notebook in a worker process of a run with ``jobs > 1``
+    (its own process, so that papermill's change of working directory cannot reach
+    another notebook; SIGTERM stops it as Ctrl-C would, its kernel shut down)."""
+    cli.terminate_as_interrupt()
+    _one_here(notebook, build, reports, parameters, kernel, run, order, (lambda *_: None) if quiet else print)
+
+
+def _in_processes(notebooks, build, reports, parameters, kernel, run, order, quiet, jobs) -> None:
+    """:func:`_one` for each of ``notebooks``, ``jobs`` at a time; the first failure to
+    happen stops the others (their processes are sent SIGTERM) and is raised."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_one, n, build, reports, parameters, kernel, run, order, quiet) for n in notebooks]
+        try:
+            for future in as_completed(futures):
+                future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            raise
+
+
+def _run(notebooks, build, reports, parameters, skipped, title_suffix, kernel, log, run, jobs=1) -> dict:
     (build / "numbers").mkdir(parents=True, exist_ok=True)
+    order = [n.stem for n in notebooks]
     with redirected_outputs(build, reports):
-        for notebook in notebooks:
-            executed = execute.execute(notebook, build / notebook.name, parameters, kernel=kernel, progress=False,
-                                       log=log, provenance=run)  # fmt: skip
-            site.render(executed, reports, order=[n.stem for n in notebooks])
+        first = [n for n in notebooks if jobs == 1 or n.stem != AFTER_THE_OTHERS]
+        if jobs == 1:
+            for notebook in first:
+                _one_here(notebook, build, reports, parameters, kernel, run, order, log)
+        else:
+            _in_processes(first, build, reports, parameters, kernel, run, order, log is not print, jobs)
+            for notebook in notebooks:
+                if notebook.stem == AFTER_THE_OTHERS:
+                    _one_here(notebook, build, reports, parameters, kernel, run, order, log)
         # the start time stays in the notebooks and pages: a re-run of the same inputs writes the same numbers.json
         settings = {key: value for key, value in run.items() if key != "started"}
         numbers = results.merge(build / "numbers", reports / "numbers.json", settings=settings)

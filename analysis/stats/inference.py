@@ -28,6 +28,8 @@ __all__ = [
     "ensemble_test",
     "benjamini_hochberg",
     "bootstrap_ratio",
+    "cluster_ratio_interval",
+    "dyadic_share_test",
     "rank_test",
     "cluster_bootstrap_test",
     "normal_ensemble_test",
@@ -224,6 +226,95 @@ def bootstrap_ratio(
     return float(statistic(x) / statistic(y)), float(low), float(high)
 
 
+def cluster_ratio_interval(numerator, denominator, rng: np.random.Generator, n_boot: int = 2000,
+                           level: float = 0.95) -> tuple[float, float]:  # fmt: skip
+    """Percentile interval of ``sum(numerator) / sum(denominator)`` from resampling
+    clusters (one entry of each array per cluster, for example per account) with
+    replacement ``n_boot`` times. Fewer than two clusters or nothing in the
+    denominator: NaN bounds."""
+    numerator, denominator = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    if numerator.shape != denominator.shape or numerator.ndim != 1:
+        raise ValueError("numerator and denominator must be 1-d arrays of the same length (one entry a cluster)")
+    if len(numerator) < 2 or not denominator.sum() > 0:
+        return float("nan"), float("nan")
+    ratios = _resampled_effects(np.column_stack([numerator, denominator]), lambda t: (t[0], t[1]), rng, n_boot)
+    if not len(ratios):
+        return float("nan"), float("nan")
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(ratios, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def _resampled_effects(parts: np.ndarray, split, rng: np.random.Generator, n_boot: int) -> np.ndarray:
+    """The effect ``observed / expected`` (``split`` of the column totals) of ``n_boot``
+    resamples of the rows of ``parts`` (clusters, with replacement); undefined ones dropped."""
+    clusters = len(parts)
+    totals = rng.multinomial(clusters, np.full(clusters, 1 / clusters), size=n_boot) @ parts
+    pairs = [split(row) for row in totals]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        effects = np.array([o / e if e != 0 else np.nan for o, e in pairs])
+    return effects[np.isfinite(effects)]
+
+
+def dyadic_share_test(
+    statistic: str,
+    src,
+    dst,
+    returned,
+    reference: float,
+    null_model: str,
+    alternative: str,
+    level: float = 0.95,
+) -> TestResult:
+    """A share over the follows among a set of accounts (``returned[k]``: whether follow
+    ``src[k] -> dst[k]`` is returned) against a fixed ``reference`` share, with a
+    dyadic-robust standard error (Aronow, Samii and Assenova 2015; Fafchamps and Gubert
+    2007): follows that share an account may be dependent (an account's own propensity to
+    follow back), follows of different accounts are not.
+
+    With residuals ``e_k = returned_k - share`` summed per unordered pair (the two follows
+    of a mutual pair are one unit ``u``), ``S_v`` the sum over the units that touch
+    account ``v`` and ``N`` the follows, ``Var(share) = (sum_v S_v^2 - sum_u e_u^2) /
+    N^2`` (every pair of units sharing an account, each unit with itself once), floored at
+    ``sum_u e_u^2 / N^2`` (units independent), which a small sample can fall below. Effect:
+    share / reference; the Wald test of effect = 1 on the log scale, ``t = log(effect) /
+    se_log`` with ``se_log = se / share`` (delta method), against Student's t with ``V -
+    1`` degrees of freedom for ``V`` accounts; the interval ``exp(log(effect) +- t_q
+    se_log)``. The regular accounts' share is taken as known. Fewer than two accounts,
+    no follow, a share of 0 or 1, or no reference: NaN p-value."""
+    src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+    returned = np.asarray(returned, dtype=float)
+    if not (src.shape == dst.shape == returned.shape) or src.ndim != 1:
+        raise ValueError("src, dst and returned must be 1-d arrays of one length (one entry a follow)")
+    if alternative not in ("greater", "less", "two-sided"):
+        raise ValueError(f"alternative must be greater, less or two-sided, not {alternative!r}")
+    share = float(returned.mean()) if len(returned) else float("nan")
+    effect = _safe_ratio(share, reference)
+    vertices, ends = np.unique(np.concatenate([src, dst]), return_inverse=True)
+    nan = float("nan")
+    if len(vertices) < 2 or not np.isfinite(effect) or not 0 < share < 1:
+        return TestResult(statistic, share, float(reference), effect, nan, nan, nan, nan, 0, null_model, alternative,
+                          nan, "sampling")  # fmt: skip
+    a, b = ends[: len(src)], ends[len(src) :]
+    low_end, high_end = np.minimum(a, b), np.maximum(a, b)
+    units, unit_of = np.unique(low_end * len(vertices) + high_end, return_inverse=True)
+    residual = np.bincount(unit_of, returned - share, minlength=len(units))
+    first, second = units // len(vertices), units % len(vertices)
+    per_account = np.bincount(first, residual, minlength=len(vertices)) + np.bincount(second, residual,
+                                                                                      minlength=len(vertices))  # fmt: skip
+    # the dyadic-robust sum can fall below the units' own variance (or 0) in a small sample: floored there
+    unit_variance = float((residual**2).sum())
+    variance = max(float((per_account**2).sum()) - unit_variance, unit_variance) / len(returned) ** 2
+    se_log = np.sqrt(variance) / share
+    z = np.log(effect) / se_log if se_log > 0 else nan
+    df = len(vertices) - 1
+    p, opposite = normal_tails(z, alternative, df=df)
+    half = float(stats.t(df).ppf(1 - (1 - level) / 2)) * se_log
+    low, high = (float(effect * np.exp(-half)), float(effect * np.exp(half))) if se_log > 0 else (nan, nan)
+    return TestResult(statistic, share, float(reference), effect, float(z), low, high, p, 0, null_model, alternative,
+                      opposite, "sampling")  # fmt: skip
+
+
 def rank_test(
     statistic: str, x, y, rng: np.random.Generator, alternative: str = "less", n_boot: int = 2000
 ) -> TestResult:
@@ -308,12 +399,7 @@ def cluster_bootstrap_test(
         nan = float("nan")
         return TestResult(statistic, float(observed), float(expected), effect, nan, nan, nan, nan, 0, null_model,
                           alternative, nan, "sampling")  # fmt: skip
-    weights = rng.multinomial(clusters, np.full(clusters, 1 / clusters), size=n_boot)
-    totals = weights @ parts
-    pairs = [split(row) for row in totals]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        effects = np.array([o / e if e != 0 else np.nan for o, e in pairs])
-    effects = effects[np.isfinite(effects)]
+    effects = _resampled_effects(parts, split, rng, n_boot)
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(effects, [tail, 100 - tail])
     se = float(effects.std(ddof=1)) if len(effects) > 1 else 0.0
