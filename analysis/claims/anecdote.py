@@ -75,7 +75,7 @@ REASONS = {
 """Why a directed pair has its status, by the reason's short name (the table's ``reason`` column)."""
 UNNAMED = {
     "konect_icwsm2010": "KONECT's Twitter (ICWSM) graph has anonymised ids, so no account the post names can be "
-    "found in it: every pair is not observable there."
+    "found in it: no pair is observable there."
 }
 """Datasets searched for no pair because their accounts cannot be named, and why."""
 

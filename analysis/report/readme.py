@@ -368,12 +368,11 @@ def calibration_block(calibration: dict) -> str:
     outside = [f"{row['test']} {', '.join(row['statements'])}" for row in rows
                if row["size"] is not None and not 0.03 <= row["size"] <= 0.07 and not described(row)]  # fmt: skip
     lines += ["", "Sizes outside 3-7%: " + ("; ".join(outside) + "." if outside else "none.")]
-    kept_out = [
-        f"{', '.join(row['statements'])} ({_rate(row['size'], row['size_n'])})" for row in rows if described(row)
-    ]
+    kept_out = [f"{', '.join(row['statements'])}, {row['size']:.1%} of {row['size_n']} null graphs" for row in rows
+                if described(row) and row["size"] is not None]  # fmt: skip
     if kept_out:
-        lines.append("Described, not tested, because a test of them would not hold its size on these null graphs: "
-                     + "; ".join(kept_out) + ".")  # fmt: skip
+        lines.append("Described, not tested, because a test would not hold its size (two-sided rejections on data "
+                     "drawn from the null): " + "; ".join(kept_out) + ".")  # fmt: skip
     return "\n".join(lines)
 
 
