@@ -159,6 +159,7 @@ def test_the_c2b_chance_plant_starts_from_chance_reciprocation():
     assert design._PLANTS["C2b-chance"][0] == "chance"
 
 
+@pytest.mark.slow  # three fitted 3,000-account graphs: out of the fast tier
 def test_the_direct_share_comparison_is_the_ratio_of_the_counted_shares_and_finds_a_planted_one():
     """C5-shares: the reciprocated share of the counted celebrity -> celebrity follows over
     that of the counted regular -> regular follows; equal reciprocation on average (accounts
@@ -239,6 +240,7 @@ def test_the_dyadic_error_keeps_an_accounts_follows_together():
     assert abs(np.log(test.ci_high / test.ci_low)) > 1.5 * 2 * 1.96 * binomial_se_log
 
 
+@pytest.mark.slow  # a fitted 3,000-account graph: out of the fast tier
 def test_the_fit_rows_name_each_fit_with_its_error_tolerance_and_time():
     lg, table, rng = _sampled(15, "rbcm")
     found = design.design_statements(lg, rng, table, n_boot=50)
