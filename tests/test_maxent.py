@@ -82,6 +82,35 @@ def test_dbcm_expectation_agrees_with_the_rewiring_ensemble(graph):
     assert abs(np.mean(null) - expected) < 3 * se + 0.05 * expected
 
 
+def test_rbcm_expectation_agrees_with_the_reciprocity_keeping_rewiring_ensemble(graph):
+    """The RBCM's soft constraints and the reciprocity-keeping rewiring's hard ones (one-way
+    in/out degrees and mutual degree kept) give the same means of the C5 statistic's parts:
+    the follows among the elite and the reciprocated ones, far from the structural cut-off."""
+    src, dst, n = graph
+    back = np.random.default_rng(4).random(len(src)) < 0.3  # reverse edges: reciprocity to keep
+    keys = np.unique(np.r_[src * n + dst, dst[back] * n + src[back]])
+    s, d = keys // n, keys % n
+    fit = maxent.fit_rbcm(s, d, n)
+    elite = np.zeros(n, dtype=bool)
+    elite[np.argsort(-np.bincount(d, minlength=n), kind="stable")[:30]] = True
+    sums = maxent.rbcm_pair_sums(fit, elite, elite)
+
+    def among(a, b):
+        inside = elite[a] & elite[b]
+        pairs = set((a[inside] * n + b[inside]).tolist())
+        return [float(inside.sum()), float(sum((y * n + x) in pairs for x, y in zip(a[inside], b[inside])))]
+
+    null = np.asarray(rewiring.null_ensemble(s, d, n, among, 60, np.random.default_rng(7), model="reciprocal",
+                                             switches_per_edge=5))  # fmt: skip
+    for column, expected in ((0, sums.edges), (1, sums.mutual)):
+        se = null[:, column].std() / np.sqrt(len(null))
+        assert abs(null[:, column].mean() - expected) < 3 * se + 0.05 * expected, (
+            column,
+            null[:, column].mean(),
+            expected,
+        )
+
+
 def test_a_saturated_account_and_bad_degrees_are_refused():
     with pytest.raises(maxent.NotConverged, match="degree n - 1"):
         maxent.fit_dbcm([2, 0, 0], [0, 1, 1])
