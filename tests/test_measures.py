@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.graph import arrays
 from analysis.graph import measures as ms
 
 
@@ -93,6 +94,14 @@ def test_communities_run_on_the_sorted_unique_undirected_pairs():
         random.setstate(state)
     # both directions of a pair and repeated follows make one edge; the partition is the reference's
     assert ms.communities(np.r_[src, dst[:50]], np.r_[dst, src[:50]], n, seed=5).tolist() == expected
+
+
+@pytest.mark.parametrize("values", [[], [7], [3, 3, 3], [5, -1, 5, 2, 2**40, -1], list(range(50, 0, -3)) * 2])
+def test_distinct_is_numpys_unique(values):
+    values = np.asarray(values, dtype=np.int64)
+    found = arrays.distinct(values)
+    assert found.dtype == values.dtype
+    np.testing.assert_array_equal(found, np.unique(values))
 
 
 def test_concentration():

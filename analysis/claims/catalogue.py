@@ -268,8 +268,9 @@ STATEMENTS: tuple[Statement, ...] = (
               "brand/celebrity labels permuted among accounts of similar follower count", "greater",
               data=_PROFILES + " with 2013 hand labels and the project's curated corrections"),
     Statement("C3-uncorrected", "C3",
-              "The same comparison on the same curated accounts with the 2013 hand labels as they are (every "
-              "organization among them counts as a brand), so that it differs from C3 only by the corrections.",
+              "The same comparison with the 2013 hand labels as they are: the brands are the curated accounts "
+              "labelled organization, the celebrities the elite accounts labelled personal, so that it differs from "
+              "C3 only by the corrections.",
               "02-broadcasters", "median following/followers ratio of curated accounts labelled organization (2013 "
               "labels)",
               "organization/celebrity labels permuted among accounts of similar follower count", "greater",

@@ -66,7 +66,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..graph import labelled, measures
+from ..graph import arrays, labelled, measures
 from ..graph.labelled import LabelledGraph
 from ..nulls import maxent
 from ..stats import inference, synthetic
@@ -147,7 +147,7 @@ def ego_networks(lg: LabelledGraph, table: pd.DataFrame) -> EgoNetworks:
     egos, members = [], []
     for ego, block in table.groupby("ego", sort=True):
         nodes = graph.index_of(block["member"].to_numpy())
-        nodes = np.unique(nodes[nodes >= 0])
+        nodes = arrays.distinct(nodes[nodes >= 0])
         if len(nodes):
             egos.append(int(graph.index_of([ego])[0]))
             members.append(nodes)
@@ -243,7 +243,7 @@ def observable_pairs(egos: EgoNetworks, n: int, include_ego: bool = False) -> tu
     keys, counts = np.unique(np.concatenate(blocks), return_counts=True)
     # an ego's follow of each of its members exists by construction, even where the two
     # also share another ego network: such a pair is never an observation
-    own = np.unique(
+    own = arrays.distinct(
         np.concatenate(
             [ego * n + np.asarray(m, dtype=np.int64) for ego, m in zip(egos.ego, egos.members) if ego >= 0]
             or [np.empty(0, np.int64)]
@@ -439,7 +439,7 @@ def _share_test(src, dst, returned, celeb, regular, counted, rng, n_boot: int, d
         entry.statistic + " (design-aware, celebrity share / regular share)", src[among], dst[among],
         returned[among], float(np.mean(returned[others])), _SHARES_NULL[design], "two-sided",
     )  # fmt: skip
-    accounts = int(len(np.unique(np.concatenate([src[among], dst[among]]))))
+    accounts = int(len(arrays.distinct(np.concatenate([src[among], dst[among]]))))
     if not np.isfinite(test.p_value):
         return (
             None,

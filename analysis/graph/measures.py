@@ -14,6 +14,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from . import arrays
+
 __all__ = [
     "Graph",
     "index_edges",
@@ -77,7 +79,7 @@ def index_edges(edges: pd.DataFrame, extra_ids=None) -> Graph:
     follower = edges["follower"].to_numpy(np.int64)
     followee = edges["followee"].to_numpy(np.int64)
     pool = [follower, followee] + ([np.asarray(extra_ids, dtype=np.int64)] if extra_ids is not None else [])
-    ids = np.unique(np.concatenate(pool))
+    ids = arrays.distinct(np.concatenate(pool))
     return Graph(np.searchsorted(ids, follower), np.searchsorted(ids, followee), ids)
 
 
@@ -275,11 +277,13 @@ def communities(src, dst, n: int, seed: int) -> np.ndarray:
 
     import igraph as ig
 
-    # one undirected edge per pair that follows either way: igraph merges the two directions in C
-    # (simplify sorts the edges, so the graph is the one built from the sorted unique pairs); the
-    # pairs come from two flat lists, three times faster than a 2-d array's tolist
-    graph = ig.Graph(n=n, edges=list(zip(np.asarray(src).tolist(), np.asarray(dst).tolist())), directed=False)
-    graph.simplify(multiple=True, loops=False)
+    # one undirected edge per pair that follows either way, the pairs sorted: the graph igraph's
+    # simplify() would make of the follows, in the same edge order (so the same partition), built
+    # here from numpy's sorted distinct keys in a third of the time; the pairs come from two flat
+    # lists, three times faster than a 2-d array's tolist
+    src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+    keys = arrays.distinct(np.minimum(src, dst) * n + np.maximum(src, dst))
+    graph = ig.Graph(n=n, edges=list(zip((keys // n).tolist(), (keys % n).tolist())), directed=False)
     state = random.getstate()
     ig.set_random_number_generator(random)
     random.seed(seed)

@@ -43,7 +43,7 @@ import numba as nb
 import numpy as np
 
 from .. import files
-from ..graph import measures
+from ..graph import arrays, measures
 
 __all__ = [
     "DEFAULT_TOL",
@@ -587,7 +587,7 @@ def drop_certain_pairs(src, dst, n: int, pair_keys, unordered: bool = False):
         first, second = keys // n, keys % n
         if unordered:
             low, high = np.minimum(src, dst), np.maximum(src, dst)
-            linked = np.unique(low * n + high)
+            linked = arrays.distinct(low * n + high)
             degree = np.bincount(np.r_[linked // n, linked % n], minlength=n)
             slots = np.bincount(np.r_[first, second], minlength=n)
             full = (slots > 0) & (degree == slots)

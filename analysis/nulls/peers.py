@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..graph import labelled, measures
+from ..graph import arrays, labelled, measures
 from . import benchmark, kernels, rewiring
 
 __all__ = [
@@ -111,7 +111,7 @@ def _from_neighbours(elite_nodes, out_of, in_of):
         into = np.asarray(in_of(int(b)), np.int64)
         srcs.append(into)
         dsts.append(np.full(len(into), b, np.int64))
-    keys = np.unique(kernels.pack_edges(np.concatenate(srcs), np.concatenate(dsts)))  # follows inside once
+    keys = arrays.distinct(kernels.pack_edges(np.concatenate(srcs), np.concatenate(dsts)))  # follows inside once
     return kernels.unpack_edges(keys)
 
 
@@ -252,7 +252,7 @@ def generated_graph(n: int, m: int, seed: int = 2009, reciprocated: float = 0.2)
     back = rng.random(draws) < reciprocated
     src, dst = np.concatenate([src, dst[back]]), np.concatenate([dst, src[back]])
     keep = src != dst
-    keys = np.unique(kernels.pack_edges(src[keep], dst[keep]))
+    keys = arrays.distinct(kernels.pack_edges(src[keep], dst[keep]))
     return kernels.unpack_edges(keys)
 
 

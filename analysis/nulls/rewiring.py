@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numba as nb
 import numpy as np
 
+from ..graph import arrays
 from . import cluster, kernels
 
 __all__ = [
@@ -219,7 +220,7 @@ def _check_simple(src: np.ndarray, dst: np.ndarray, n: int) -> None:
     if np.any(src == dst):
         raise ValueError("the graph has self-loops; drop them first")
     keys = kernels.pack_edges(src, dst)
-    if len(np.unique(keys)) != len(keys):
+    if len(arrays.distinct(keys)) != len(keys):
         raise ValueError("the graph has duplicate edges; make them distinct first")
 
 

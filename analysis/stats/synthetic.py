@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..graph import arrays
+
 __all__ = [
     "heavy_tailed_weights",
     "chung_lu_digraph",
@@ -170,6 +172,6 @@ def ego_sample(rng: np.random.Generator, src, dst, n: int, egos: int):
         keep = inside[d_sorted[positions]]
         seen.append(s_sorted[positions][keep] * n + d_sorted[positions][keep])
         inside[nodes] = False
-    keys = np.unique(np.concatenate(seen))
+    keys = arrays.distinct(np.concatenate(seen))
     table = np.vstack(rows)
     return keys // n, keys % n, table
