@@ -104,6 +104,14 @@ def test_distinct_is_numpys_unique(values):
     np.testing.assert_array_equal(found, np.unique(values))
 
 
+@pytest.mark.parametrize("pool", [[], [4], [9, 1, 4, 4, -3], list(range(0, 60, 7))])
+def test_member_is_numpys_isin(pool):
+    values = np.array([[-3, 0, 1], [4, 9, 56]], dtype=np.int64)
+    found = arrays.member(values, np.asarray(pool, dtype=np.int64))
+    assert found.shape == values.shape
+    np.testing.assert_array_equal(found, np.isin(values, pool))
+
+
 def test_concentration():
     assert ms.gini([1, 1, 1, 1]) == pytest.approx(0.0)
     assert ms.gini([0, 0, 0, 10]) == pytest.approx(0.75)

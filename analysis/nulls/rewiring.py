@@ -499,7 +499,7 @@ def split_mutual(src, dst, n: int):
     dst = np.asarray(dst, dtype=np.int64)
     keys = src * n + dst
     reverse = dst * n + src
-    mutual = np.isin(reverse, keys)
+    mutual = arrays.member(reverse, keys)
     first = mutual & (src < dst)
     return src[~mutual], dst[~mutual], src[first], dst[first]
 
