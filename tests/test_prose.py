@@ -134,3 +134,13 @@ def test_the_lead_says_each_headline_answer_from_the_recorded_numbers():
               {"claim": "C6", "verdict": "not testable with this data"}]  # fmt: skip
     assert "2 supported (C1, C2); 1 not testable with this data (C6)" in prose.lead({"claims": claims}, "06-verdict")
     assert prose.lead({}, "04-gated-community") == "" and prose.lead({}, "06-verdict") == ""
+
+
+@pytest.mark.parametrize(
+    ("values", "digits"),
+    [((0.766, 0.7655, 0.7693), 3), ((0.69, 0.684, 0.695), 3), ((2.18, 1.62, 3.23), 2), ((1.0, 1.0, 1.0), 2),
+     ((0.5, float("nan"), None), 2), ((1.00001, 1.00002), 5), ((1 + 1e-9, 1 + 2e-9), 6)],
+)  # fmt: skip
+def test_decimals_are_the_fewest_that_keep_different_values_apart(values, digits):
+    assert prose.decimals(*values) == digits
+    assert prose.say("{x:.{d}f}", {}, x=0.7655, d=prose.decimals(*values)) == f"{0.7655:.{digits}f}"

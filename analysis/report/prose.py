@@ -41,6 +41,7 @@ __all__ = [
     "answer",
     "lead",
     "chain_length",
+    "decimals",
     "NA",
 ]
 
@@ -86,6 +87,18 @@ class _Formatter(string.Formatter):
 def say(template: str, values: Mapping, **extra) -> str:
     """Fill ``template``'s fields from ``values`` (recorded numbers, flat dotted keys) and ``extra``."""
     return _Formatter({**values, **extra}).format(template)
+
+
+def decimals(*values, least: int = 2, most: int = 6) -> int:
+    """The fewest decimals, at least ``least`` and at most ``most``, with which the finite
+    ``values`` that differ also print differently (an effect of 0.766 in a range of 0.7655
+    to 0.7693 needs three: ``0.766, 0.765 to 0.769``, not ``0.77, 0.77 to 0.77``); for a
+    template's ``{x:.{d}f}``."""
+    finite = sorted({float(v) for v in values if not _missing(v)})
+    for d in range(least, most + 1):
+        if len({f"{v:.{d}f}" for v in finite}) == len(finite):
+            return d
+    return most
 
 
 def compare(effect, low, high, more: str, less: str, same: str, p_value=None, alpha: float = 0.05) -> str:
