@@ -112,6 +112,16 @@ def test_member_is_numpys_isin(pool):
     np.testing.assert_array_equal(found, np.isin(values, pool))
 
 
+def test_member_agrees_with_numpy_on_random_keys_with_collisions_and_negatives():
+    rng = np.random.default_rng(11)
+    pool = rng.integers(-(2**40), 2**40, 5000)
+    values = np.r_[pool[::3], rng.integers(-(2**40), 2**40, 5000), pool[:50] * 2**20]  # hits, misses, same homes
+    np.testing.assert_array_equal(arrays.member(values, pool), np.isin(values, pool))
+    src, dst = rng.integers(0, 300, 4000), rng.integers(0, 300, 4000)
+    reverse = np.isin(dst * 300 + src, src * 300 + dst)
+    np.testing.assert_array_equal(ms.reciprocated_mask(src, dst, 300), reverse)
+
+
 def test_concentration():
     assert ms.gini([1, 1, 1, 1]) == pytest.approx(0.0)
     assert ms.gini([0, 0, 0, 10]) == pytest.approx(0.75)

@@ -5,15 +5,23 @@ called without ``return_index``, ``return_inverse`` or ``return_counts`` goes th
 hash table, which on this project's arrays (a million or more edge keys) is about
 fifteen times slower than sorting them (2.1 s against 0.13 s for 1.77 million random
 ``int64`` keys on the development machine, numpy 2.4); the result is the same.
-:func:`member` is ``np.isin`` by binary search in the sorted pool, for the same reason
-(``np.isin`` took 2.0 s on two such arrays, the search 0.5 s).
+
+:func:`member` is ``np.isin`` for integer keys (such as ``i * n + j``), by a compiled
+hash set: open addressing with linear probing over a table of at least twice as many
+slots as the pool has keys, Fibonacci hashing for the home slot. On ego-Twitter's 1.77
+million follows, whether each follow's reverse is a follow took 2.0 s with ``np.isin``,
+0.29 s by sorting and binary search, and 0.095 s here; the null ensembles ask it of
+every sample.
 """
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
 __all__ = ["distinct", "member"]
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: Fibonacci hashing
 
 
 def distinct(values) -> np.ndarray:
@@ -27,12 +35,38 @@ def distinct(values) -> np.ndarray:
     return values[keep]
 
 
+@nb.njit(cache=True, nogil=True)
+def _member(values, pool, bits):
+    size = 1 << bits
+    mask = size - 1
+    shift = np.uint64(64 - bits)
+    slots = np.empty(size, dtype=np.int64)
+    used = np.zeros(size, dtype=np.bool_)
+    for key in pool:
+        i = np.int64((np.uint64(key) * _GOLDEN) >> shift)
+        while used[i] and slots[i] != key:
+            i = (i + 1) & mask
+        slots[i] = key
+        used[i] = True
+    found = np.zeros(len(values), dtype=np.bool_)
+    for k in range(len(values)):
+        key = values[k]
+        i = np.int64((np.uint64(key) * _GOLDEN) >> shift)
+        while used[i]:
+            if slots[i] == key:
+                found[k] = True
+                break
+            i = (i + 1) & mask
+    return found
+
+
 def member(values, pool) -> np.ndarray:
-    """Whether each of ``values`` occurs in ``pool`` (``np.isin(values, pool)``), a boolean
-    array of the shape of ``values``."""
+    """Whether each of the integer ``values`` occurs in the integer ``pool``
+    (``np.isin(values, pool)``), a boolean array of the shape of ``values``."""
     values = np.asarray(values)
-    pool = distinct(pool)
-    if len(pool) == 0:
+    if values.size == 0 or np.size(pool) == 0:
         return np.zeros(values.shape, dtype=bool)
-    at = np.minimum(np.searchsorted(pool, values), len(pool) - 1)
-    return pool[at] == values
+    flat = np.ascontiguousarray(values, dtype=np.int64).ravel()
+    pool = np.ascontiguousarray(pool, dtype=np.int64).ravel()
+    bits = max(4, int(np.ceil(np.log2(2 * len(pool)))))  # at most half the slots in use
+    return _member(flat, pool, bits).reshape(values.shape)
