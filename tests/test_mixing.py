@@ -46,6 +46,24 @@ def test_the_latest_statistic_decides_and_an_undefined_one_is_not_judged():
     assert result.summary()["settled_at"]["undefined"] is None
 
 
+def test_a_context_statistic_is_judged_but_does_not_set_the_length_and_is_named_when_late():
+    values = np.concatenate([_trajectories(2), _trajectories(4, seed=1), _trajectories(1, seed=2)], axis=2)
+    result = mixing.settle(values, CHECKPOINTS, ["tested", "late context", "early context"],
+                           context=["late context", "early context"])  # fmt: skip
+    assert result.settled_at == {"tested": 1.0, "late context": 4.0, "early context": 0.5}
+    assert result.decisive == "tested" and result.settled
+    assert result.switches_per_edge == pytest.approx(mixing.SAFETY * 1.0)
+    assert result.late_context == ("late context",)  # settled only at the longest checkpoint
+    assert result.covering == 4.0  # the rule over every statistic: the late one is not confirmed
+    summary = result.summary()
+    assert summary["context"] == ["late context", "early context"] and summary["late_context"] == ["late context"]
+    without = mixing.settle(values, CHECKPOINTS, ["tested", "late context", "early context"])
+    assert without.switches_per_edge == 4.0 and not without.settled  # as before the split
+    assert without.covering == without.switches_per_edge and without.late_context == ()
+    with pytest.raises(ValueError, match="every statistic is context"):
+        mixing.settle(values[:, :, :1], CHECKPOINTS, ["tested"], context=["tested"])
+
+
 def test_a_constant_statistic_settles_at_once_and_one_that_jumps_without_spread_does_not():
     flat = np.ones((5, len(CHECKPOINTS), 1))
     assert mixing.settle(flat, CHECKPOINTS, ["flat"]).settled_at == {"flat": 0.25}
@@ -130,6 +148,11 @@ def test_chain_length_covers_both_chains_and_reads_its_cache_back(tmp_path, monk
     assert first.switches_per_edge == max(m.switches_per_edge for m in first.by_model.values())
     names = chains.statistic_names(lg)
     assert list(first.by_model["degree"].settled_at) == names["degree"]
+    context = chains.context_names(lg)
+    assert set(context["degree"]) <= set(names["degree"]) and context["reciprocal"] == []
+    assert all(name.startswith("rich-club") for name in context["degree"])
+    assert first.by_model["degree"].context == tuple(context["degree"])
+    assert first.covering >= first.switches_per_edge
     table = first.settled_table()
     assert len(table) == len(names["degree"]) + len(names["reciprocal"])
     for _, block in table.groupby("chain"):
@@ -211,6 +234,10 @@ def test_the_chain_sentence_names_the_choice_a_warning_or_the_override():
     assert "1.25 accepted switches per edge, the length the mixing diagnostic chose" in chosen
     assert "settled" in chosen and "by 1, the last being closure (degree chain)" in chosen
     assert "may be too short" in prose.chain_length(_summary(settled=False), 4.0)
+    assert "settled later" not in chosen
+    late = _summary()
+    late["late_context"] = ["rich-club φ(200)"]
+    assert "as context, not tested, rich-club φ(200) settled later, so its null range" in prose.chain_length(late, 1.25)
     override = prose.chain_length(_summary(), 10.0)
     assert "set by the `switches_per_edge` parameter (the mixing diagnostic would choose 1.25)" in override
 

@@ -20,14 +20,24 @@ equal but not 0. The statistic has **settled** at the first checkpoint ``c`` fro
 NaN; its name is listed in ``not_judged``).
 
 The chain length used is ``safety`` times the largest settled checkpoint over the
-judged statistics, at most ``c_K``. When a statistic settles only at ``c_K`` (no longer
-checkpoint confirms it), the length is ``c_K`` and ``settled`` is False: the report
-must say that the chains may be too short. The rule and its constants are fixed here,
+judged statistics that a test reads, at most ``c_K``. When such a statistic settles only
+at ``c_K`` (no longer checkpoint confirms it), the length is ``c_K`` and ``settled`` is
+False: the report must say that the chains may be too short. *Context* statistics
+(``context``: read on the same chains for a description, such as the rich-club curve)
+are judged the same way but do not set the length; those that settle after it
+(``late_context``) are named, so the report can say that their null values may sit too
+close to the observed ones. ``covering`` is the length the rule gives over every judged
+statistic, context included: the length for a statistic the diagnostic cannot afford to
+read (a community detection per reading), which should be at least as long as any
+structure measured on the chain needs. The rule and its constants are fixed here,
 before any diagnostic was looked at: :data:`TOLERANCE_SE` (the issue's "within one
 standard error", widened to two because every statistic is compared at several
 checkpoints), :data:`SAFETY` (the true settling point lies between the previous
 checkpoint and the settled one; a quarter more covers a statistic that settles late in
-that interval) and :data:`CHECKPOINTS`.
+that interval) and :data:`CHECKPOINTS`. The split into tested and context statistics
+was added on 2026-12-02, after the rich-club ratio at k = 200, a description, had set
+the length of every ensemble to the longest checkpoint (8 switches per edge) while the
+statistics of the tests settled by 4 on ego-Twitter.
 """
 
 from __future__ import annotations
@@ -164,8 +174,11 @@ class Mixing:
     ``null_mean``, ``null_sd``, ``z`` against the longest checkpoint); ``settled_at``: the
     checkpoint at which each statistic settled (NaN if not judged); ``not_judged``: the
     statistics undefined in some chain; ``switches_per_edge``: the length to use;
-    ``settled``: whether every judged statistic settled before the longest checkpoint;
-    ``decisive``: the statistic that settled last."""
+    ``settled``: whether every judged statistic a test reads settled before the longest
+    checkpoint; ``decisive``: the one of them that settled last; ``context``: the
+    statistics that do not set the length, ``late_context`` those of them that settled
+    after it (or not before the longest checkpoint); ``covering``: the length over every
+    judged statistic, context included (module docstring)."""
 
     table: pd.DataFrame
     settled_at: dict
@@ -176,6 +189,9 @@ class Mixing:
     n_chains: int
     tolerance_se: float
     safety: float
+    context: tuple = ()
+    late_context: tuple = ()
+    covering: float = float("nan")
 
     def summary(self) -> dict:
         """The numbers a report quotes (JSON-ready)."""
@@ -189,6 +205,9 @@ class Mixing:
             "tolerance_se": self.tolerance_se,
             "safety": self.safety,
             "checkpoints": sorted(set(self.table["switches_per_edge"].tolist())),
+            "context": list(self.context),
+            "late_context": list(self.late_context),
+            "covering": self.covering,
         }
 
 
@@ -208,8 +227,10 @@ def settle(
     names,
     tolerance_se: float = TOLERANCE_SE,
     safety: float = SAFETY,
+    context=(),
 ) -> Mixing:
-    """The diagnostic of :func:`chain_trajectories`' output (module docstring: the rule)."""
+    """The diagnostic of :func:`chain_trajectories`' output (module docstring: the rule);
+    ``context``: the names of the statistics that are judged but do not set the length."""
     trajectories = np.asarray(trajectories, dtype=float)
     checkpoints = np.asarray(checkpoints, dtype=float)
     names = list(names)
@@ -235,14 +256,23 @@ def settle(
         # the first checkpoint from which every longer one is within tolerance
         later_ok = np.flip(np.cumprod(np.flip(within)).astype(bool))
         settled_at[name] = float(checkpoints[int(np.argmax(later_ok))])
+    context = tuple(name for name in names if name in set(context))
+    if set(context) == set(names) and names:
+        raise ValueError("every statistic is context: none would set the chain length")
     judged = {k: v for k, v in settled_at.items() if not np.isnan(v)}
     longest = float(checkpoints[-1])
-    if judged:
-        decisive = max(judged, key=lambda k: judged[k])
-        latest = judged[decisive]
+
+    def rule(chosen):
+        if not chosen:
+            return "", False, longest
+        decisive = max(chosen, key=lambda k: chosen[k])
+        latest = chosen[decisive]
         settled = latest < longest
-        length = min(longest, safety * latest) if settled else longest
-    else:
-        decisive, settled, length = "", False, longest
+        return decisive, settled, (min(longest, safety * latest) if settled else longest)
+
+    decisive, settled, length = rule({k: v for k, v in judged.items() if k not in context})
+    covering = rule(judged)[2]
+    late = tuple(k for k in context if k in judged and (judged[k] > length or judged[k] >= longest))
     return Mixing(pd.DataFrame(rows), settled_at, not_judged, float(length), bool(settled), decisive,
-                  int(trajectories.shape[0]), float(tolerance_se), float(safety))  # fmt: skip
+                  int(trajectories.shape[0]), float(tolerance_se), float(safety), context, late,
+                  float(covering))  # fmt: skip

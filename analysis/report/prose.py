@@ -395,9 +395,17 @@ def chain_length(mixing: Mapping, used: float) -> str:
                    "diagnostic tried: {decisive} had not settled before it ({chains} chains), so the chains may be too "
                    "short and the tests conservative.", {}, used=used, decisive=mixing["decisive"],
                    chains=chains_)  # fmt: skip
-    return say("Each null sample is a chain of {used:g} accepted switches per edge, the length the mixing diagnostic "
+    context = {name for m in models for name in m.get("context", [])}
+    tested = [v for m in models for name, v in m["settled_at"].items() if v is not None and name not in context]
+    text = say("Each null sample is a chain of {used:g} accepted switches per edge, the length the mixing diagnostic "
                "chose: every statistic tested against a rewiring null had settled (its mean over {chains} chains within "
                "{tolerance:g} standard errors of its value at {longest:g} switches per edge) by {latest:g}, the last "
                "being {decisive}, and the length is {safety:g} times that.", {}, used=used, chains=chains_,
-               tolerance=tolerance, longest=longest, latest=max(settled_at), decisive=mixing["decisive"],
+               tolerance=tolerance, longest=longest, latest=max(tested or settled_at), decisive=mixing["decisive"],
                safety=first["safety"])  # fmt: skip
+    late = mixing.get("late_context") or []
+    if late:
+        text += say(" Read on the same chains as context, not tested, {names} settled later, so {its} null range may "
+                    "sit too close to the observed value.", {}, names=listing(late),
+                    its="its" if len(late) == 1 else "their")  # fmt: skip
+    return text
