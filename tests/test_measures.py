@@ -112,6 +112,13 @@ def test_member_is_numpys_isin(pool):
     np.testing.assert_array_equal(found, np.isin(values, pool))
 
 
+def test_distinct_and_member_refuse_what_is_not_an_integer():
+    with pytest.raises(TypeError, match="integers"):
+        arrays.member(np.array([1.5]), np.array([1]))
+    with pytest.raises(TypeError, match="integers"):
+        arrays.distinct(np.array([1.0, np.nan]))
+
+
 def test_member_agrees_with_numpy_on_random_keys_with_collisions_and_negatives():
     rng = np.random.default_rng(11)
     pool = rng.integers(-(2**40), 2**40, 5000)

@@ -60,8 +60,34 @@ def test_a_context_statistic_is_judged_but_does_not_set_the_length_and_is_named_
     without = mixing.settle(values, CHECKPOINTS, ["tested", "late context", "early context"])
     assert without.switches_per_edge == 4.0 and not without.settled  # as before the split
     assert without.covering == without.switches_per_edge and without.late_context == ()
+    assert not result.covering_settled and without.covering_settled is False
     with pytest.raises(ValueError, match="every statistic is context"):
         mixing.settle(values[:, :, :1], CHECKPOINTS, ["tested"], context=["tested"])
+    with pytest.raises(ValueError, match="not among the statistics"):
+        mixing.settle(values, CHECKPOINTS, ["tested", "late context", "early context"], context=["phi"])
+
+
+def test_a_context_statistic_settled_after_the_length_is_late_and_an_undefined_one_is_not():
+    values = np.concatenate([_trajectories(1), _trajectories(3, seed=1), _trajectories(0, seed=2)], axis=2)
+    values[0, -1, 2] = np.nan  # undefined in one chain: not judged
+    result = mixing.settle(values, CHECKPOINTS, ["tested", "context", "undefined"], context=["context", "undefined"])
+    assert result.settled_at["tested"] == 0.5 and result.settled_at["context"] == 2.0
+    assert result.switches_per_edge == pytest.approx(mixing.SAFETY * 0.5)
+    assert result.late_context == ("context",)  # settled at 2, after the length of 0.625, before the longest reading
+    assert result.covering == pytest.approx(mixing.SAFETY * 2.0) and result.covering_settled
+    assert result.not_judged == ["undefined"]
+
+
+def test_when_no_tested_statistic_can_be_judged_the_sentence_says_so():
+    from analysis.report import prose
+
+    values = np.concatenate([_trajectories(1), _trajectories(2, seed=1)], axis=2)
+    values[0, -1, 0] = np.nan
+    result = mixing.settle(values, CHECKPOINTS, ["tested", "context"], context=["context"])
+    assert result.decisive == "" and not result.settled
+    summary = {"switches_per_edge": result.switches_per_edge, "settled": result.settled,
+               "decisive": f"{result.decisive} (degree chain)", "models": {"degree": result.summary()}}  # fmt: skip
+    assert "no statistic that a test reads could be judged" in prose.chain_length(summary, result.switches_per_edge)
 
 
 def test_a_constant_statistic_settles_at_once_and_one_that_jumps_without_spread_does_not():
@@ -150,9 +176,10 @@ def test_chain_length_covers_both_chains_and_reads_its_cache_back(tmp_path, monk
     assert list(first.by_model["degree"].settled_at) == names["degree"]
     context = chains.context_names(lg)
     assert set(context["degree"]) <= set(names["degree"]) and context["reciprocal"] == []
-    assert all(name.startswith("rich-club") for name in context["degree"])
+    assert all(name.startswith(("rich-club", "elite transitivity", "elite average clustering"))
+               for name in context["degree"])  # fmt: skip
     assert first.by_model["degree"].context == tuple(context["degree"])
-    assert first.covering >= first.switches_per_edge
+    assert first.covering == max(first.switches_per_edge, first.by_model["degree"].covering)
     table = first.settled_table()
     assert len(table) == len(names["degree"]) + len(names["reciprocal"])
     for _, block in table.groupby("chain"):
@@ -237,7 +264,15 @@ def test_the_chain_sentence_names_the_choice_a_warning_or_the_override():
     assert "settled later" not in chosen
     late = _summary()
     late["late_context"] = ["rich-club φ(200)"]
-    assert "as context, not tested, rich-club φ(200) settled later, so its null range" in prose.chain_length(late, 1.25)
+    assert "not a claim's test), rich-club φ(200) had not settled by then, so its null range" in prose.chain_length(
+        late, 1.25
+    )
+    # the sentence's "by" is the latest tested statistic's, not a context statistic's
+    values = np.concatenate([_trajectories(2), _trajectories(3, seed=1)], axis=2)
+    both = mixing.settle(values, CHECKPOINTS, ["closure", "rich club"], context=["rich club"])
+    summary = {"switches_per_edge": both.switches_per_edge, "settled": both.settled, "late_context": ["rich club"],
+               "decisive": f"{both.decisive} (degree chain)", "models": {"degree": both.summary()}}  # fmt: skip
+    assert "by 1, the last being closure (degree chain)" in prose.chain_length(summary, both.switches_per_edge)
     override = prose.chain_length(_summary(), 10.0)
     assert "set by the `switches_per_edge` parameter (the mixing diagnostic would choose 1.25)" in override
 

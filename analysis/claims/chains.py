@@ -7,8 +7,9 @@ and the gated-community statistics of 04 (:func:`analysis.claims.gated.gated_sta
 rich club at :data:`RICH_CLUB_KS`); on the reciprocity-keeping chain those of
 :func:`analysis.claims.follow_back.reciprocal_statistic`. The length used is the longer
 of the two chains' (one length for every ensemble of the run), over the statistics the
-tests read: the rich-club curve is *context* (a description over many sizes k), judged
-but not setting the length, and the report names a size that settled later. The
+tests read: the rich-club curve and the elite's clustering are *context* (reported in
+04 beside the tests, not a claim's test), judged but not setting the length, and the
+report names one that settled later. The
 community test (C4b-community, a Louvain run per sample) rides on the degree chain at
 the *covering* length, the one the rule gives over every statistic of that chain, the
 rich club included: its own statistic is too costly to read at every checkpoint (which
@@ -67,13 +68,15 @@ class ChainLength:
     """The length to use (accepted switches per edge) and the diagnostic of each chain
     (``by_model``: :class:`analysis.nulls.mixing.Mixing` per rewiring model);
     ``covering``: the length for a statistic the diagnostic does not read (module
-    docstring), never shorter than ``switches_per_edge``."""
+    docstring), never shorter than ``switches_per_edge``, and ``covering_settled``
+    whether the diagnostic confirms it."""
 
     switches_per_edge: float
     settled: bool
     decisive: str
     by_model: dict
     covering: float = float("nan")
+    covering_settled: bool = False
 
     def settled_table(self) -> pd.DataFrame:
         """Where each statistic settled, one row per chain and statistic, the latest first
@@ -89,6 +92,7 @@ class ChainLength:
             "settled": self.settled,
             "decisive": self.decisive,
             "covering": self.covering,
+            "covering_settled": self.covering_settled,
             "late_context": [name for m in self.by_model.values() for name in m.late_context],
             "models": {model: m.summary() for model, m in self.by_model.items()},
         }
@@ -123,8 +127,10 @@ def statistic_names(lg: LabelledGraph) -> dict[str, list[str]]:
 
 def context_names(lg: LabelledGraph) -> dict[str, list[str]]:
     """The statistics of :func:`statistic_names` that are context, by chain: read and
-    judged, but not setting the chain length (the rich-club curve)."""
-    return {"degree": [f"rich-club φ({k})" for k in _ks(lg)], "reciprocal": []}
+    judged, but not setting the chain length (those 04 reports as context beside its
+    tests: the elite's clustering and the rich-club curve)."""
+    clustering = [name for name in gated.GATED_NAMES if "clustering" in name or "transitivity" in name]
+    return {"degree": [*clustering, *(f"rich-club φ({k})" for k in _ks(lg))], "reciprocal": []}
 
 
 def _digest(lg: LabelledGraph, model: str, seed: int, checkpoints, n_chains: int) -> str:
@@ -193,6 +199,7 @@ def chain_length(
         decisive=f"{chosen.decisive} ({decisive_model} chain)",
         by_model=by_model,
         covering=max(chosen.switches_per_edge, by_model["degree"].covering),
+        covering_settled=by_model["degree"].covering_settled and all(m.settled for m in by_model.values()),
     )
 
 

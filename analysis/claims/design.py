@@ -254,7 +254,7 @@ def observable_pairs(egos: EgoNetworks, n: int, include_ego: bool = False) -> tu
 
 
 def _member(sorted_keys, keys):
-    """Whether each of ``keys`` is in the sorted array ``sorted_keys``."""
+    """Whether each of ``keys`` is in the array ``sorted_keys``."""
     return measures.isin_keys(keys, sorted_keys)
 
 

@@ -164,11 +164,14 @@ def rewiring_specifications(
     shorter: float = 0.5,
     cache=None,
     scheduler=None,
+    longer: float | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The graph statements under the rewiring nulls on the union graph, for every elite
-    definition of ``labelled_graphs`` (all of one graph), at ``switches_per_edge`` and at
-    ``shorter`` times it (:func:`analysis.claims.families.rewiring_union_tests`: one
-    ensemble of ``n_null`` chains per null, read at both lengths).
+    definition of ``labelled_graphs`` (all of one graph), at ``switches_per_edge``, at
+    ``shorter`` times it and, when given and longer, at ``longer`` switches per edge (the
+    covering length of :class:`analysis.claims.chains.ChainLength`)
+    (:func:`analysis.claims.families.rewiring_union_tests`: one ensemble of ``n_null``
+    chains per null, read at every length).
 
     Returns the specification rows (:func:`specification_row`; ``null`` "union graph,
     rewiring", ``chain`` the length; the null's interval only) and the agreement of the
@@ -176,6 +179,8 @@ def rewiring_specifications(
     mean, the maximum-entropy expectation (:func:`analysis.claims.families.maxent_union_tests`,
     fits shared through ``cache``), their relative difference and ``agree``."""
     lengths = [shorter * switches_per_edge, switches_per_edge]
+    if longer is not None and longer > switches_per_edge:
+        lengths.append(float(longer))
     found = families.rewiring_union_tests(labelled_graphs, rng, n_null, lengths, design.STATEMENTS, workers, scheduler)
     rows, agreement, union_fits = [], [], {}
     for definition, lg in labelled_graphs.items():

@@ -11,7 +11,8 @@ hash set: open addressing with linear probing over a table of at least twice as 
 slots as the pool has keys, Fibonacci hashing for the home slot. On ego-Twitter's 1.77
 million follows, whether each follow's reverse is a follow took 2.0 s with ``np.isin``,
 0.29 s by sorting and binary search, and 0.095 s here; the null ensembles ask it of
-every sample.
+every sample. The table takes 9 bytes a slot, 18 to 36 bytes a key of the pool.
+Both take integers only (a float or NaN is refused, not rounded).
 """
 
 from __future__ import annotations
@@ -24,9 +25,16 @@ __all__ = ["distinct", "member"]
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: Fibonacci hashing
 
 
+def _integers(values, what: str) -> np.ndarray:
+    values = np.asarray(values)
+    if values.size and not np.issubdtype(values.dtype, np.integer):
+        raise TypeError(f"{what} must be integers (such as edge keys), not {values.dtype}")
+    return values
+
+
 def distinct(values) -> np.ndarray:
-    """The sorted distinct values of a one-dimensional array (``np.unique(values)``)."""
-    values = np.sort(np.asarray(values).ravel())
+    """The sorted distinct values of an integer array, flattened (``np.unique(values)``)."""
+    values = np.sort(_integers(values, "values").ravel())
     if len(values) < 2:
         return values
     keep = np.empty(len(values), dtype=bool)
@@ -63,8 +71,8 @@ def _member(values, pool, bits):
 def member(values, pool) -> np.ndarray:
     """Whether each of the integer ``values`` occurs in the integer ``pool``
     (``np.isin(values, pool)``), a boolean array of the shape of ``values``."""
-    values = np.asarray(values)
-    if values.size == 0 or np.size(pool) == 0:
+    values, pool = _integers(values, "values"), _integers(pool, "the pool")
+    if values.size == 0 or pool.size == 0:
         return np.zeros(values.shape, dtype=bool)
     flat = np.ascontiguousarray(values, dtype=np.int64).ravel()
     pool = np.ascontiguousarray(pool, dtype=np.int64).ravel()

@@ -390,6 +390,10 @@ def chain_length(mixing: Mapping, used: float) -> str:
         return say("Each null sample is a chain of {used:g} accepted switches per edge, set by the `switches_per_edge` "
                    "parameter (the mixing diagnostic would choose {chosen:g}).", {}, used=used,
                    chosen=mixing["switches_per_edge"])  # fmt: skip
+    if not mixing["settled"] and not mixing["decisive"].split(" (")[0]:
+        return say("Each null sample is a chain of {used:g} accepted switches per edge, the longest length the mixing "
+                   "diagnostic tried: no statistic that a test reads could be judged (each was undefined in some "
+                   "chain), so the chains may be too short and the tests conservative.", {}, used=used)  # fmt: skip
     if not mixing["settled"]:
         return say("Each null sample is a chain of {used:g} accepted switches per edge, the longest length the mixing "
                    "diagnostic tried: {decisive} had not settled before it ({chains} chains), so the chains may be too "
@@ -405,7 +409,7 @@ def chain_length(mixing: Mapping, used: float) -> str:
                safety=first["safety"])  # fmt: skip
     late = mixing.get("late_context") or []
     if late:
-        text += say(" Read on the same chains as context, not tested, {names} settled later, so {its} null range may "
-                    "sit too close to the observed value.", {}, names=listing(late),
-                    its="its" if len(late) == 1 else "their")  # fmt: skip
+        text += say(" Read on the same chains as context (reported beside the tests, not a claim's test), {names} "
+                    "had not settled by then, so {its} null range may sit too close to the observed value.", {},
+                    names=listing(late), its="its" if len(late) == 1 else "their")  # fmt: skip
     return text
