@@ -394,8 +394,9 @@ def timings_block(timings: dict) -> str:
         one, two = med.get("make -j1"), med.get("make -j2")
         saving = f"{1 - two / one:.0%}" if one and two else ""
         runs = sum(len(v) for v in t["seconds"].values())
+        counted = f"{runs} run" + ("" if runs == 1 else "s")
         lines.append(
-            f"| {mode} | {_duration(one)} | {_duration(two)} | {saving} | {runs} runs, {t['cores']} cores, {t['machine']} |"
+            f"| {mode} | {_duration(one)} | {_duration(two)} | {saving} | {counted}, {t['cores']} cores, {t['machine']} |"
         )
     notebooks = (timings.get("published") or {}).get("notebooks")
     if notebooks:
