@@ -228,6 +228,7 @@ def test_tail_model_recovers_a_power_law_and_its_concentration():
     assert under["model"] == "power law" and under["samples"] == 200
 
 
+@pytest.mark.slow  # about 6 s of tail fits: run by `make test`, not the fast tier
 def test_tail_model_takes_the_lognormal_when_it_fits_clearly_better():
     rng = np.random.default_rng(34)
     values = np.round(rng.lognormal(10, 0.6, 4000))
