@@ -20,8 +20,9 @@ FULL_MANIFEST := data/processed/kwak2009_full/manifest.json
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 NAMES     := $(basename $(notdir $(NOTEBOOKS)))
 EXECUTED  := $(NAMES:%=build/%.ipynb)
-# `make -j2` starts the reports in this order: the longest notebook first, then 03 (which draws the
-# ensembles 04 reads when it runs first), so that the short ones fill the other slot
+# `make -j2` starts the reports in this order: the longest notebook (05) first, then 03 and 04
+# (whichever of them runs first draws the shared ensembles, the other reads them), and the short
+# ones fill a slot as it frees
 FIRST     := 05-robustness 03-follow-back 04-gated-community
 ORDER     := $(foreach name,$(FIRST),$(filter $(name),$(NAMES))) $(filter-out $(FIRST),$(NAMES))
 REPORTS   := $(ORDER:%=reports/%.html)

@@ -249,13 +249,13 @@ def observable_pairs(egos: EgoNetworks, n: int, include_ego: bool = False) -> tu
             or [np.empty(0, np.int64)]
         )
     )
-    keep = ~_member(own, keys)  # own: sorted (np.unique)
+    keep = ~_member(own, keys)
     return keys[keep], counts[keep]
 
 
-def _member(sorted_keys, keys):
-    """Whether each of ``keys`` is in the array ``sorted_keys``."""
-    return measures.isin_keys(keys, sorted_keys)
+def _member(pool, keys):
+    """Whether each of ``keys`` is in ``pool`` (:func:`analysis.graph.arrays.member`)."""
+    return arrays.member(keys, pool)
 
 
 @dataclass(frozen=True)
@@ -308,7 +308,7 @@ def fit_design(graph: measures.Graph, egos: EgoNetworks, include_ego: bool = Fal
     n = graph.n
     pair_keys, _ = observable_pairs(egos, n, include_ego)
     edge_keys = graph.src.astype(np.int64) * n + graph.dst
-    seen = _member(pair_keys, edge_keys)  # pair_keys: sorted (np.unique)
+    seen = _member(pair_keys, edge_keys)
     src, dst = graph.src[seen].astype(np.int64), graph.dst[seen].astype(np.int64)
     d_src, d_dst, d_keys, d_dropped = maxent.drop_certain_pairs(src, dst, n, pair_keys)
     dbcm = maxent.fit_model("dbcm", d_src, d_dst, n, d_keys, tol, cache)

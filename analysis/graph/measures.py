@@ -21,7 +21,6 @@ __all__ = [
     "index_edges",
     "in_degree",
     "out_degree",
-    "isin_keys",
     "reciprocated_mask",
     "reciprocity_edges",
     "reciprocity_pairs",
@@ -97,16 +96,9 @@ def _keys(src, dst, n):
     return np.asarray(src, dtype=np.int64) * n + np.asarray(dst, dtype=np.int64)
 
 
-def isin_keys(needles, haystack) -> np.ndarray:
-    """``np.isin`` for integer keys (such as ``i * n + j``): True for each needle found in
-    ``haystack`` (:func:`analysis.graph.arrays.member`, a compiled hash set; NumPy's
-    ``isin`` is several times slower on millions of keys)."""
-    return arrays.member(np.asarray(needles, dtype=np.int64), np.asarray(haystack, dtype=np.int64))
-
-
 def reciprocated_mask(src, dst, n: int) -> np.ndarray:
     """True for each edge ``u -> v`` whose reverse ``v -> u`` is also an edge."""
-    return isin_keys(_keys(dst, src, n), _keys(src, dst, n))
+    return arrays.member(_keys(dst, src, n), _keys(src, dst, n))
 
 
 # ------------------------------------------------------------------ reciprocity

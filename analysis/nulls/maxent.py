@@ -494,7 +494,7 @@ def fit_dbcm_observable(src, dst, n: int, pair_first, pair_second, tol: float = 
     multipliers."""
     src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
     first, second = np.asarray(pair_first, dtype=np.int64), np.asarray(pair_second, dtype=np.int64)
-    if not measures.isin_keys(src * n + dst, first * n + second).all():
+    if not arrays.member(src * n + dst, first * n + second).all():
         raise ValueError("every edge must be one of the observable pairs")
     kout, kin = np.bincount(src, minlength=n).astype(float), np.bincount(dst, minlength=n).astype(float)
     out_slots, in_slots = np.bincount(first, minlength=n), np.bincount(second, minlength=n)
@@ -552,7 +552,7 @@ def fit_rbcm_observable(src, dst, n: int, pair_first, pair_second, tol: float = 
     src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
     a, b = np.asarray(pair_first, dtype=np.int64), np.asarray(pair_second, dtype=np.int64)
     low, high = np.minimum(a, b), np.maximum(a, b)
-    if not measures.isin_keys(np.minimum(src, dst) * n + np.maximum(src, dst), low * n + high).all():
+    if not arrays.member(np.minimum(src, dst) * n + np.maximum(src, dst), low * n + high).all():
         raise ValueError("every edge must join one of the observable pairs")
     targets = tuple(np.asarray(t, dtype=float) for t in reciprocal_degrees(src, dst, n))
     slots = np.bincount(np.r_[low, high], minlength=n)

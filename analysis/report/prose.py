@@ -390,7 +390,9 @@ def chain_length(mixing: Mapping, used: float) -> str:
         return say("Each null sample is a chain of {used:g} accepted switches per edge, set by the `switches_per_edge` "
                    "parameter (the mixing diagnostic would choose {chosen:g}).", {}, used=used,
                    chosen=mixing["switches_per_edge"])  # fmt: skip
-    if not mixing["settled"] and not mixing["decisive"].split(" (")[0]:
+    context = {name for m in models for name in m.get("context", [])}
+    tested = [v for m in models for name, v in m["settled_at"].items() if v is not None and name not in context]
+    if not mixing["settled"] and not tested:
         return say("Each null sample is a chain of {used:g} accepted switches per edge, the longest length the mixing "
                    "diagnostic tried: no statistic that a test reads could be judged (each was undefined in some "
                    "chain), so the chains may be too short and the tests conservative.", {}, used=used)  # fmt: skip
@@ -399,8 +401,6 @@ def chain_length(mixing: Mapping, used: float) -> str:
                    "diagnostic tried: {decisive} had not settled before it ({chains} chains), so the chains may be too "
                    "short and the tests conservative.", {}, used=used, decisive=mixing["decisive"],
                    chains=chains_)  # fmt: skip
-    context = {name for m in models for name in m.get("context", [])}
-    tested = [v for m in models for name, v in m["settled_at"].items() if v is not None and name not in context]
     text = say("Each null sample is a chain of {used:g} accepted switches per edge, the length the mixing diagnostic "
                "chose: every statistic tested against a rewiring null had settled (its mean over {chains} chains within "
                "{tolerance:g} standard errors of its value at {longest:g} switches per edge) by {latest:g}, the last "
