@@ -77,6 +77,18 @@ CALIBRATIONS = {
         "below chance), observed through 60 random egos; 40 graphs, exact 95% interval.",
         "run": lambda rng: design.calibrate_design_power(rng, "C2b-chance", n_planted=40, n_boot=400),
     },
+    "design-aware beyond the model": {
+        "statements": ["C2a", "C2b-chance", "C2b-budget", "C4a", "C5", "C5-vs-regular"],
+        "description": "Do the design-aware tests keep their size when accounts differ beyond the null model? The "
+        "size graphs of the design-aware entry (each statement's own null family, no class effect, 60 random egos, "
+        "300 graphs per family) with every account's odds multiplied by class-directed factors (a lognormal factor "
+        "per account and class of the other end, as follower and as followee, and one for mutual ties; mean 1, "
+        "log-s.d. 0 and 0.5, the same law in both classes), so that follows sharing an account at either end are "
+        "dependent in a way no degree multiplier absorbs. Each graph tested with the accounts each pair is credited "
+        "to resampled (the verdicts' tests) and with a dyadic-robust error over both accounts of every pair "
+        "(floored at the larger one-way cluster variance).",
+        "run": lambda rng: design.calibrate_design_propensities(rng, n_graphs=300, n_boot=400),
+    },
     "design-aware C5-shares": {
         "statements": [],
         "description": "Why C5-shares (the celebrity -> celebrity over the regular -> regular reciprocated share, "

@@ -21,12 +21,16 @@ def _sampled(seed, family, plant=None):
                                                     ("rbcm", ("C2b-budget", "C5"))])  # fmt: skip
 def test_on_ego_samples_of_a_graph_without_class_effects_nothing_is_found(family, statements):
     lg, table, rng = _sampled(11, family)
-    found = design.design_statements(lg, rng, table, n_boot=400)
+    found = design.design_statements(lg, rng, table, n_boot=400, dyadic=True)
     assert found.facts["design"] == "ego" and found.facts["follows_outside_pairs"] > 0  # the egos' own follows
     for sid in statements:
         test = found.tests[sid]
         assert test.interval == "sampling" and test.n_null == 0
         assert test.p_two_sided > 0.01 and test.ci_low < 1 < test.ci_high, (sid, test)
+        # the dyadic-robust test counts the same pairs: the same effect, another error
+        dyadic = found.dyadic[sid]
+        assert dyadic.ratio == pytest.approx(test.ratio) and dyadic.interval == "sampling", (sid, dyadic)
+        assert dyadic.ci_low < 1 < dyadic.ci_high, (sid, dyadic)
 
 
 @pytest.mark.parametrize(("family", "plant"), [("dbcm", "C4a"), ("dbcm", "C2a"), ("rbcm", "C5")])
@@ -224,6 +228,48 @@ def test_the_dyadic_share_test_on_known_counts():
         inference.dyadic_share_test("s", src, dst[:3], returned, 0.25, "toy", "greater")
 
 
+def test_the_dyadic_variance_and_ratio_test_on_known_units():
+    """Units (pairs of accounts) sharing an account covary, others not; the two directions
+    of one pair are one unit; a sum below the floor is floored there (the units' own
+    variance, or the one-way variance over the accounts the units are credited to). The
+    ratio test: sum O / sum E, se of the log sqrt(V) / sum O, t with one degree fewer than
+    the side with fewer accounts."""
+    # e: {0,1} 1, {1,2} 2, {3,4} -1 -> S = 1, 3, 2, -1, -1: 16 - 6 = 10 (= 6 + 2 * 1 * 2)
+    assert inference.dyadic_variance([0, 1, 3], [1, 2, 4], [1.0, 2.0, -1.0]) == (10.0, 5)
+    assert inference.dyadic_variance([0, 1], [1, 0], [1.0, 2.0]) == (9.0, 2)  # one unordered pair: 3^2
+    assert inference.dyadic_variance([0, 1], [1, 2], [1.0, -1.0]) == (2.0, 3)  # 2 - 2 = 0, floored at 2
+    assert inference.dyadic_variance([0, 1], [1, 2], [1.0, -1.0], credited=[7, 7]) == (0.0, 3)  # (1 - 1)^2
+    assert inference.dyadic_variance([0, 1], [1, 2], [1.0, 1.0], credited=[7, 7])[0] == 4.0  # 6 - 2, at the floor
+    first, second = np.array([0, 0, 1, 1, 2]), np.array([3, 4, 3, 5, 4])
+    observed, expected = np.array([1.0, 0, 1, 1, 0]), np.array([0.5, 0.5, 0.5, 0.5, 0.5])
+    # e = 0.4, -0.6, 0.4, 0.4, -0.6; S = -0.2, 0.8, -0.6 (followers), 0.8, -1.2, 0.4 (followees): 3.28 - 1.2 = 2.08;
+    # credited to the followers, the floor is 0.04 + 0.64 + 0.36 = 1.04; to the followees, 0.64 + 1.44 + 0.16 = 2.24
+    residual = observed - 1.2 * expected
+    assert inference.dyadic_variance(first, second, residual, first)[0] == pytest.approx(2.08)
+    assert inference.dyadic_variance(first, second, residual, second)[0] == pytest.approx(2.24)
+    test = inference.dyadic_ratio_test("r", (first, second, observed, expected, first), "toy", "greater")
+    assert (test.observed, test.expected, test.ratio) == (3.0, 2.5, 1.2) and test.interval == "sampling"
+    se_log = np.sqrt(2.08) / 3.0
+    assert test.z == pytest.approx(np.log(1.2) / se_log)
+    assert test.p_value == pytest.approx(stats.t(2).sf(test.z))  # three distinct followees, three followers: df 2
+    half = stats.t(2).ppf(0.975) * se_log
+    assert (test.ci_low, test.ci_high) == (pytest.approx(1.2 * np.exp(-half)), pytest.approx(1.2 * np.exp(half)))
+    # a ratio of ratios: the variances of the two logs add; units sharing an account are refused
+    reference = (np.array([10, 11]), np.array([11, 12]), np.array([1.0, 0.0]), np.array([0.25, 0.25]),
+                 np.array([10, 11]))  # fmt: skip
+    both = inference.dyadic_ratio_test("r", (first, second, observed, expected, first), "toy", "two-sided", reference)
+    ref_var, _ = inference.dyadic_variance(reference[0], reference[1], reference[2] - 2.0 * reference[3], reference[4])
+    assert (both.observed, both.expected, both.ratio) == (1.2, 2.0, pytest.approx(0.6))
+    assert both.z == pytest.approx(np.log(0.6) / np.sqrt(se_log**2 + ref_var / 1.0))
+    with pytest.raises(ValueError, match="share accounts"):
+        inference.dyadic_ratio_test("r", (first, second, observed, expected, first), "toy", "greater",
+                                    (np.array([0]), np.array([9]), np.array([1.0]), np.array([1.0]), np.array([0])))  # fmt: skip
+    one = ([0], [1], [1.0], [1.0], [0])
+    assert np.isnan(inference.dyadic_ratio_test("r", one, "toy", "greater").p_value)  # one account a side
+    empty = (first, second, 0 * observed, expected, first)
+    assert np.isnan(inference.dyadic_ratio_test("r", empty, "toy", "less").p_value)  # nothing observed
+
+
 def test_the_dyadic_error_keeps_an_accounts_follows_together():
     """Celebrities differ in how often they follow back, as a whole: the follows' binomial
     error (as if independent) understates the spread that the dyadic-robust error keeps."""
@@ -252,3 +298,33 @@ def test_the_fit_rows_name_each_fit_with_its_error_tolerance_and_time():
                for r in rows)  # fmt: skip
     assert rows[0]["tolerance"] == design.DESIGN_TOL and rows[-1]["tolerance"] == design.maxent.DEFAULT_TOL
     assert design.fit_rows({"tolerance": 1e-6}) == []  # a whole-graph design keeps no fits
+
+
+def test_beyond_model_propensities_are_each_accounts_own_per_class_and_even_on_average():
+    """The factors of the beyond-model calibration: ``one[i, j] = u_i^c(j) v_j^c(i)`` (one
+    sender factor per account and class of the other end, one receiver factor likewise),
+    ``mutual`` symmetric from one factor per account and class; mean 1 in every class
+    pair, so neither class gains on average; a celebrity's taste for celebrities differs
+    from its taste for regular accounts."""
+    rng = np.random.default_rng(3)
+    is_elite = np.zeros(1000, dtype=bool)
+    is_elite[:100] = True
+    boosts = design._propensities(rng, is_elite, 0.5)
+    one, mutual = boosts["one"], boosts["mutual"]
+    assert one.shape == mutual.shape == (1000, 1000)
+    np.testing.assert_allclose(mutual, mutual.T)
+    # rank one within each class block: one[i, j] one[k, l] = one[i, l] one[k, j]
+    block = one[:100, 100:]
+    np.testing.assert_allclose(block[0, 0] * block[1:, 1:], block[1:, :1] * block[:1, 1:])
+    for rows in (is_elite, ~is_elite):
+        for cols in (is_elite, ~is_elite):
+            assert abs(one[np.ix_(rows, cols)].mean() - 1) < 0.25  # 100 factors a side: s.d. about 0.08
+    # the sender factor toward celebrities is not the one toward regular accounts
+    toward_elite, toward_regular = one[100:, :100].mean(axis=1), one[100:, 100:].mean(axis=1)
+    assert abs(np.corrcoef(np.log(toward_elite), np.log(toward_regular))[0, 1]) < 0.2
+    # no spread: no factors drawn, the null family's graph as before (the same draws)
+    settings = {**design.CALIBRATION_SETTINGS, "n": 300, "mean_degree": 10.0, "elite_size": 10}
+    plain = design._calibration_graph(np.random.default_rng(5), "dbcm", None, settings)[0].graph
+    zero = design._calibration_graph(np.random.default_rng(5), "dbcm", None, {**settings, "propensity_spread": 0.0})
+    np.testing.assert_array_equal(plain.src, zero[0].graph.src)
+    np.testing.assert_array_equal(plain.dst, zero[0].graph.dst)

@@ -238,6 +238,32 @@ def test_compiled_pair_sums_equal_the_vectorised_form_for_one_set_and_two(graph,
         assert np.allclose(got, expected, rtol=1e-10, atol=1e-12)
 
 
+def test_two_callers_asking_for_one_fit_at_once_solve_it_once(graph, tmp_path, monkeypatch):
+    """As 03 and 04 under make -j2: the second waits for the first's solve and reads it."""
+    import threading
+    import time
+
+    src, dst, n = graph
+    solves, real = [], maxent.fit_dbcm
+
+    def slow_fit(*args, **kwargs):
+        solves.append(1)
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(maxent, "fit_dbcm", slow_fit)
+    found = []
+    callers = [threading.Thread(target=lambda: found.append(maxent.fit_model("dbcm", src, dst, n, cache=tmp_path)))
+               for _ in range(2)]  # fmt: skip
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join(30)
+    assert len(solves) == 1 and len(found) == 2
+    assert np.array_equal(found[0].x, found[1].x) and found[0].seconds == found[1].seconds
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".npz"]  # no lock file left
+
+
 def test_a_cached_fit_is_not_used_for_another_size_or_a_looser_error(graph, tmp_path):
     src, dst, n = graph
     maxent.fit_model("dbcm", src, dst, n, tol=1e-8, cache=tmp_path)

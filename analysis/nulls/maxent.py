@@ -619,7 +619,8 @@ def fit_model(model: str, src, dst, n: int, pair_keys=None, tol: float = DEFAULT
     follows, pairs with their lengths, ``n``, ``tol``) and of this module's source and
     the NumPy and Numba versions (any change to the solvers starts a new entry), and
     read back when the same inputs come again, after checking its shape and error; the
-    seconds reported are then the original solve's. Raises :class:`NotConverged` as
+    seconds reported are then the original solve's. A second process asking for the same
+    fit while the first solves it waits for it (a lock) instead of solving it again. Raises :class:`NotConverged` as
     the solvers do."""
     if model not in ("dbcm", "rbcm"):
         raise ValueError(f"model must be 'dbcm' or 'rbcm', not {model!r}")
@@ -643,18 +644,21 @@ def fit_model(model: str, src, dst, n: int, pair_keys=None, tol: float = DEFAULT
     for array in arrays_in:
         digest.update(np.ascontiguousarray(array, dtype=np.int64).tobytes())
     path = Path(cache) / f"{model}-{digest.hexdigest()}.npz"
-    if path.exists():
-        with np.load(path) as saved:
-            meta = json.loads(str(saved["meta"]))
-            fit = MaxEntFit(model, saved["x"], saved["y"], saved.get("z"), **meta)
-        if len(fit.x) == n and len(fit.y) == n and fit.max_error < tol:
-            return fit
-    fit = solve()
-    arrays = {"x": fit.x, "y": fit.y, **({"z": fit.z} if fit.z is not None else {})}
-    meta = {"iterations": fit.iterations, "max_error": fit.max_error, "seconds": fit.seconds, "classes": fit.classes}
-    with files.atomic_path(path) as tmp, open(tmp, "wb") as handle:
-        np.savez(handle, meta=json.dumps(meta), **arrays)
-    return fit
+    # two notebooks asking for one fit at once (make -j2): the second waits and reads the first's
+    with files.exclusive_lock(path.with_suffix(".lock"), f"the {model.upper()} fit {path.name}", wait=True):
+        if path.exists():
+            with np.load(path) as saved:
+                meta = json.loads(str(saved["meta"]))
+                fit = MaxEntFit(model, saved["x"], saved["y"], saved.get("z"), **meta)
+            if len(fit.x) == n and len(fit.y) == n and fit.max_error < tol:
+                return fit
+        fit = solve()
+        arrays = {"x": fit.x, "y": fit.y, **({"z": fit.z} if fit.z is not None else {})}
+        meta = {"iterations": fit.iterations, "max_error": fit.max_error, "seconds": fit.seconds,
+                "classes": fit.classes}  # fmt: skip
+        with files.atomic_path(path) as tmp, open(tmp, "wb") as handle:
+            np.savez(handle, meta=json.dumps(meta), **arrays)
+        return fit
 
 
 def fit_diagnostics(fits: dict) -> list[dict]:

@@ -294,7 +294,15 @@ def calibration_rows(calibration: dict) -> list[dict]:
     rows = []
     for name, entry in calibration["tests"].items():
         r, statements = entry["result"], list(entry["statements"]) or [name]
-        if "statements" in r:  # design-aware: per statement, with intervals
+        if "spreads" in r:  # design-aware beyond the model: per spread, error and statement, sizes only
+            errors = {"clustered": "accounts credited resampled", "dyadic": "dyadic-robust"}
+            for spread, by_error in r["spreads"].items():
+                for error, by_statement in by_error.items():
+                    for sid, found in by_statement.items():
+                        rows.append({"test": f"{name} (log-s.d. {float(spread):g}, {errors[error]})",
+                                     "statements": [sid], "p_value": r["settings"]["test"], "size": found["size"],
+                                     "size_n": found["size_graphs"], "power": None, "power_n": None})  # fmt: skip
+        elif "statements" in r:  # design-aware: per statement, with intervals
             sided = r["settings"]["test"]
             for sid, found in r["statements"].items():
                 rows.append({"test": name, "statements": [sid], "p_value": sided, "size": found["size"],

@@ -30,6 +30,8 @@ __all__ = [
     "bootstrap_ratio",
     "cluster_ratio_interval",
     "dyadic_share_test",
+    "dyadic_variance",
+    "dyadic_ratio_test",
     "rank_test",
     "cluster_bootstrap_test",
     "normal_ensemble_test",
@@ -290,28 +292,122 @@ def dyadic_share_test(
         raise ValueError(f"alternative must be greater, less or two-sided, not {alternative!r}")
     share = float(returned.mean()) if len(returned) else float("nan")
     effect = _safe_ratio(share, reference)
-    vertices, ends = np.unique(np.concatenate([src, dst]), return_inverse=True)
+    accounts = len(np.unique(np.concatenate([src, dst])))
     nan = float("nan")
-    if len(vertices) < 2 or not np.isfinite(effect) or not 0 < share < 1:
+    if accounts < 2 or not np.isfinite(effect) or not 0 < share < 1:
         return TestResult(statistic, share, float(reference), effect, nan, nan, nan, nan, 0, null_model, alternative,
                           nan, "sampling")  # fmt: skip
-    a, b = ends[: len(src)], ends[len(src) :]
-    low_end, high_end = np.minimum(a, b), np.maximum(a, b)
-    units, unit_of = np.unique(low_end * len(vertices) + high_end, return_inverse=True)
-    residual = np.bincount(unit_of, returned - share, minlength=len(units))
-    first, second = units // len(vertices), units % len(vertices)
-    per_account = np.bincount(first, residual, minlength=len(vertices)) + np.bincount(second, residual,
-                                                                                      minlength=len(vertices))  # fmt: skip
-    # the dyadic-robust sum can fall below the units' own variance (or 0) in a small sample: floored there
-    unit_variance = float((residual**2).sum())
-    variance = max(float((per_account**2).sum()) - unit_variance, unit_variance) / len(returned) ** 2
+    variance = dyadic_variance(src, dst, returned - share)[0] / len(returned) ** 2
     se_log = np.sqrt(variance) / share
     z = np.log(effect) / se_log if se_log > 0 else nan
-    df = len(vertices) - 1
+    df = accounts - 1
     p, opposite = normal_tails(z, alternative, df=df)
     half = float(stats.t(df).ppf(1 - (1 - level) / 2)) * se_log
     low, high = (float(effect * np.exp(-half)), float(effect * np.exp(half))) if se_log > 0 else (nan, nan)
     return TestResult(statistic, share, float(reference), effect, float(z), low, high, p, 0, null_model, alternative,
+                      opposite, "sampling")  # fmt: skip
+
+
+def dyadic_variance(first, second, residual, credited=None) -> tuple[float, int]:
+    """The dyadic-robust variance of a sum of ``residual`` over units, each unit a pair of
+    accounts ``first, second`` (Aronow, Samii and Assenova 2015; Fafchamps and Gubert
+    2007): units that share an account may be dependent, units of four different
+    accounts are not. The units of one unordered pair are summed into one unit first;
+    with ``S_v`` the sum over the units touching account ``v``, ``V = sum_v S_v^2 - sum_u
+    e_u^2`` (every pair of units sharing an account, each unit with itself once). A small
+    sample can put ``V`` below what it must be at least, so it is floored: at ``sum_u
+    e_u^2`` (units independent) by default; with ``credited`` (an account per unit), at
+    the one-way cluster variance over those accounts, ``sum_c (sum of the residuals
+    credited to c)^2``, so that the error is never narrower than the account-clustered
+    one. The second floor is the one for residuals from a fit that keeps each account's
+    degrees: an account's units then covary negatively, and the units' own variance
+    overstates the sum's. Returns ``(V, accounts)``."""
+    first, second = np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
+    residual = np.asarray(residual, dtype=float)
+    if not (first.shape == second.shape == residual.shape) or first.ndim != 1:
+        raise ValueError("first, second and residual must be 1-d arrays of one length (one entry a unit)")
+    if credited is not None and np.shape(credited) != first.shape:
+        raise ValueError("credited must give one account per unit")
+    if len(first) == 0:
+        return 0.0, 0
+    vertices, ends = np.unique(np.concatenate([first, second]), return_inverse=True)
+    a, b = ends[: len(first)], ends[len(first) :]
+    low_end, high_end = np.minimum(a, b), np.maximum(a, b)
+    units, unit_of = np.unique(low_end * len(vertices) + high_end, return_inverse=True)
+    summed = np.bincount(unit_of, residual, minlength=len(units))
+    one, other = units // len(vertices), units % len(vertices)
+    per_account = np.bincount(one, summed, minlength=len(vertices)) + np.bincount(other, summed,
+                                                                                   minlength=len(vertices))  # fmt: skip
+    own = float((summed**2).sum())
+    if credited is None:
+        least = own
+    else:
+        _, cluster = np.unique(np.asarray(credited, dtype=np.int64), return_inverse=True)
+        least = float((np.bincount(cluster, residual) ** 2).sum())
+    return max(float((per_account**2).sum()) - own, least), len(vertices)
+
+
+def dyadic_ratio_test(
+    statistic: str,
+    units,
+    null_model: str,
+    alternative: str,
+    reference=None,
+    level: float = 0.95,
+) -> TestResult:
+    """A pooled ratio ``sum O / sum E`` over units that are pairs of accounts, with a
+    dyadic-robust standard error (:func:`dyadic_variance`): units that share an account,
+    at either end, may be dependent.
+
+    ``units``: ``(first, second, observed, expected, credited)`` arrays, one entry a unit
+    (``first -> second``, for example a follower and the account it follows; ``credited``
+    the account an account-clustered test would credit it to). Residuals ``e_u = O_u -
+    effect * E_u``; ``se_log = sqrt(V) / sum O`` (delta method for the log of the ratio),
+    ``V`` floored at the one-way cluster variance over ``credited`` (the expectations
+    come from fits that keep each account's degrees). With ``reference`` (units of the
+    same form, sharing no account with ``units``), the effect is the ratio of the two
+    ratios (``observed`` and ``expected`` then hold the two ratios) and the two
+    variances of the logs add. The Wald test of effect = 1 on the log scale against
+    Student's t with ``G - 1`` degrees of freedom, ``G`` the smaller of the numbers of
+    distinct ``first`` and of distinct ``second`` accounts (of ``units``: the side with
+    fewer accounts carries the dependence, as in two-way clustering, Cameron and Miller
+    2015); the interval ``exp(log(effect) +- t_q se_log)``. Nothing expected, nothing
+    observed, or fewer than two accounts on a side: NaN p-value."""
+    if alternative not in ("greater", "less", "two-sided"):
+        raise ValueError(f"alternative must be greater, less or two-sided, not {alternative!r}")
+    nan = float("nan")
+
+    def pooled(parts):
+        first, second, observed, expected, credited = (np.asarray(a) for a in parts)
+        if not (first.shape == second.shape == observed.shape == expected.shape == credited.shape) or first.ndim != 1:
+            raise ValueError("a unit set is five 1-d arrays of one length: first, second, observed, expected, credited")
+        o, e = float(np.sum(observed)), float(np.sum(expected))
+        ratio = _safe_ratio(o, e)
+        if not np.isfinite(ratio) or o <= 0:
+            return o, e, ratio, nan, 0
+        residual = observed.astype(float) - ratio * expected.astype(float)
+        variance, _ = dyadic_variance(first, second, residual, credited)
+        sides = min(len(np.unique(first)), len(np.unique(second)))
+        return o, e, ratio, variance / o**2, sides
+
+    observed, expected, effect, var_log, sides = pooled(units)
+    if reference is not None:
+        shared = np.intersect1d(np.concatenate(units[:2]), np.concatenate(reference[:2]))
+        if len(shared):
+            raise ValueError("the reference units share accounts with the units: their covariance is not modelled")
+        _, _, ref_effect, ref_var_log, _ = pooled(reference)
+        observed, expected = effect, ref_effect  # as cluster_bootstrap_test reports a ratio of ratios
+        effect, var_log = _safe_ratio(effect, ref_effect), var_log + ref_var_log
+    if sides < 2 or not np.isfinite(effect) or not np.isfinite(var_log) or effect <= 0:
+        return TestResult(statistic, float(observed), float(expected), effect, nan, nan, nan, nan, 0, null_model,
+                          alternative, nan, "sampling")  # fmt: skip
+    se_log = float(np.sqrt(var_log))
+    z = float(np.log(effect) / se_log) if se_log > 0 else nan
+    df = sides - 1
+    p, opposite = normal_tails(z, alternative, df=df)
+    half = float(stats.t(df).ppf(1 - (1 - level) / 2)) * se_log
+    low, high = (float(effect * np.exp(-half)), float(effect * np.exp(half))) if se_log > 0 else (nan, nan)
+    return TestResult(statistic, float(observed), float(expected), effect, z, low, high, p, 0, null_model, alternative,
                       opposite, "sampling")  # fmt: skip
 
 
