@@ -144,3 +144,15 @@ def test_the_lead_says_each_headline_answer_from_the_recorded_numbers():
 def test_decimals_are_the_fewest_that_keep_different_values_apart(values, digits):
     assert prose.decimals(*values) == digits
     assert prose.say("{x:.{d}f}", {}, x=0.7655, d=prose.decimals(*values)) == f"{0.7655:.{digits}f}"
+
+
+def test_disagreement_names_which_of_the_p_value_and_the_interval_says_what():
+    assert prose.disagreement(0.001, 0.9, 1.3) == (
+        "The p-value is below 0.05 but the sampling interval includes 1: the two disagree, and the verdict rule, "
+        "which needs both, does not count the effect as shown."
+    )
+    assert prose.disagreement(0.2, 1.1, 1.3, test="the permutation p-value").startswith(
+        "The sampling interval excludes 1 but the permutation p-value is not below 0.05"
+    )
+    assert prose.disagreement(0.001, 1.1, 1.3) == prose.disagreement(0.2, 0.9, 1.3) == ""  # they agree
+    assert prose.disagreement(None, 0.9, 1.3) == prose.disagreement(0.01, float("nan"), 1.3) == ""

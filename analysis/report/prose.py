@@ -30,6 +30,7 @@ __all__ = [
     "say",
     "lookup",
     "compare",
+    "disagreement",
     "share",
     "rank",
     "order",
@@ -115,6 +116,24 @@ def compare(effect, low, high, more: str, less: str, same: str, p_value=None, al
     if not _missing(high) and high < 1:
         return less
     return same
+
+
+def disagreement(p_value, low, high, test: str = "the p-value", interval: str = "the sampling interval",
+                 alpha: float = 0.05) -> str:  # fmt: skip
+    """A sentence when a test's ``p_value`` and the interval ``[low, high]`` of its ratio
+    disagree (one says the effect differs from 1, the other does not), naming which is
+    which; ``""`` when they agree or a value is missing. The verdict rule needs both, so
+    the sentence says the effect is not counted as shown."""
+    if _missing(p_value) or _missing(low) or _missing(high):
+        return ""
+    significant, excludes = p_value < alpha, low > 1 or high < 1
+    if significant == excludes:
+        return ""
+    if significant:
+        said = f"{test} is below {alpha:g} but {interval} includes 1"
+    else:
+        said = f"{interval} excludes 1 but {test} is not below {alpha:g}"
+    return f"{said[0].upper()}{said[1:]}: the two disagree, and the verdict rule, which needs both, does not count the effect as shown."
 
 
 def share(fraction) -> str:
