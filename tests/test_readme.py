@@ -115,7 +115,7 @@ def test_the_readme_calibration_and_timings_are_the_committed_files():
     rows = readme.calibration_rows(calibration)
     assert {row["test"].split(" (")[0] for row in rows} == set(calibration["tests"])  # every entry has its rows
     for row in rows:
-        assert row["p_value"] in ("one-sided", "two-sided") and row["power"] is not None, row
+        assert row["p_value"] in ("one-sided", "two-sided") and (row["power"] is not None or row.get("size_only")), row
 
 
 def test_the_calibration_block_names_each_size_outside_the_target_and_refuses_an_unknown_entry():
@@ -142,3 +142,16 @@ def test_a_described_statements_calibration_says_why_it_is_not_tested():
     assert "Sizes outside 3-7%: none." in block
     assert "Described, not tested, because a test would not hold its size" in block
     assert "C5-shares, 13.3% of 300 null graphs." in block
+
+
+def test_a_size_only_entry_gives_a_row_per_spread_error_and_statement():
+    sizes = {"size": 0.15, "size_graphs": 300, "size_interval": [0.11, 0.2]}
+    entry = {"statements": ["C4a"], "result": {
+        "spreads": {"0.5": {"clustered": {"C4a": sizes}, "dyadic": {"C4a": {**sizes, "size": 0.05}}}},
+        "settings": {"test": "two-sided"}}}  # fmt: skip
+    block = readme.calibration_block({"alpha": 0.05, "tests": {"beyond": entry}})
+    assert (
+        "| beyond (log-s.d. 0.5, accounts credited resampled) | C4a | two-sided | 15.0% (300) | not measured |" in block
+    )
+    assert "| beyond (log-s.d. 0.5, dyadic-robust) | C4a | two-sided | 5.0% (300) | not measured |" in block
+    assert "Sizes outside 3-7%: beyond (log-s.d. 0.5, accounts credited resampled) C4a." in block

@@ -289,8 +289,10 @@ def calibration_rows(calibration: dict) -> list[dict]:
     """One row per calibrated test and statement of ``results/calibration.json``: ``test``,
     ``statements``, ``p_value`` (which p-value the rates are for: two-sided, the one the
     verdicts use, wherever it was recorded), ``size`` and ``power`` (rates at the file's
-    alpha) with the number of datasets each (None when not recorded). Raises on an entry
-    of a shape it does not know, so that a new entry is shown or the test fails."""
+    alpha) with the number of datasets each (None when not recorded); ``size_only`` on
+    the rows of an entry that measures sizes only (the tests' size when the null is
+    misspecified: their power is their own entry's). Raises on an entry of a shape it
+    does not know, so that a new entry is shown or the test fails."""
     rows = []
     for name, entry in calibration["tests"].items():
         r, statements = entry["result"], list(entry["statements"]) or [name]
@@ -301,7 +303,8 @@ def calibration_rows(calibration: dict) -> list[dict]:
                     for sid, found in by_statement.items():
                         rows.append({"test": f"{name} (log-s.d. {float(spread):g}, {errors[error]})",
                                      "statements": [sid], "p_value": r["settings"]["test"], "size": found["size"],
-                                     "size_n": found["size_graphs"], "power": None, "power_n": None})  # fmt: skip
+                                     "size_n": found["size_graphs"], "power": None, "power_n": None,
+                                     "size_only": True})  # fmt: skip
         elif "statements" in r:  # design-aware: per statement, with intervals
             sided = r["settings"]["test"]
             for sid, found in r["statements"].items():
