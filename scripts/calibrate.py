@@ -86,7 +86,9 @@ CALIBRATIONS = {
         "log-s.d. 0 and 0.5, the same law in both classes), so that follows sharing an account at either end are "
         "dependent in a way no degree multiplier absorbs. Each graph tested with the accounts each pair is credited "
         "to resampled (the verdicts' tests) and with a dyadic-robust error over both accounts of every pair "
-        "(floored at the larger one-way cluster variance).",
+        "(floored at the analytic one-way variance over the accounts each pair is credited to). The factors have "
+        "mean 1 on the odds scale, so they can shift a class ratio a little: the mean null effects and each tail's "
+        "rate are recorded.",
         "run": lambda rng: design.calibrate_design_propensities(rng, n_graphs=300, n_boot=400),
     },
     "design-aware C5-shares": {

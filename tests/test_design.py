@@ -266,6 +266,9 @@ def test_the_dyadic_variance_and_ratio_test_on_known_units():
                                     (np.array([0]), np.array([9]), np.array([1.0]), np.array([1.0]), np.array([0])))  # fmt: skip
     one = ([0], [1], [1.0], [1.0], [0])
     assert np.isnan(inference.dyadic_ratio_test("r", one, "toy", "greater").p_value)  # one account a side
+    lone = (np.array([10, 10]), np.array([11, 11]), np.array([1.0, 0.0]), np.array([0.5, 0.5]), np.array([10, 10]))
+    alone = inference.dyadic_ratio_test("r", (first, second, observed, expected, first), "toy", "greater", lone)
+    assert np.isnan(alone.p_value)  # a reference of one pair has no error of its own to add
     empty = (first, second, 0 * observed, expected, first)
     assert np.isnan(inference.dyadic_ratio_test("r", empty, "toy", "less").p_value)  # nothing observed
 

@@ -65,7 +65,11 @@ their *other* end covary as well. ``make calibrate``'s entry ``design-aware beyo
 model`` draws such graphs (:func:`_propensities`) and measures each test's size with
 this error and with a dyadic-robust one over both accounts of every pair
 (``design_tests(dyadic=True)``, :func:`analysis.stats.inference.dyadic_ratio_test`,
-never narrower than the account-clustered error). The verdicts keep the
+its variance floored at the analytic one-way variance over the credited accounts). The
+factors have mean 1 on the odds scale, not on the probability scale, so they can also
+shift a class ratio a little (see each entry's mean null effect and the two tails'
+rates): part of a size above 7% there is that shift, which no error removes. The
+verdicts keep the
 account-clustered tests; the README's calibration table shows where each error holds
 its size and where it does not.
 """
@@ -697,7 +701,8 @@ def _propensities(rng, is_elite, spread: float) -> dict:
     celebrity's taste for following celebrities, or for being followed back by them, then
     differs from its taste for regular accounts, which no degree multiplier can absorb:
     follows that share an account are dependent beyond the model, at both of their ends,
-    while on average neither class gains."""
+    while neither class gains on the odds scale (on the probability scale a class ratio
+    can shift a little, as ``w / (1 + w)`` is concave)."""
     n = len(is_elite)
     side = is_elite.astype(np.int64)  # 0 regular, 1 celebrity
 
@@ -878,7 +883,8 @@ def calibrate_design_propensities(rng: np.random.Generator, n_graphs: int = 300,
     of every pair, :class:`DesignTests`). Returns, per spread (its string) and error, per
     statement the two-sided ``size`` with its exact 95% interval, each tail's rate
     (``size_above``: a rejection with the effect above 1) and the mean and median effect
-    (near 1 when the factors, mean 1, leave the classes even); the graphs skipped (fit not
+    (away from 1 where the factors, mean 1 on the odds scale, shift the class ratio); the
+    graphs skipped (fit not
     converged) and the settings."""
     settings = {**CALIBRATION_SETTINGS, **PROPENSITY_SETTINGS, **(settings or {})}
     out, skipped = {}, {}

@@ -318,10 +318,10 @@ def dyadic_variance(first, second, residual, credited=None) -> tuple[float, int]
     sample can put ``V`` below what it must be at least, so it is floored: at ``sum_u
     e_u^2`` (units independent) by default; with ``credited`` (an account per unit), at
     the one-way cluster variance over those accounts, ``sum_c (sum of the residuals
-    credited to c)^2``, so that the error is never narrower than the account-clustered
-    one. The second floor is the one for residuals from a fit that keeps each account's
-    degrees: an account's units then covary negatively, and the units' own variance
-    overstates the sum's. Returns ``(V, accounts)``."""
+    credited to c)^2``, the analytic counterpart of an account-clustered error. The
+    second floor is the one for residuals from a fit that keeps each account's degrees:
+    an account's units then covary negatively, and the units' own variance overstates
+    the sum's. Returns ``(V, accounts)``."""
     first, second = np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
     residual = np.asarray(residual, dtype=float)
     if not (first.shape == second.shape == residual.shape) or first.ndim != 1:
@@ -372,7 +372,8 @@ def dyadic_ratio_test(
     distinct ``first`` and of distinct ``second`` accounts (of ``units``: the side with
     fewer accounts carries the dependence, as in two-way clustering, Cameron and Miller
     2015); the interval ``exp(log(effect) +- t_q se_log)``. Nothing expected, nothing
-    observed, or fewer than two accounts on a side: NaN p-value."""
+    observed, or fewer than two accounts on a side (of the units or of the reference):
+    NaN p-value."""
     if alternative not in ("greater", "less", "two-sided"):
         raise ValueError(f"alternative must be greater, less or two-sided, not {alternative!r}")
     nan = float("nan")
@@ -395,7 +396,8 @@ def dyadic_ratio_test(
         shared = np.intersect1d(np.concatenate(units[:2]), np.concatenate(reference[:2]))
         if len(shared):
             raise ValueError("the reference units share accounts with the units: their covariance is not modelled")
-        _, _, ref_effect, ref_var_log, _ = pooled(reference)
+        _, _, ref_effect, ref_var_log, ref_sides = pooled(reference)
+        sides = min(sides, ref_sides)  # the reference needs two accounts a side as well
         observed, expected = effect, ref_effect  # as cluster_bootstrap_test reports a ratio of ratios
         effect, var_log = _safe_ratio(effect, ref_effect), var_log + ref_var_log
     if sides < 2 or not np.isfinite(effect) or not np.isfinite(var_log) or effect <= 0:
