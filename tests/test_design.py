@@ -331,3 +331,44 @@ def test_beyond_model_propensities_are_each_accounts_own_per_class_and_even_on_a
     zero = design._calibration_graph(np.random.default_rng(5), "dbcm", None, {**settings, "propensity_spread": 0.0})
     np.testing.assert_array_equal(plain.src, zero[0].graph.src)
     np.testing.assert_array_equal(plain.dst, zero[0].graph.dst)
+
+
+def test_beyond_model_factors_are_centred_so_no_class_block_gains():
+    """Centred (``design._centred``), the factors leave every class block's expected count
+    as the latent model has it without them, one-way and mutual (RBCM) or follows (DBCM),
+    while raw factors of mean 1 on the odds scale do not; within a block they keep their
+    spread (a constant rescaling per block)."""
+    rng = np.random.default_rng(11)
+    settings = {**design.CALIBRATION_SETTINGS, "n": 400, "mean_degree": 30.0, "elite_size": 20}
+    x, y = design._latent_multipliers(rng, settings)
+    side = np.zeros(len(x), dtype=np.int64)
+    side[:20] = 1
+    raw = design._propensities(rng, side == 1, 0.8)
+    one, z = np.outer(x, y), np.sqrt(settings["reciprocity"] * x * y)
+    for mutual in (None, np.outer(z, z)):
+        centred = design._centred(side, one, raw, mutual)
+
+        def counts(factors, mutual=mutual):
+            scaled = None if mutual is None else mutual * factors.get("mutual", 1.0)
+            return design._block_counts(design._pair_kinds(side, one * factors.get("one", 1.0), scaled), np.ones(7))[0]
+
+        plain, shifted, kept = counts({}), counts(raw), counts(centred)
+        np.testing.assert_allclose(kept, plain, rtol=1e-6)
+        assert np.abs(shifted / np.where(plain > 0, plain, 1) - 1).max() > 0.01
+        ratio = centred["one"] / raw["one"]
+        for a in (0, 1):
+            for b in (0, 1):
+                block = ratio[np.ix_(side == a, side == b)]
+                np.testing.assert_allclose(block, block.flat[0])
+    # brute force on a tiny RBCM: the block counts are sums of the three states' probabilities
+    tiny = np.array([0, 1, 1, 0])
+    w, m = rng.uniform(0.1, 2, (4, 4)), rng.uniform(0.1, 2, (4, 4))
+    m = (m + m.T) / 2
+    expect = np.zeros(7)
+    for i in range(4):
+        for j in range(i + 1, 4):
+            total = 1 + w[i, j] + w[j, i] + m[i, j]
+            expect[2 * tiny[i] + tiny[j]] += w[i, j] / total
+            expect[2 * tiny[j] + tiny[i]] += w[j, i] / total
+            expect[4 + tiny[i] + tiny[j]] += m[i, j] / total
+    np.testing.assert_allclose(design._block_counts(design._pair_kinds(tiny, w, m), np.ones(7))[0], expect)
