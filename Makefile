@@ -194,7 +194,7 @@ format: $(STAMP) ## Format the code and notebooks with ruff and apply its safe f
 bench: $(STAMP) $(MANIFEST) ## Time to a mixed null sample: ours against NetworKit and igraph (results/bench_rewire.json, README)
 	$(PY) scripts/bench_rewire.py
 
-calibrate: $(STAMP) ## Size and power of the closure test on synthetic graphs (results/calibration.json, ~5 min)
+calibrate: $(STAMP) ## Size and power of every claim test on generated data (results/calibration.json; about an hour on 2 cores)
 	$(PY) scripts/calibrate.py
 
 clean: ## Remove generated files (keeps downloads in data/raw/ and .venv)

@@ -122,10 +122,19 @@ def disagreement(p_value, low, high, test: str = "the p-value", interval: str = 
                  alpha: float = 0.05) -> str:  # fmt: skip
     """A sentence when a test's ``p_value`` and the interval ``[low, high]`` of its ratio
     disagree (one says the effect differs from 1, the other does not), naming which is
-    which; ``""`` when they agree or a value is missing. The verdict rule needs both, so
-    the sentence says the effect is not counted as shown."""
+    which, or when one of them says so and the other is missing (an interval end or the
+    p-value could not be computed); ``""`` when they agree or neither says the effect
+    differs. The verdict rule needs both, so the sentence says the effect is not
+    counted as shown."""
+    rule = "the verdict rule, which needs both, does not count the effect as shown."
     if _missing(p_value) or _missing(low) or _missing(high):
-        return ""
+        if not _missing(p_value) and p_value < alpha:
+            said = f"{test} is below {alpha:g} but {interval} could not be computed"
+        elif (not _missing(low) and low > 1) or (not _missing(high) and high < 1):
+            said = f"{interval} excludes 1 but {test} could not be computed"
+        else:
+            return ""
+        return f"{said[0].upper()}{said[1:]}: {rule}"
     significant, excludes = p_value < alpha, low > 1 or high < 1
     if significant == excludes:
         return ""
@@ -133,7 +142,7 @@ def disagreement(p_value, low, high, test: str = "the p-value", interval: str = 
         said = f"{test} is below {alpha:g} but {interval} includes 1"
     else:
         said = f"{interval} excludes 1 but {test} is not below {alpha:g}"
-    return f"{said[0].upper()}{said[1:]}: the two disagree, and the verdict rule, which needs both, does not count the effect as shown."
+    return f"{said[0].upper()}{said[1:]}: the two disagree, and {rule}"
 
 
 def share(fraction) -> str:
