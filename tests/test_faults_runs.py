@@ -263,7 +263,8 @@ def _timed_notebook(folder: Path, name: str, fail: bool = False) -> Path:
 def test_notebooks_run_two_at_a_time_keep_the_verdict_last_and_a_failure_leaves_nothing(tmp_path):
     """``jobs=2``: the notebooks before the verdict overlap (each in its own process and
     kernel), the verdict starts after all of them have ended; a failing notebook stops the
-    run, which swaps nothing in and leaves no staging folder."""
+    run, which swaps nothing in and leaves no staging folder, only the failing cell's
+    traceback beside the build folder, named in the error."""
     from analysis.report import runner
 
     folder, out = tmp_path / "notebooks", tmp_path / "times"
@@ -282,9 +283,14 @@ def test_notebooks_run_two_at_a_time_keep_the_verdict_last_and_a_failure_leaves_
     ]
     before = sorted(p.name for p in tmp_path.iterdir())
     broken = [books[0], _timed_notebook(folder, "02-broken", fail=True), books[-1]]
-    with pytest.raises(Exception, match="planted failure"):
+    with pytest.raises(Exception, match="planted failure") as failed:
         runner.run_notebooks(broken, tmp_path / "build", tmp_path / "reports", {"out": str(out)}, log=lambda *_: None,
                              jobs=2)  # fmt: skip
-    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing swapped, no staging folder left
+    # nothing swapped, no staging folder left; the traceback kept beside the build, where the message points
+    kept = runner.run_failure_log(tmp_path / "build")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, kept.name])
+    assert str(kept) in str(failed.value) and "RuntimeError" in kept.read_text()
+    runner.run_notebooks(books[:1], tmp_path / "build", tmp_path / "reports", {"out": str(out)}, log=lambda *_: None)
+    assert not kept.exists()  # a complete run removes it
     with pytest.raises(ValueError, match="jobs"):
         runner.run_notebooks([], tmp_path / "build", tmp_path / "reports", {}, jobs=0)

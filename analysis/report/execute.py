@@ -45,6 +45,7 @@ __all__ = [
     "NotebookFailed",
     "parse_value",
     "temporary_beside",
+    "FAILURE_SUFFIX",
     "failure_log",
     "section_headings",
     "section_logger",
@@ -84,10 +85,13 @@ def temporary_beside(target: Path) -> Path:
     return Path(name)
 
 
+FAILURE_SUFFIX = ".error.txt"
+
+
 def failure_log(target: Path) -> Path:
     """Where the traceback of a failed run of ``target`` is kept (``TARGET.error.txt``,
     removed by the next run that succeeds)."""
-    return Path(target).with_name(Path(target).name + ".error.txt")
+    return Path(target).with_name(Path(target).name + FAILURE_SUFFIX)
 
 
 def section_headings(node) -> dict[int, str]:
