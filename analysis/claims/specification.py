@@ -103,6 +103,7 @@ def graph_specifications(
     union: bool = True,
     tol: float | None = None,
     cache=None,
+    union_tol: float = design.maxent.DEFAULT_TOL,
 ) -> pd.DataFrame:
     """Every graph statement (:data:`analysis.claims.design.STATEMENTS`) under every
     specification: ``labelled_graphs`` maps an elite definition to the labelled graph
@@ -111,7 +112,8 @@ def graph_specifications(
     crawl (Twitter id at most this). ``include_ego``: also the ego-edge variant (ego
     networks only); ``union``: also the union-graph maximum-entropy null. One row per
     specification and statement (:func:`specification_row`), with ``elite_size``.
-    ``cache``: a folder for the fitted nulls (:func:`analysis.nulls.maxent.fit_model`)."""
+    ``cache``: a folder for the fitted nulls (:func:`analysis.nulls.maxent.fit_model`);
+    ``tol``, ``union_tol``: the design-aware and the union-graph fits' tolerances."""
     if not labelled_graphs:
         raise ValueError("no elite definition given")
     first = next(iter(labelled_graphs.values()))
@@ -148,7 +150,7 @@ def graph_specifications(
                     rows.append(specification_row(sid, result, **choices, null=_NULL["design"],
                                                   ego_edges=_EGO_EDGES[kept] if egos is not None else "whole graph"))  # fmt: skip
             if union:
-                soft = families.maxent_union_tests(lg, design.STATEMENTS, fits=union_fits, cache=cache)
+                soft = families.maxent_union_tests(lg, design.STATEMENTS, union_tol, fits=union_fits, cache=cache)
                 for sid, result in soft["tests"].items():
                     rows.append(specification_row(sid, result, **choices, null=_NULL["union"],
                                                   ego_edges="all follows of the union graph"))  # fmt: skip
@@ -165,6 +167,7 @@ def rewiring_specifications(
     cache=None,
     scheduler=None,
     longer: float | None = None,
+    union_tol: float = design.maxent.DEFAULT_TOL,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The graph statements under the rewiring nulls on the union graph, for every elite
     definition of ``labelled_graphs`` (all of one graph), at ``switches_per_edge``, at
@@ -177,7 +180,7 @@ def rewiring_specifications(
     rewiring", ``chain`` the length; the null's interval only) and the agreement of the
     two families at the full length, one row per definition and statement: the rewiring
     mean, the maximum-entropy expectation (:func:`analysis.claims.families.maxent_union_tests`,
-    fits shared through ``cache``), their relative difference and ``agree``."""
+    fitted to ``union_tol``, fits shared through ``cache``), their relative difference and ``agree``."""
     lengths = [shorter * switches_per_edge, switches_per_edge]
     if longer is not None and longer > switches_per_edge:
         lengths.append(float(longer))
@@ -189,7 +192,7 @@ def rewiring_specifications(
         for length in lengths:
             for sid, result in found[(definition, float(length))].items():
                 rows.append(specification_row(sid, result, **choices, chain=f"{length:g} switches per edge"))
-        soft = families.maxent_union_tests(lg, design.STATEMENTS, fits=union_fits, cache=cache)["tests"]
+        soft = families.maxent_union_tests(lg, design.STATEMENTS, union_tol, fits=union_fits, cache=cache)["tests"]
         for sid, result in found[(definition, float(switches_per_edge))].items():
             if sid in soft:
                 agreement.append({"elite": definition, "statement": sid,
