@@ -81,14 +81,15 @@ CALIBRATIONS = {
         "statements": ["C2a", "C2b-chance", "C2b-budget", "C4a", "C5", "C5-vs-regular"],
         "description": "Do the design-aware tests keep their size when accounts differ beyond the null model? The "
         "size graphs of the design-aware entry (each statement's own null family, no class effect, 60 random egos, "
-        "400 graphs per family) with every account's odds multiplied by class-directed factors (a lognormal factor "
-        "per account and class of the other end, as follower and as followee, and one for mutual ties; mean 1, "
-        "log-s.d. 0 and 0.5, the same law in both classes, rescaled per class block so that every block's expected "
-        "count, one-way and mutual, is the latent model's without them), so that follows sharing an account at "
-        "either end are dependent in a way no degree multiplier absorbs. Each graph tested with the accounts each pair is credited "
-        "to resampled (the verdicts' tests) and with a dyadic-robust error over both accounts of every pair "
-        "(floored at the analytic one-way variance over the accounts each pair is credited to). The mean null "
-        "effects and each tail's rate are recorded.",
+        "400 graphs per family) with every account's own taste per class of the other end (a sign, even odds, as "
+        "follower, as followee and as mutual partner, the same law in both classes) moving each probability by "
+        "spread x min(P, N/3) x the mean of the two accounts' signs (N the no-tie probability; min(p, 1-p) under the "
+        "DBCM), spread 0 and 1: every pair keeps its null probability on average, while an account's expected "
+        "follows toward a class move by up to half, at both ends, as no degree multiplier absorbs. Each graph tested "
+        "with the accounts each pair is credited to resampled (the verdicts' tests) and with a dyadic-robust error "
+        "over both accounts of every pair (floored at the analytic one-way variance over the accounts each pair is "
+        "credited to). The mean null effects (the fitted null's, misspecified by the tastes) and each tail's rate "
+        "are recorded.",
         "run": lambda rng: design.calibrate_design_propensities(rng, n_graphs=400, n_boot=400),
     },
     "design-aware C5-shares": {

@@ -303,72 +303,49 @@ def test_the_fit_rows_name_each_fit_with_its_error_tolerance_and_time():
     assert design.fit_rows({"tolerance": 1e-6}) == []  # a whole-graph design keeps no fits
 
 
-def test_beyond_model_propensities_are_each_accounts_own_per_class_and_even_on_average():
-    """The factors of the beyond-model calibration: ``one[i, j] = u_i^c(j) v_j^c(i)`` (one
-    sender factor per account and class of the other end, one receiver factor likewise),
-    ``mutual`` symmetric from one factor per account and class; mean 1 in every class
-    pair, so neither class gains on average; a celebrity's taste for celebrities differs
-    from its taste for regular accounts."""
+def test_beyond_model_tastes_keep_every_pairs_probability_on_average_and_move_each_accounts_class_degrees():
+    """The beyond-model tastes (``design._beyond_model_probabilities``): signs per account
+    and class of the other end, so an account's expected follows toward a class move with
+    its own taste, at either end; linear in the signs, so over a taste and its opposite
+    every pair's probability (each RBCM state's too) is the null's exactly and no class
+    pair gains; every probability stays in [0, 1] at the largest amplitude."""
     rng = np.random.default_rng(3)
-    is_elite = np.zeros(1000, dtype=bool)
-    is_elite[:100] = True
-    boosts = design._propensities(rng, is_elite, 0.5)
-    one, mutual = boosts["one"], boosts["mutual"]
-    assert one.shape == mutual.shape == (1000, 1000)
-    np.testing.assert_allclose(mutual, mutual.T)
-    # rank one within each class block: one[i, j] one[k, l] = one[i, l] one[k, j]
-    block = one[:100, 100:]
-    np.testing.assert_allclose(block[0, 0] * block[1:, 1:], block[1:, :1] * block[:1, 1:])
-    for rows in (is_elite, ~is_elite):
-        for cols in (is_elite, ~is_elite):
-            assert abs(one[np.ix_(rows, cols)].mean() - 1) < 0.25  # 100 factors a side: s.d. about 0.08
-    # the sender factor toward celebrities is not the one toward regular accounts
-    toward_elite, toward_regular = one[100:, :100].mean(axis=1), one[100:, 100:].mean(axis=1)
-    assert abs(np.corrcoef(np.log(toward_elite), np.log(toward_regular))[0, 1]) < 0.2
-    # no spread: no factors drawn, the null family's graph as before (the same draws)
-    settings = {**design.CALIBRATION_SETTINGS, "n": 300, "mean_degree": 10.0, "elite_size": 10}
-    plain = design._calibration_graph(np.random.default_rng(5), "dbcm", None, settings)[0].graph
-    zero = design._calibration_graph(np.random.default_rng(5), "dbcm", None, {**settings, "propensity_spread": 0.0})
-    np.testing.assert_array_equal(plain.src, zero[0].graph.src)
-    np.testing.assert_array_equal(plain.dst, zero[0].graph.dst)
-
-
-def test_beyond_model_factors_are_centred_so_no_class_block_gains():
-    """Centred (``design._centred``), the factors leave every class block's expected count
-    as the latent model has it without them, one-way and mutual (RBCM) or follows (DBCM),
-    while raw factors of mean 1 on the odds scale do not; within a block they keep their
-    spread (a constant rescaling per block)."""
-    rng = np.random.default_rng(11)
     settings = {**design.CALIBRATION_SETTINGS, "n": 400, "mean_degree": 30.0, "elite_size": 20}
     x, y = design._latent_multipliers(rng, settings)
     side = np.zeros(len(x), dtype=np.int64)
     side[:20] = 1
-    raw = design._propensities(rng, side == 1, 0.8)
-    one, z = np.outer(x, y), np.sqrt(settings["reciprocity"] * x * y)
-    for mutual in (None, np.outer(z, z)):
-        centred = design._centred(side, one, raw, mutual)
-
-        def counts(factors, mutual=mutual):
-            scaled = None if mutual is None else mutual * factors.get("mutual", 1.0)
-            return design._block_counts(design._pair_kinds(side, one * factors.get("one", 1.0), scaled), np.ones(7))[0]
-
-        plain, shifted, kept = counts({}), counts(raw), counts(centred)
-        np.testing.assert_allclose(kept, plain, rtol=1e-6)
-        assert np.abs(shifted / np.where(plain > 0, plain, 1) - 1).max() > 0.01
-        ratio = centred["one"] / raw["one"]
-        for a in (0, 1):
-            for b in (0, 1):
-                block = ratio[np.ix_(side == a, side == b)]
-                np.testing.assert_allclose(block, block.flat[0])
-    # brute force on a tiny RBCM: the block counts are sums of the three states' probabilities
-    tiny = np.array([0, 1, 1, 0])
-    w, m = rng.uniform(0.1, 2, (4, 4)), rng.uniform(0.1, 2, (4, 4))
-    m = (m + m.T) / 2
-    expect = np.zeros(7)
-    for i in range(4):
-        for j in range(i + 1, 4):
-            total = 1 + w[i, j] + w[j, i] + m[i, j]
-            expect[2 * tiny[i] + tiny[j]] += w[i, j] / total
-            expect[2 * tiny[j] + tiny[i]] += w[j, i] / total
-            expect[4 + tiny[i] + tiny[j]] += m[i, j] / total
-    np.testing.assert_allclose(design._block_counts(design._pair_kinds(tiny, w, m), np.ones(7))[0], expect)
+    tastes = design._propensities(rng, len(x))
+    assert set(np.unique(np.concatenate([t.ravel() for t in tastes.values()]))) == {-1.0, 1.0}
+    opposite = {kind: -t for kind, t in tastes.items()}
+    z = np.sqrt(settings["reciprocity"] * x * y)
+    null = design._beyond_model_probabilities(x, y, None, side, tastes, 0.0)
+    moved = design._beyond_model_probabilities(x, y, None, side, tastes, 1.0)
+    back = design._beyond_model_probabilities(x, y, None, side, opposite, 1.0)
+    np.testing.assert_allclose((moved + back) / 2, null, atol=1e-15)
+    assert moved.min() >= 0 and moved.max() <= 1 and np.abs(moved - null).max() > 0.01
+    # an account whose taste toward celebrities is +1 follows them more than the null says, one with -1 less
+    toward_elite = moved[:, side == 1].sum(axis=1) / null[:, side == 1].sum(axis=1)
+    regular = side == 0
+    assert (
+        toward_elite[regular & (tastes["send"][:, 1] > 0)].min()
+        > 1
+        > toward_elite[regular & (tastes["send"][:, 1] < 0)].max()
+    )
+    states_null = design._beyond_model_probabilities(x, y, z, side, tastes, 0.0)
+    states = design._beyond_model_probabilities(x, y, z, side, tastes, 1.0)
+    states_back = design._beyond_model_probabilities(x, y, z, side, opposite, 1.0)
+    for k in (2, 3, 4):
+        np.testing.assert_allclose((states[k] + states_back[k]) / 2, states_null[k], atol=1e-15)
+    total = states[2] + states[3] + states[4]
+    assert min(s.min() for s in states[2:]) >= 0 and total.max() <= 1 + 1e-12
+    # with no amplitude, the null family's graph as before (the same draws)
+    small = {**settings, "n": 300, "mean_degree": 10.0, "elite_size": 10}
+    plain = design._calibration_graph(np.random.default_rng(5), "dbcm", None, small)[0].graph
+    zero = design._calibration_graph(np.random.default_rng(5), "dbcm", None, {**small, "propensity_spread": 0.0})
+    np.testing.assert_array_equal(plain.src, zero[0].graph.src)
+    np.testing.assert_array_equal(plain.dst, zero[0].graph.dst)
+    with pytest.raises(ValueError, match="plant"):
+        design._calibration_graph(rng, "dbcm", "C4a", {**small, "propensity_spread": 1.0})
+    for family in ("dbcm", "rbcm"):
+        lg, table = design._calibration_graph(rng, family, None, {**small, "propensity_spread": 1.0})
+        assert lg.graph.m > 0 and len(table) > 0

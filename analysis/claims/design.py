@@ -62,16 +62,17 @@ accounts as independent given the fitted null. When accounts differ in ways no d
 multiplier absorbs (a celebrity's own taste for following celebrities, or for being
 followed back by them, rather than regular accounts), follows that share the account at
 their *other* end covary as well. ``make calibrate``'s entry ``design-aware beyond the
-model`` draws such graphs (:func:`_propensities`) and measures each test's size with
+model`` draws such graphs (:func:`_beyond_model_graph`) and measures each test's size with
 this error and with a dyadic-robust one over both accounts of every pair
 (``design_tests(dyadic=True)``, :func:`analysis.stats.inference.dyadic_ratio_test`,
 its variance floored at the analytic one-way variance over the credited accounts). The
-factors are centred per class block (:func:`_centred`): every block's expected count,
-one-way and mutual, is what the latent model has without them, so no class pair gains
-on the probability scale where a ratio is read (raw factors of mean 1 on the odds
-scale had shifted C4a's mean null effect to 1.05, and with it the size). The verdicts
-keep the account-clustered tests; the README's calibration table shows where each
-error holds its size and where it does not.
+tastes move probabilities, not odds, and keep every pair's null probability on
+average, so no class pair gains: lognormal factors of mean 1 on the odds scale had
+shifted the class ratios (``w / (1 + w)`` is concave), and rescaling them so that each
+graph's block totals stayed put made both errors conservative (it fixes the block
+totals that the errors are there to vary). The verdicts keep the account-clustered
+tests; the README's calibration table shows where each error holds its size and where
+it does not.
 """
 
 from __future__ import annotations
@@ -692,104 +693,68 @@ def _latent_multipliers(rng, settings):
     return a * w_out, a * w_in
 
 
-def _propensities(rng, is_elite, spread: float) -> dict:
-    """Odds multipliers beyond the null model, each account's own and the same law in both
-    classes: for every weight kind (``"one"``, ``"mutual"``) an ``n x n`` array ``u_i^c(j)
-    * v_j^c(i)``, where account ``i`` has one lognormal factor per class of the other
-    account (mean 1, log-s.d. ``spread``) as the sender (``u``) and one as the receiver
-    (``v``; for a mutual tie both factors are the accounts' own, ``u_i^c(j) * u_j^c(i)``). A
-    celebrity's taste for following celebrities, or for being followed back by them, then
-    differs from its taste for regular accounts, which no degree multiplier can absorb:
-    follows that share an account are dependent beyond the model, at both of their ends,
-    while neither class gains on the odds scale (on the probability scale a class ratio
-    can shift, as ``w / (1 + w)`` is concave: the calibration graphs use them centred,
-    :func:`_centred`)."""
-    n = len(is_elite)
-    side = is_elite.astype(np.int64)  # 0 regular, 1 celebrity
-
-    def factors():
-        return rng.lognormal(-(spread**2) / 2, spread, (n, 2))
-
-    send, receive, mutual = factors(), factors(), factors()
-    return {"one": send[:, side] * receive[:, side].T, "mutual": mutual[:, side] * mutual[:, side].T}
+def _propensities(rng, n: int) -> dict:
+    """Each account's own tastes beyond the null model, one per class of the account at
+    the other end: signs (+1 or -1, even odds) as follower (``"send"``), as followee
+    (``"receive"``) and as a partner of mutual ties (``"mutual"``), each an ``n x 2``
+    array (column 0: toward regular accounts, 1: toward celebrities). The same law in
+    both classes, so neither gains on average (:func:`_beyond_model_graph`)."""
+    return {kind: rng.choice(np.array([-1.0, 1.0]), (n, 2)) for kind in ("send", "receive", "mutual")}
 
 
-def _pair_kinds(side, one, mutual=None) -> list:
-    """A latent model's pairs grouped by the classes of their ends, each group as
-    ``(states, weights)``: one array of weights per state a pair can be in besides no
-    tie, and the block each state counts in. Under the DBCM (``mutual`` None) every
-    ordered pair is its own Bernoulli follow, its one state in block ``2 * side_i +
-    side_j`` of the ``i -> j`` weights ``one``; under the RBCM every unordered pair has
-    three states (``i -> j`` alone, ``j -> i`` alone, in the one-way blocks; mutual, in
-    block ``4 + side_i + side_j``, weights ``mutual``)."""
-    members = [np.flatnonzero(side == c) for c in (0, 1)]
-    kinds = []
-    for a, b in ((0, 0), (0, 1), (1, 0), (1, 1)) if mutual is None else ((0, 0), (0, 1), (1, 1)):
-        rows, cols = members[a], members[b]
-        if not len(rows) or not len(cols):
-            continue
-        w = one[np.ix_(rows, cols)]
-        if mutual is None:
-            kinds.append(([2 * a + b], [w[rows[:, None] != cols[None, :]]]))
-            continue
-        back, m = one[np.ix_(cols, rows)].T, mutual[np.ix_(rows, cols)]
-        if a == b:  # each unordered pair once
-            upper = np.triu_indices(len(rows), 1)
-            w, back, m = w[upper], back[upper], m[upper]
-        kinds.append(([2 * a + b, 2 * b + a, 4 + a + b], [w.ravel(), back.ravel(), m.ravel()]))
-    return kinds
+def _beyond_model_probabilities(x, y, z, side, tastes: dict, spread: float):
+    """The latent model's probabilities moved by each account's tastes
+    (:func:`_propensities`) on the probability scale, where a class ratio is read, so
+    that every pair keeps its null probability on average over the tastes and no class
+    pair gains: a state of probability ``P`` becomes ``P + spread * min(P, N / 3) * t``,
+    ``t`` the mean of the two accounts' signs for it (``N``, the no-tie probability;
+    under the DBCM ``min(p, 1 - p)`` in place of ``min(P, N / 3)``), which keeps every
+    probability in [0, 1] for ``spread`` in [0, 1]. Each account's expected follows
+    toward a class then move by up to ``spread / 2`` of their null value, at both ends
+    of a follow, which no degree multiplier absorbs.
 
-
-def _block_counts(kinds, scale):
-    """The expected count of every block (:func:`_pair_kinds`) with each block's weights
-    multiplied by ``scale`` (7 entries: 4 one-way blocks, 3 mutual ones), and its
-    Jacobian in the log scales: ``d count_c / d log scale_c' = sum over pairs of P_c
-    ([c = c'] - P_c')``, ``P_c`` a pair's probability of a state of block ``c``."""
-    count, jacobian = np.zeros(7), np.zeros((7, 7))
-    for states, weights in kinds:
-        scaled = [w * scale[c] for c, w in zip(states, weights)]
-        total = 1 + sum(scaled)
-        blocks = sorted(set(states))
-        prob = {c: sum(w for state, w in zip(states, scaled) if state == c) / total for c in blocks}
-        for c in blocks:
-            count[c] += prob[c].sum()
-            for d in blocks:
-                jacobian[c, d] += ((prob[c] if c == d else 0.0) - prob[c] * prob[d]).sum()
-    return count, jacobian
-
-
-def _centred(side, one, factors: dict, mutual=None, tol: float = 1e-9, max_iter: int = 50) -> dict:
-    """The beyond-model factors (:func:`_propensities`) rescaled per class block so that
-    the latent model's expected count of every class block is what it is without them:
-    the follows from each class to each class (under the RBCM the one-way ones) and,
-    under the RBCM (``mutual``: the weights ``z_i z_j``; None for the DBCM), the mutual
-    ties of each unordered class pair. ``one``: the weights ``x_i y_j``; ``side``: 1 for a
-    celebrity, 0 for a regular account. The factors keep their spread within a block,
-    and no class pair gains or loses on the probability scale, where a class ratio is
-    read (factors of mean 1 on the odds scale shift it, as ``w / (1 + w)`` is concave).
-    Newton steps on the blocks' log scales, until every block's count is within relative
-    ``tol`` of its target; raises ``RuntimeError`` if ``max_iter`` steps do not get there."""
+    DBCM (``z`` None): the ``n x n`` matrix of follow probabilities (``x_i y_j / (1 + x_i
+    y_j)``, zero diagonal). RBCM: ``(i, j, one_ij, one_ji, mutual)`` over the unordered
+    pairs ``i < j``: the probabilities of ``i -> j`` alone, ``j -> i`` alone and a
+    mutual tie (weights ``1, x_i y_j, x_j y_i, z_i z_j``)."""
     side = np.asarray(side, dtype=np.int64)
-    n = len(side)
-    f_one = factors["one"] if "one" in factors else np.ones((n, n))
-    target, _ = _block_counts(_pair_kinds(side, one, mutual), np.ones(7))
-    if mutual is not None and "mutual" in factors:
-        mutual = mutual * factors["mutual"]
-    kinds = _pair_kinds(side, one * f_one, mutual)
-    present = target > 0
-    log_scale = np.zeros(7)
-    for _ in range(max_iter):
-        count, jacobian = _block_counts(kinds, np.exp(log_scale))
-        if np.all(np.abs(count[present] / target[present] - 1) < tol):
-            break
-        log_scale[present] += np.linalg.solve(jacobian[np.ix_(present, present)], (target - count)[present])
-    else:
-        raise RuntimeError(f"the beyond-model factors did not centre in {max_iter} steps")
-    scale = np.exp(log_scale)
-    out = {"one": f_one * scale[2 * side[:, None] + side[None, :]]}
-    if "mutual" in factors:
-        out["mutual"] = factors["mutual"] * scale[4 + side[:, None] + side[None, :]]
-    return out
+    send, receive, mutual_taste = tastes["send"], tastes["receive"], tastes["mutual"]
+    one = np.outer(x, y)
+    if z is None:
+        p = one / (1 + one)
+        np.fill_diagonal(p, 0.0)
+        taste = (send[:, side] + receive[:, side].T) / 2  # i's sign toward j's class, j's from i's
+        return p + spread * np.minimum(p, 1 - p) * taste
+    i, j = np.triu_indices(len(x), 1)
+    w_ij, w_ji, w_m = one[i, j], one[j, i], z[i] * z[j]
+    total = 1 + w_ij + w_ji + w_m
+    none = 1 / total
+    tastes_of = {
+        "ij": (send[i, side[j]] + receive[j, side[i]]) / 2,
+        "ji": (send[j, side[i]] + receive[i, side[j]]) / 2,
+        "m": (mutual_taste[i, side[j]] + mutual_taste[j, side[i]]) / 2,
+    }
+    moved = [w / total + spread * np.minimum(w / total, none / 3) * tastes_of[k]
+             for k, w in (("ij", w_ij), ("ji", w_ji), ("m", w_m))]  # fmt: skip
+    return (i, j, *moved)
+
+
+def _beyond_model_graph(rng, x, y, z, side, spread: float) -> tuple[np.ndarray, np.ndarray]:
+    """A latent graph whose accounts differ beyond the null model
+    (:func:`_beyond_model_probabilities`, tastes drawn by :func:`_propensities`).
+    Returns ``(src, dst)``."""
+    moved = _beyond_model_probabilities(x, y, z, side, _propensities(rng, len(x)), spread)
+    if z is None:
+        src, dst = np.nonzero(rng.random(moved.shape) < moved)
+        return src.astype(np.int64), dst.astype(np.int64)
+    i, j, one_ij, one_ji, mutual = moved
+    u = rng.random(len(i))
+    state_ij = u < one_ij
+    state_ji = (u >= one_ij) & (u < one_ij + one_ji)
+    state_m = (u >= one_ij + one_ji) & (u < one_ij + one_ji + mutual)
+    src = np.concatenate([i[state_ij], j[state_ji], i[state_m], j[state_m]])
+    dst = np.concatenate([j[state_ij], i[state_ji], j[state_m], i[state_m]])
+    return src.astype(np.int64), dst.astype(np.int64)
 
 
 def _calibration_graph(rng, family: str, plant: str | None, settings) -> tuple[LabelledGraph, pd.DataFrame]:
@@ -802,23 +767,25 @@ def _calibration_graph(rng, family: str, plant: str | None, settings) -> tuple[L
         z = np.sqrt(settings["reciprocity"] * x * y)
     elif family == "chance":  # mutual weight x_i y_j x_j y_i: each direction independent, as under the DBCM
         z = x * y
+    spread = settings.get("propensity_spread", 0.0)
+    if spread > 0 and plant is not None:
+        raise ValueError("the beyond-model tastes are for the size graphs: no plant with them")
     boosts = {}
-    if settings.get("propensity_spread", 0.0) > 0:
-        side = (classes == "celebrity").astype(np.int64)
-        raw = _propensities(rng, side == 1, settings["propensity_spread"])
-        boosts = _centred(side, np.outer(x, y), raw, None if z is None else np.outer(z, z))
     if plant is not None:
         _, kind, (a, b), sign = _PLANTS[plant]
         factor = settings["factor"] ** sign
         block = np.outer(classes == a, classes == b)
         if kind == "mutual":
             block = block | block.T
-        boosts[kind] = boosts.get(kind, 1.0) * np.where(block, factor, 1.0)
+        boosts[kind] = np.where(block, factor, 1.0)
 
     def boost(which):
         return boosts.get(which, 1.0)
 
-    src, dst = synthetic.latent_maxent_graph(rng, x, y, z, boost if boosts else None)
+    if spread > 0:
+        src, dst = _beyond_model_graph(rng, x, y, z, (classes == "celebrity").astype(np.int64), spread)
+    else:
+        src, dst = synthetic.latent_maxent_graph(rng, x, y, z, boost if boosts else None)
     s, d, table = synthetic.ego_sample(rng, src, dst, n, settings["egos"])
     graph = measures.Graph(s, d, np.arange(n))
     is_elite = classes == "celebrity"
@@ -942,10 +909,11 @@ def calibrate_design_power(rng: np.random.Generator, statement_id: str, n_plante
             "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "test": "two-sided"}}  # fmt: skip
 
 
-PROPENSITY_SETTINGS = {"propensity_spreads": [0.0, 0.5]}
-"""The beyond-model calibration's own setting: the log-s.d.s of each account's
-class-directed odds factors (:func:`_propensities`) it is run at; 0 is the null family
-alone."""
+PROPENSITY_SETTINGS = {"propensity_spreads": [0.0, 1.0]}
+"""The beyond-model calibration's own setting: the amplitudes of each account's
+class-directed tastes (:func:`_beyond_model_probabilities`; 1 is the largest the
+construction allows, an account's expected follows toward a class moved by half their
+null value) it is run at; 0 is the null family alone."""
 
 _ERRORS = {"clustered": "tests", "dyadic": "dyadic"}  # the error of a design-aware test: its DesignTests field
 
@@ -955,17 +923,19 @@ def calibrate_design_propensities(rng: np.random.Generator, n_graphs: int = 300,
     """Whether the design-aware tests keep their size when accounts differ beyond the null
     model, with each of their two errors. The latent graphs of :func:`calibrate_design`'s
     size part (each statement's own null family, no class effect, observed through random
-    egos) with each account's odds multiplied by class-directed factors
-    (:func:`_propensities`, centred per class block by :func:`_centred`) at each log-s.d. of ``propensity_spreads``
+    egos) with each account's class-directed tastes moving its probabilities
+    (:func:`_beyond_model_graph`) at each amplitude of ``propensity_spreads``
     (:data:`PROPENSITY_SETTINGS`): follows that share an account, at either end, are then
-    dependent in a way the fitted multipliers do not absorb. Each graph is tested with
+    dependent in a way the fitted multipliers do not absorb, while every pair keeps its
+    null probability on average. Each graph is tested with
     the account-clustered error (``clustered``: the accounts each pair is credited to
     resampled, the verdicts' tests) and the dyadic-robust one (``dyadic``: both accounts
     of every pair, :class:`DesignTests`). Returns, per spread (its string) and error, per
     statement the two-sided ``size`` with its exact 95% interval, each tail's rate
     (``size_above``: a rejection with the effect above 1) and the mean and median effect
-    (1 if neither the factors nor the fitted null shift the class ratio); the graphs
-    skipped (fit not converged) and the settings."""
+    (the tastes keep every pair's probability on average, so a mean away from 1 is the
+    fitted null's, misspecified by them); the graphs skipped (fit not converged) and the
+    settings."""
     settings = {**CALIBRATION_SETTINGS, **PROPENSITY_SETTINGS, **(settings or {})}
     out, skipped = {}, {}
     for spread in settings["propensity_spreads"]:
