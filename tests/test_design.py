@@ -101,7 +101,7 @@ def test_the_cluster_test_refers_its_statistic_to_t_with_one_degree_fewer_than_t
 
 def test_the_design_aware_test_decides_and_the_others_are_checks_beside_it():
     lg, table, rng = _sampled(14, "dbcm")
-    aware = design.design_statements(lg, rng, table, n_boot=200)
+    aware = design.design_statements(lg, rng, table, n_boot=200, dyadic=True)
     with_ego = design.design_statements(lg, rng, table, include_ego=True, n_boot=200)
     soft = families.maxent_union_tests(lg, ["C2a", "C4a"])["tests"]
     union = inference.TestResult("closure", 0.1, 0.05, 2.0, 3.0, 1.5, 2.5, 0.01, 99, "rewiring")
@@ -109,10 +109,13 @@ def test_the_design_aware_test_decides_and_the_others_are_checks_beside_it():
     tested = design.statement_tests(["C2a", "C4a", "C5"], aware, {"C2a": union, "C4a": union}, soft, with_ego)
     c4a, c2a = tested["C4a"], tested["C2a"]
     assert c4a.decisive is aware.tests["C4a"] and c4a.decisive_name == "design-aware"
-    assert list(c4a.checks) == ["union graph, rewiring", "union graph, maximum entropy",
-                                "design-aware, follows to the sampling account kept"]  # fmt: skip
+    assert list(c4a.checks) == ["design-aware, dyadic-robust error", "union graph, rewiring",
+                                "union graph, maximum entropy", "design-aware, follows to the sampling account kept"]  # fmt: skip
+    dyadic = c4a.checks["design-aware, dyadic-robust error"]
+    assert dyadic is aware.dyadic["C4a"] and dyadic.ratio == pytest.approx(c4a.decisive.ratio)  # one effect, two errors
     assert c2a.decisive is union and c2a.decisive_name == "union graph, rewiring"
     assert "union graph, rewiring" not in c2a.checks  # the decisive test is not its own check
+    assert "design-aware, dyadic-robust error" not in c2a.checks  # a check of the design-aware verdict only
     assert c4a.agreement is not None and c4a.agreement["rewiring_expected"] == union.expected
     assert "C5" in tested and tested["C5"].agreement is None  # design-aware only
     frame = design.tests_table(tested)

@@ -148,14 +148,19 @@ def test_a_size_only_entry_gives_a_row_per_spread_error_and_statement():
     sizes = {"size": 0.15, "size_graphs": 300, "size_interval": [0.11, 0.2]}
     entry = {"statements": ["C4a"], "result": {
         "spreads": {"0.5": {"clustered": {"C4a": sizes}, "dyadic": {"C4a": {**sizes, "size": 0.05}}}},
-        "settings": {"test": "two-sided"}}}  # fmt: skip
+        "settings": {"test": "two-sided", "tastes": "signs"}}}  # fmt: skip
     block = readme.calibration_block({"alpha": 0.05, "tests": {"beyond": entry}})
     assert (
-        "| beyond (log-s.d. 0.5, accounts credited resampled) | C4a | two-sided | 15.0% (300) | not measured |" in block
+        "| beyond (amplitude 0.5, accounts credited resampled) | C4a | two-sided | 15.0% (300) | not measured |"
+        in block
     )
-    assert "| beyond (log-s.d. 0.5, dyadic-robust) | C4a | two-sided | 5.0% (300) | not measured |" in block
+    assert "| beyond (amplitude 0.5, dyadic-robust) | C4a | two-sided | 5.0% (300) | not measured |" in block
     assert "Sizes outside 3-7%: none." in block  # a misspecified null is not the test's own
     assert (
-        "not the test's own null), sizes outside 3-7%: beyond (log-s.d. 0.5, accounts credited resampled) C4a 15.0%."
+        "not the test's own null), sizes outside 3-7%: beyond (amplitude 0.5, accounts credited resampled) C4a 15.0%."
         in block
+    )
+    del entry["result"]["settings"]["tastes"]  # an entry made with lognormal odds factors is read by their log-s.d.
+    assert "| beyond (log-s.d. 0.5, dyadic-robust) |" in readme.calibration_block(
+        {"alpha": 0.05, "tests": {"beyond": entry}}
     )

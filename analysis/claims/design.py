@@ -127,7 +127,11 @@ family), described with a sampling interval rather than tested: under ego sampli
 comparison is biased (see the module docstring)."""
 CAVEAT = (
     "Degree-keeping nulls, soft or hard, absorb part of any effect that changes degrees (a planted effect comes out "
-    "smaller than planted: see the calibration of the design-aware tests), so these effects are conservative."
+    "smaller than planted: see the calibration of the design-aware tests), so these effects are conservative. That "
+    "holds for the effects, not for the p-values: when accounts differ beyond the model (each its own taste for "
+    "following, or being followed by, one class), the account-clustered error can be too small (the calibration "
+    "entry 'design-aware beyond the model'); the dyadic-robust check beside it also lets follows that share the "
+    "account at their other end covary."
 )
 SHARES_CAVEAT = (
     "Under ego sampling the direct comparison is biased against the celebrities: a regular account that returns "
@@ -229,7 +233,7 @@ class DesignTests:
     :data:`DIRECT_STATEMENTS`, two-sided, with their sampling interval: not verdicts)
     and ``dyadic`` (ego designs, when asked: the same statements with a dyadic-robust
     error over both accounts of every pair, :func:`analysis.stats.inference.dyadic_ratio_test`;
-    calibrated beside the account-clustered tests, not the verdicts' tests)."""
+    a check beside the verdicts' account-clustered tests, :func:`statement_tests`)."""
 
     tests: dict[str, inference.TestResult]
     untested: dict[str, str]
@@ -586,6 +590,7 @@ CHECK_NAMES = {
     "rewiring": "union graph, rewiring",
     "maxent": "union graph, maximum entropy",
     "with_ego": "design-aware, follows to the sampling account kept",
+    "dyadic": "design-aware, dyadic-robust error",
 }
 
 
@@ -607,10 +612,11 @@ def statement_tests(statement_ids, aware: DesignTests, rewiring: dict, soft: dic
     """Which test decides each statement and which are checks beside it.
 
     The design-aware test (``aware``) decides where it ran; otherwise the union-graph
-    rewiring test (``rewiring``: ``{statement: TestResult}``). Checks: the union-graph
-    rewiring and maximum-entropy (``soft``) tests and the design-aware test with the
-    members' follows of their ego counted (``with_ego``), where they ran. A statement
-    with neither a design-aware nor a rewiring test is left out."""
+    rewiring test (``rewiring``: ``{statement: TestResult}``). Checks: the design-aware
+    test with the dyadic-robust error (``aware.dyadic``, when it was asked for), the
+    union-graph rewiring and maximum-entropy (``soft``) tests and the design-aware test
+    with the members' follows of their ego counted (``with_ego``), where they ran. A
+    statement with neither a design-aware nor a rewiring test is left out."""
     out = {}
     for sid in statement_ids:
         if sid in aware.tests:
@@ -620,6 +626,8 @@ def statement_tests(statement_ids, aware: DesignTests, rewiring: dict, soft: dic
         else:
             continue
         checks = {}
+        if name == CHECK_NAMES["design"] and sid in aware.dyadic:
+            checks[CHECK_NAMES["dyadic"]] = aware.dyadic[sid]
         if sid in rewiring and name != CHECK_NAMES["rewiring"]:
             checks[CHECK_NAMES["rewiring"]] = rewiring[sid]
         if sid in soft:
@@ -909,11 +917,12 @@ def calibrate_design_power(rng: np.random.Generator, statement_id: str, n_plante
             "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "test": "two-sided"}}  # fmt: skip
 
 
-PROPENSITY_SETTINGS = {"propensity_spreads": [0.0, 1.0]}
+PROPENSITY_SETTINGS = {"propensity_spreads": [0.0, 1.0], "tastes": "signs, on the probability scale"}
 """The beyond-model calibration's own setting: the amplitudes of each account's
 class-directed tastes (:func:`_beyond_model_probabilities`; 1 is the largest the
 construction allows, an account's expected follows toward a class moved by half their
-null value) it is run at; 0 is the null family alone."""
+null value) it is run at; 0 is the null family alone; ``tastes`` names the construction in
+the results file (entries made before it had lognormal odds factors, read by log-s.d.)."""
 
 _ERRORS = {"clustered": "tests", "dyadic": "dyadic"}  # the error of a design-aware test: its DesignTests field
 

@@ -298,10 +298,11 @@ def calibration_rows(calibration: dict) -> list[dict]:
         r, statements = entry["result"], list(entry["statements"]) or [name]
         if "spreads" in r:  # design-aware beyond the model: per spread, error and statement, sizes only
             errors = {"clustered": "accounts credited resampled", "dyadic": "dyadic-robust"}
+            scale = "amplitude" if r["settings"].get("tastes") else "log-s.d."  # lognormal odds factors before
             for spread, by_error in r["spreads"].items():
                 for error, by_statement in by_error.items():
                     for sid, found in by_statement.items():
-                        rows.append({"test": f"{name} (log-s.d. {float(spread):g}, {errors[error]})",
+                        rows.append({"test": f"{name} ({scale} {float(spread):g}, {errors[error]})",
                                      "statements": [sid], "p_value": r["settings"]["test"], "size": found["size"],
                                      "size_n": found["size_graphs"], "power": None, "power_n": None,
                                      "size_only": True})  # fmt: skip
