@@ -157,7 +157,7 @@ def test_a_size_only_entry_gives_a_row_per_spread_error_and_statement():
     assert "| beyond (amplitude 0.5, dyadic-robust) | C4a | two-sided | 5.0% (300) | not measured |" in block
     assert "Sizes outside 3-7%: none." in block  # a misspecified null is not the test's own
     assert (
-        "not the test's own null), sizes outside 3-7%: beyond (amplitude 0.5, accounts credited resampled) C4a 15.0%."
+        "with its power in its own entry), sizes outside 3-7%: beyond (amplitude 0.5, accounts credited resampled) C4a 15.0%."
         in block
     )
     del entry["result"]["settings"]["tastes"]  # an entry made with lognormal odds factors is read by their log-s.d.
