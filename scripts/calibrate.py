@@ -88,8 +88,7 @@ CALIBRATIONS = {
         "follows toward a class move by up to half, at both ends, as no degree multiplier absorbs. Each graph tested "
         "with the accounts each pair is credited to resampled (the verdicts' tests) and with a dyadic-robust error "
         "over both accounts of every pair (floored at the analytic one-way variance over the accounts each pair is "
-        "credited to). The mean null effects (the fitted null's, misspecified by the tastes) and each tail's rate "
-        "are recorded.",
+        "credited to). The mean null effects and each tail's rate are recorded.",
         "run": lambda rng: design.calibrate_design_propensities(rng, n_graphs=400, n_boot=400),
     },
     "design-aware C5-shares": {

@@ -155,9 +155,14 @@ def test_disagreement_names_which_of_the_p_value_and_the_interval_says_what():
         "The sampling interval excludes 1 but the permutation p-value is not below 0.05"
     )
     assert prose.disagreement(0.001, 1.1, 1.3) == prose.disagreement(0.2, 0.9, 1.3) == ""  # they agree
-    # a missing end or p-value: said only when the other says the effect differs from 1
-    assert prose.disagreement(None, 0.9, 1.3) == prose.disagreement(0.2, float("nan"), 1.3) == ""
-    assert prose.disagreement(0.01, float("nan"), 1.3) == (
+    # one missing end is an unbounded side, as in the verdict rule: the other end alone decides
+    assert prose.disagreement(0.2, float("nan"), 1.3) == prose.disagreement(0.01, None, 0.8) == ""
+    assert prose.disagreement(0.01, float("nan"), 1.3).startswith("The p-value is below 0.05 but the sampling "
+                                                                   "interval includes 1")  # fmt: skip
+    assert prose.disagreement(0.3, None, 0.8).startswith("The sampling interval excludes 1 but the p-value is not")
+    # the p-value or both ends missing: said only when the other says the effect differs from 1
+    assert prose.disagreement(None, 0.9, 1.3) == prose.disagreement(0.2, None, float("nan")) == ""
+    assert prose.disagreement(0.01, float("nan"), None) == (
         "The p-value is below 0.05 but the sampling interval could not be computed: the verdict rule, which needs "
         "both, does not count the effect as shown."
     )

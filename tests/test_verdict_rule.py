@@ -185,6 +185,22 @@ def test_checks_are_recorded_beside_the_decisive_test_and_do_not_decide():
     assert cat.verdict_table({"04-gated-community": {"claim.C4a": row}})["verdict"].iloc[0] == cat.SUPPORTED
 
 
+def test_the_wider_family_counts_each_hypothesis_once():
+    """A check that is the verdict test's own effect with another error (the same observed
+    and expected) is flagged ``same_effect`` and left out of the wider family; another
+    test of the statement is in it."""
+    decisive = _result(1.8, 0.001, 1.6, 2.0)
+    another_error = inference.TestResult("s", decisive.observed, decisive.expected, 1.8, 2.5, 1.5, 2.1, 0.004, 0,
+                                         "dyadic", "greater", interval="sampling")  # fmt: skip
+    union = _result(5.0, 0.02, 4.0, 6.0, observed=2.0, interval="null")
+    row = cat.claim_row("C4a", decisive, "toy", checks={"dyadic": another_error, "union": union})
+    assert row["checks"]["dyadic"]["same_effect"] and not row["checks"]["union"]["same_effect"]
+    table = cat.verdict_table({"04-gated-community": {"claim.C4a": row}})
+    wide = cat.wider_family(table)
+    assert wide.attrs["size"] == 1 and wide.attrs["size_wide"] == 2  # the statement and the union check
+    assert wide["p_value_wide"].iloc[0] == pytest.approx(0.002)  # BH over (0.001, 0.02): 2 x 0.001
+
+
 def test_the_verdict_page_opens_with_each_claim_at_a_glance():
     import pandas as pd
 

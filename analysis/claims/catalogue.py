@@ -483,9 +483,15 @@ def claim_row(statement_id: str, result: inference.TestResult, data: str, caveat
         "caveats": " ".join(text for text in (claim(entry.claim).caveats, caveats) if text),
         "checks": {name: {"effect": check.ratio, "ci_low": check.ci_low, "ci_high": check.ci_high,
                           "p_value": check.p_two_sided, "null_model": check.null_model,
-                          "interval": INTERVALS[check.interval]}
+                          "interval": INTERVALS[check.interval], "same_effect": _same_effect(check, result)}
                    for name, check in (checks or {}).items()},
     }  # fmt: skip
+
+
+def _same_effect(check: inference.TestResult, result: inference.TestResult) -> bool:
+    """Whether a check is the verdict test's own effect with another error (the same
+    observed and expected counts), rather than another test of the statement."""
+    return bool(check.observed == result.observed and check.expected == result.expected)
 
 
 def descriptive_row(statement_id: str, observed, data: str, ci_low=None, ci_high=None, interval: str = "",
@@ -564,7 +570,9 @@ def verdict_table(fragments: dict, alpha: float = inference.ALPHA) -> pd.DataFra
 def wider_family(statements: pd.DataFrame, alpha: float = inference.ALPHA) -> pd.DataFrame:
     """How the verdicts would read if the Benjamini-Hochberg family were every p-value the
     verdict page reports: each tested statement's and each of its checks' (the other tests
-    recorded beside it). A sensitivity of the rule's choice of family, not the rule. One
+    recorded beside it; a check that is the verdict test's own effect with another error,
+    ``same_effect``, is the same hypothesis and is not counted twice). A sensitivity of
+    the rule's choice of family, not the rule. One
     row a tested statement of a :func:`verdict_table`: ``id``, ``p_value`` (adjusted in the
     rule's family), ``p_value_wide`` (in the wider one), ``verdict`` and
     ``verdict_wide``; ``attrs["size"]`` and ``attrs["size_wide"]``: the two families'
@@ -574,7 +582,8 @@ def wider_family(statements: pd.DataFrame, alpha: float = inference.ALPHA) -> pd
     for row in tests.itertuples():
         checks = getattr(row, "checks", None)
         if isinstance(checks, dict):
-            raw += [float(c["p_value"]) for c in checks.values() if c.get("p_value") is not None]
+            raw += [float(c["p_value"]) for c in checks.values()
+                    if c.get("p_value") is not None and not c.get("same_effect", False)]  # fmt: skip
     wide = inference.benjamini_hochberg(np.asarray(raw, dtype=float))[: len(tests)]
     words = [statement_verdict(r.effect, r.ci_low, r.ci_high, p, r.direction, alpha, _sampling(r))
              for r, p in zip(tests.itertuples(), wide)]  # fmt: skip

@@ -97,6 +97,7 @@ __all__ = [
     "observable_pairs",
     "DESIGN_TOL",
     "CAVEAT",
+    "BEYOND_MODEL_CAVEAT",
     "SHARES_CAVEAT",
     "statement_parts",
     "DesignFit",
@@ -127,11 +128,13 @@ family), described with a sampling interval rather than tested: under ego sampli
 comparison is biased (see the module docstring)."""
 CAVEAT = (
     "Degree-keeping nulls, soft or hard, absorb part of any effect that changes degrees (a planted effect comes out "
-    "smaller than planted: see the calibration of the design-aware tests), so these effects are conservative. That "
-    "holds for the effects, not for the p-values: when accounts differ beyond the model (each its own taste for "
-    "following, or being followed by, one class), the account-clustered error can be too small (the calibration "
-    "entry 'design-aware beyond the model'); the dyadic-robust check beside it also lets follows that share the "
-    "account at their other end covary."
+    "smaller than planted: see the calibration of the design-aware tests), so these effects are conservative."
+)
+BEYOND_MODEL_CAVEAT = (
+    "That holds for the effects, not for the p-values: when accounts differ beyond the model (each its own taste for "
+    "following, or being followed by, one class), the account-clustered error can be too small; the dyadic-robust "
+    "check beside it also lets follows that share the account at their other end covary, and held the size for some "
+    "statements and not for others (the README's calibration table, entry 'design-aware beyond the model')."
 )
 SHARES_CAVEAT = (
     "Under ego sampling the direct comparison is biased against the celebrities: a regular account that returns "
@@ -718,8 +721,9 @@ def _beyond_model_probabilities(x, y, z, side, tastes: dict, spread: float):
     ``t`` the mean of the two accounts' signs for it (``N``, the no-tie probability;
     under the DBCM ``min(p, 1 - p)`` in place of ``min(P, N / 3)``), which keeps every
     probability in [0, 1] for ``spread`` in [0, 1]. Each account's expected follows
-    toward a class then move by up to ``spread / 2`` of their null value, at both ends
-    of a follow, which no degree multiplier absorbs.
+    toward a class then move, from its own taste, by up to ``spread / 2`` of their null
+    value (less where the cap binds), at both ends of a follow, which no degree
+    multiplier absorbs.
 
     DBCM (``z`` None): the ``n x n`` matrix of follow probabilities (``x_i y_j / (1 + x_i
     y_j)``, zero diagonal). RBCM: ``(i, j, one_ij, one_ji, mutual)`` over the unordered
@@ -920,8 +924,8 @@ def calibrate_design_power(rng: np.random.Generator, statement_id: str, n_plante
 PROPENSITY_SETTINGS = {"propensity_spreads": [0.0, 1.0], "tastes": "signs, on the probability scale"}
 """The beyond-model calibration's own setting: the amplitudes of each account's
 class-directed tastes (:func:`_beyond_model_probabilities`; 1 is the largest the
-construction allows, an account's expected follows toward a class moved by half their
-null value) it is run at; 0 is the null family alone; ``tastes`` names the construction in
+construction allows, an account's expected follows toward a class moved by up to half
+their null value) it is run at; 0 is the null family alone; ``tastes`` names the construction in
 the results file (entries made before it had lognormal odds factors, read by log-s.d.)."""
 
 _ERRORS = {"clustered": "tests", "dyadic": "dyadic"}  # the error of a design-aware test: its DesignTests field
@@ -942,9 +946,9 @@ def calibrate_design_propensities(rng: np.random.Generator, n_graphs: int = 300,
     of every pair, :class:`DesignTests`). Returns, per spread (its string) and error, per
     statement the two-sided ``size`` with its exact 95% interval, each tail's rate
     (``size_above``: a rejection with the effect above 1) and the mean and median effect
-    (the tastes keep every pair's probability on average, so a mean away from 1 is the
-    fitted null's, misspecified by them); the graphs skipped (fit not converged) and the
-    settings."""
+    (the tastes keep every pair's probability on average; a mean away from 1 comes from
+    the fitted null or the sampling, which this calibration does not tell apart); the
+    graphs skipped (fit not converged) and the settings."""
     settings = {**CALIBRATION_SETTINGS, **PROPENSITY_SETTINGS, **(settings or {})}
     out, skipped = {}, {}
     for spread in settings["propensity_spreads"]:

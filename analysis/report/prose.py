@@ -122,20 +122,24 @@ def disagreement(p_value, low, high, test: str = "the p-value", interval: str = 
                  alpha: float = 0.05) -> str:  # fmt: skip
     """A sentence when a test's ``p_value`` and the interval ``[low, high]`` of its ratio
     disagree (one says the effect differs from 1, the other does not), naming which is
-    which, or when one of them says so and the other is missing (an interval end or the
-    p-value could not be computed); ``""`` when they agree or neither says the effect
-    differs. The verdict rule needs both, so the sentence says the effect is not
+    which; ``""`` when they agree. As in the verdict rule, one missing end is an unbounded
+    side (the other end alone can exclude 1); when the p-value or both ends are missing
+    and the other says the effect differs, the sentence says which could not be
+    computed. The verdict rule needs both, so the sentence says the effect is not
     counted as shown."""
     rule = "the verdict rule, which needs both, does not count the effect as shown."
-    if _missing(p_value) or _missing(low) or _missing(high):
-        if not _missing(p_value) and p_value < alpha:
-            said = f"{test} is below {alpha:g} but {interval} could not be computed"
-        elif (not _missing(low) and low > 1) or (not _missing(high) and high < 1):
-            said = f"{interval} excludes 1 but {test} could not be computed"
-        else:
+    excludes = (not _missing(low) and low > 1) or (not _missing(high) and high < 1)
+    if _missing(p_value):
+        if not excludes:
             return ""
+        said = f"{interval} excludes 1 but {test} could not be computed"
         return f"{said[0].upper()}{said[1:]}: {rule}"
-    significant, excludes = p_value < alpha, low > 1 or high < 1
+    significant = p_value < alpha
+    if _missing(low) and _missing(high):
+        if not significant:
+            return ""
+        said = f"{test} is below {alpha:g} but {interval} could not be computed"
+        return f"{said[0].upper()}{said[1:]}: {rule}"
     if significant == excludes:
         return ""
     if significant:

@@ -385,8 +385,9 @@ def calibration_block(calibration: dict) -> str:
     beyond = [f"{row['test']} {', '.join(row['statements'])} {row['size']:.1%}" for row in rows
               if row.get("size_only") and row["size"] is not None and not 0.03 <= row["size"] <= 0.07]  # fmt: skip
     if beyond:
-        lines.append("In the size-only entries (data drawn from a null the test was not built for; at a spread of 0, "
-                     "its own null, with its power in its own entry), sizes outside 3-7%: " + "; ".join(beyond) + ".")  # fmt: skip
+        lines.append("In the size-only entries (data drawn from a null the test was not built for; at amplitude or "
+                     "log-s.d. 0, its own null, with its power in its own entry), sizes outside 3-7%: "
+                     + "; ".join(beyond) + ".")  # fmt: skip
     kept_out = [f"{', '.join(row['statements'])}, {row['size']:.1%} of {row['size_n']} null graphs" for row in rows
                 if described(row) and row["size"] is not None]  # fmt: skip
     if kept_out:

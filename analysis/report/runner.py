@@ -125,30 +125,32 @@ def run_notebooks(
         for target in (build, reports):
             files.remove_stale_staging(target)
         kept_log = run_failure_log(build)
+        kept_log.unlink(missing_ok=True)  # an earlier failure's: this run writes its own or none
         with files.staged_folder(build) as staged_build, files.staged_folder(reports) as staged_reports:
             try:
                 numbers = _run(notebooks, staged_build, staged_reports, parameters, skipped, title_suffix, kernel, log,
                                run, jobs)  # fmt: skip
             except execute.NotebookFailed as error:
                 raise _failure_kept(error, staged_build, kept_log) from error.__cause__
-        kept_log.unlink(missing_ok=True)
     return numbers
 
 
 def run_failure_log(build: Path) -> Path:
     """Where a failed run into ``build`` keeps the failing cell's traceback
     (``BUILD.error.txt`` beside the build folder: the staging folder it was written in
-    is removed with the rest of the failed run); the next complete run removes it."""
-    return Path(build).with_name(f"{Path(build).name}.error.txt")
+    is removed with the rest of the failed run); the next run removes it."""
+    return execute.failure_log(Path(build))
 
 
 def _failure_kept(error: execute.NotebookFailed, staged_build: Path, kept: Path) -> execute.NotebookFailed:
-    """``error`` with the traceback its notebook left in the staging folder copied to
+    """``error`` with the traceback its notebook left in the staging folder (the log its
+    message names: with ``jobs > 1`` another notebook may have failed too) copied to
     ``kept``, and its message pointing there."""
     message = str(error)
-    for written in sorted(staged_build.glob(f"*{execute.FAILURE_SUFFIX}")):
-        files.write_text(kept, written.read_text())
-        message = message.replace(str(written), str(kept))
+    for written in staged_build.glob(f"*{execute.FAILURE_SUFFIX}"):
+        if str(written) in message:
+            files.write_text(kept, written.read_text())
+            message = message.replace(str(written), str(kept))
     return execute.NotebookFailed(message)
 
 
