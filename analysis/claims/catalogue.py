@@ -490,8 +490,10 @@ def claim_row(statement_id: str, result: inference.TestResult, data: str, caveat
 
 def _same_effect(check: inference.TestResult, result: inference.TestResult) -> bool:
     """Whether a check is the verdict test's own effect with another error (the same
-    observed and expected counts), rather than another test of the statement."""
-    return bool(check.observed == result.observed and check.expected == result.expected)
+    observed and expected counts, to rounding: the two errors sum the same follows in
+    another order), rather than another test of the statement."""
+    return bool(np.isclose(check.observed, result.observed, rtol=1e-9, atol=0)
+                and np.isclose(check.expected, result.expected, rtol=1e-9, atol=0))  # fmt: skip
 
 
 def descriptive_row(statement_id: str, observed, data: str, ci_low=None, ci_high=None, interval: str = "",
