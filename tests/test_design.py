@@ -116,6 +116,10 @@ def test_the_design_aware_test_decides_and_the_others_are_checks_beside_it():
     assert c2a.decisive is union and c2a.decisive_name == "union graph, rewiring"
     assert "union graph, rewiring" not in c2a.checks  # the decisive test is not its own check
     assert "design-aware, dyadic-robust error" not in c2a.checks  # a check of the design-aware verdict only
+    # the caveat on the p-values stands where the dyadic check does: a design-aware verdict on ego networks
+    assert design.design_caveats(c4a.decisive_name, table) == f"{design.CAVEAT} {design.BEYOND_MODEL_CAVEAT}"
+    assert design.design_caveats(c4a.decisive_name, None) == design.design_caveats(c2a.decisive_name, table)
+    assert design.design_caveats(c2a.decisive_name, table) == design.CAVEAT
     assert c4a.agreement is not None and c4a.agreement["rewiring_expected"] == union.expected
     assert "C5" in tested and tested["C5"].agreement is None  # design-aware only
     frame = design.tests_table(tested)

@@ -40,6 +40,14 @@ def test_statement_verdicts(effect, low, high, p, direction, word):
     assert cat.statement_verdict(effect, low, high, p, direction) == word
 
 
+def test_an_interval_excludes_one_as_the_rule_reads_it():
+    """A missing end is an unbounded side: the other end alone decides (the rule and
+    prose.disagreement read it the same way)."""
+    assert cat.excludes_one(1.1, 1.3) and cat.excludes_one(0.7, 0.9) and not cat.excludes_one(0.9, 1.1)
+    assert cat.excludes_one(None, 0.9) and cat.excludes_one(1.1, float("nan")) and not cat.excludes_one(None, 1.1)
+    assert not cat.excludes_one(None, float("nan"))
+
+
 def test_a_bad_direction_is_refused():
     with pytest.raises(ValueError, match="direction must be 'greater' or 'less'"):
         cat.statement_verdict(2.0, 1.5, 2.5, 0.01, "bigger")

@@ -99,6 +99,7 @@ __all__ = [
     "claims_of",
     "claim_notebooks",
     "statement_verdict",
+    "excludes_one",
     "claim_verdict",
     "verdict",
     "claim_row",
@@ -405,10 +406,9 @@ def statement_verdict(effect, low, high, p_adjusted, direction: str, alpha: floa
     inside = PRACTICAL_BAND[0] <= effect <= PRACTICAL_BAND[1]
     if inside:
         return NEGLIGIBLE
-    # an unbounded side (the null's percentile at 0: recorded as missing) does not stop the other side excluding 1
-    excludes_one = (not _missing(low) and low > 1) or (not _missing(high) and high < 1)
+    excludes = excludes_one(low, high)
     predicted = effect > 1 if direction == "greater" else effect < 1
-    if not excludes_one or not sampling:
+    if not excludes or not sampling:
         return NOT_SUPPORTED
     return SUPPORTED if predicted else CONTRADICTED
 
@@ -494,6 +494,13 @@ def _same_effect(check: inference.TestResult, result: inference.TestResult) -> b
     another order), rather than another test of the statement."""
     return bool(np.isclose(check.observed, result.observed, rtol=1e-9, atol=0)
                 and np.isclose(check.expected, result.expected, rtol=1e-9, atol=0))  # fmt: skip
+
+
+def excludes_one(low, high) -> bool:
+    """Whether the interval ``[low, high]`` of a ratio excludes 1, as the verdict rule
+    reads it: a missing end is an unbounded side (the null's percentile at 0, recorded as
+    missing), which does not stop the other end excluding 1."""
+    return (not _missing(low) and low > 1) or (not _missing(high) and high < 1)
 
 
 def descriptive_row(statement_id: str, observed, data: str, ci_low=None, ci_high=None, interval: str = "",

@@ -98,6 +98,7 @@ __all__ = [
     "DESIGN_TOL",
     "CAVEAT",
     "BEYOND_MODEL_CAVEAT",
+    "design_caveats",
     "SHARES_CAVEAT",
     "statement_parts",
     "DesignFit",
@@ -136,6 +137,17 @@ BEYOND_MODEL_CAVEAT = (
     "check beside it also lets follows that share the account at their other end covary, and held the size for some "
     "statements and not for others (the README's calibration table, entry 'design-aware beyond the model')."
 )
+
+
+def design_caveats(decisive_name: str, egos) -> str:
+    """The caveats of a statement decided by the test named ``decisive_name`` (one of
+    :data:`CHECK_NAMES`' values): :data:`CAVEAT`, and :data:`BEYOND_MODEL_CAVEAT` where a
+    design-aware test on ego networks (``egos`` not None) decides, the only tests the
+    dyadic-robust check stands beside."""
+    beyond = decisive_name == CHECK_NAMES["design"] and egos is not None
+    return " ".join([CAVEAT, BEYOND_MODEL_CAVEAT] if beyond else [CAVEAT])
+
+
 SHARES_CAVEAT = (
     "Under ego sampling the direct comparison is biased against the celebrities: a regular account that returns "
     "follows is more often inside a sampled network, a celebrity is inside anyway (the calibration of "

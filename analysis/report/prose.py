@@ -128,7 +128,7 @@ def disagreement(p_value, low, high, test: str = "the p-value", interval: str = 
     computed. The verdict rule needs both, so the sentence says the effect is not
     counted as shown."""
     rule = "the verdict rule, which needs both, does not count the effect as shown."
-    excludes = (not _missing(low) and low > 1) or (not _missing(high) and high < 1)
+    excludes = catalogue.excludes_one(low, high)
     if _missing(p_value):
         if not excludes:
             return ""
