@@ -61,7 +61,7 @@ LOCKED    ?= 1
 .DEFAULT_GOAL := all
 # a recipe that fails removes the target it had begun to write
 .DELETE_ON_ERROR:
-.PHONY: all help venv lock data data-full fullgraph processed reports lab test test-fast lint format bench bench-fullgraph calibrate serve clean distclean
+.PHONY: all help venv lock data data-full fullgraph processed reports lab test test-long test-all test-fast lint format bench bench-fullgraph calibrate serve clean distclean
 
 ifdef DATASET
 all: $(STAMP)
@@ -176,8 +176,14 @@ lab: $(STAMP) ## JupyterLab on notebooks/, opened on the explorer (notebooks/exp
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ip=127.0.0.1 --port=$(PORT) --ServerApp.port_retries=0 \
 	  --LabApp.default_url=/lab/tree/explore.ipynb $(ALLOW_ROOT)
 
-test: $(STAMP) $(MANIFEST) ## Run the whole test suite (executes every notebook in quick mode); what CI runs
+test: $(STAMP) $(MANIFEST) ## The test suite but its long tier (every notebook executed in quick mode; about 4 min); CI runs it and test-long
 	$(BIN)/pytest --durations=10
+
+test-long: $(STAMP) $(MANIFEST) ## The long tier alone: whole second runs (other graphs, reruns, interrupts) and calibrations (about 4 min)
+	$(BIN)/pytest --runlong -m long --durations=10
+
+test-all: $(STAMP) $(MANIFEST) ## Every test: test and test-long in one pytest run
+	$(BIN)/pytest --runlong --durations=10
 
 test-fast: $(STAMP) ## Unit and property tests only: no data files, no notebooks (under a minute)
 	$(BIN)/pytest -m "not data and not notebooks and not slow" --durations=5

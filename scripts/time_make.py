@@ -1,6 +1,9 @@
-"""Time the notebook build one notebook at a time and with ``make -j2``; write ``results/make_timings.json``.
+"""Time the notebook build one notebook at a time and with ``make -j2``, or the test tiers; write ``results/make_timings.json``.
 
 ``python scripts/time_make.py [--quick] [--repeats N] [--jobs 1 2]``
+``python scripts/time_make.py --tests [--repeats N]``: ``make test-fast``, ``make test`` and
+``make test-long`` in turn (entry ``tests``; the data mirror of the environment, if any, is used;
+nothing else should run on the machine meanwhile), each with its pytest summary line.
 
 The file keeps one entry per mode (``published``, ``quick``): a run of one mode leaves
 the other's as it was. The published entry also gives each notebook's execution time
@@ -45,6 +48,38 @@ def _run(root: Path, jobs: int, quick: bool) -> float:
     return time.perf_counter() - start
 
 
+TEST_TARGETS = ("test-fast", "test", "test-long")
+
+
+def _run_tests(root: Path, target: str) -> tuple[float, str]:
+    """Seconds of ``make TARGET`` and pytest's last summary line (``N passed, M skipped in ...``)."""
+    start = time.perf_counter()
+    done = subprocess.run(["make", target], cwd=root, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    summary = [line.strip("= ") for line in done.stdout.splitlines() if " in " in line and line.startswith("=")]
+    if done.returncode != 0:
+        raise SystemExit(f"make {target} failed ({summary[-1] if summary else done.returncode}): not recorded")
+    return seconds, summary[-1] if summary else ""
+
+
+def _tests_entry(root: Path, repeats: int) -> dict:
+    runs, summaries = {f"make {t}": [] for t in TEST_TARGETS}, {}
+    for _ in range(repeats):
+        for target in TEST_TARGETS:
+            seconds, summaries[f"make {target}"] = _run_tests(root, target)
+            runs[f"make {target}"].append(round(seconds, 1))
+    return {
+        "mode": "tests",
+        "seconds": runs,
+        "median_seconds": {name: sorted(v)[len(v) // 2] for name, v in runs.items()},
+        "pytest": summaries,
+        "data_mirror": bool(os.environ.get("TWEETERWOOD_DATA_MIRROR")),
+        "cores": os.cpu_count(),
+        "machine": f"{platform.machine()}, {platform.python_version()}",
+        "note": "warm fit cache; data and tables built; one target at a time, nothing else running",
+    }
+
+
 def _notebook_seconds(root: Path) -> dict:
     """Each executed notebook's time: the sum of its cells' times (papermill's record)."""
     import json
@@ -71,7 +106,14 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="quick mode (small ensembles)")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], choices=[1, 2], help="make -jN to time")
+    parser.add_argument("--tests", action="store_true", help="time the test tiers instead of the build")
     args = parser.parse_args(argv)
+    path = ROOT / "results" / "make_timings.json"
+    if args.tests:
+        result = _tests_entry(ROOT, args.repeats)
+        target = files.write_json(path, {**_load(path), "tests": result})
+        print(f"wrote {target}: tests {result['median_seconds']}")
+        return 0
     runs = {str(jobs): [] for jobs in args.jobs}
     notebooks, notebooks_run = {}, ""
     for _ in range(args.repeats):
@@ -92,7 +134,6 @@ def main(argv=None) -> int:
     median = result["median_seconds"]
     if "make -j1" in median and "make -j2" in median:
         result["saving"] = round(1 - median["make -j2"] / median["make -j1"], 3)
-    path = ROOT / "results" / "make_timings.json"
     entries = {**_load(path), mode: result}
     target = files.write_json(path, entries)
     print(f"wrote {target}: {mode} {result['median_seconds']}")

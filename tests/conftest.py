@@ -1,7 +1,11 @@
 """Shared fixtures and the test tiers.
 
 Tiers (markers): ``data`` tests read the archives or the processed tables,
-``notebooks`` tests execute notebooks or start Jupyter, ``slow`` ones take long.
+``notebooks`` tests execute notebooks or start Jupyter, ``slow`` ones take long,
+``long`` ones make a whole second run of the collection (another graph, a rerun, an
+interrupted run) or a calibration: they are skipped unless pytest is given ``--runlong``
+(``make test-long`` runs them alone, ``make test-all`` with the rest; CI runs ``make
+test`` and then ``make test-long``), so that ``make test`` stays a few minutes.
 A test that uses the ``processed``, ``mirror`` or ``executed`` fixture is marked
 for it automatically (and one that uses ``two_workers``, a Dask cluster of worker
 processes, ``slow``), so ``make test-fast`` (``-m "not data and not notebooks
@@ -42,13 +46,23 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def pytest_addoption(parser):
+    parser.addoption("--runlong", action="store_true", default=False,
+                     help="also run the long tier (tests marked long; see tests/conftest.py)")  # fmt: skip
+
+
 def pytest_collection_modifyitems(config, items):
-    """Mark every test by the fixtures it needs (see the module docstring)."""
+    """Mark every test by the fixtures it needs, and skip the long tier unless
+    ``--runlong`` (see the module docstring)."""
+    run_long = config.getoption("--runlong")
+    skip_long = pytest.mark.skip(reason="long tier: run with --runlong (make test-long)")
     for item in items:
         for fixture, markers in FIXTURE_MARKERS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 for marker in markers:
                     item.add_marker(getattr(pytest.mark, marker))
+        if "long" in item.keywords and not run_long:
+            item.add_marker(skip_long)
 
 
 def _missing_data(reason: str):

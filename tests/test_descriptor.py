@@ -153,6 +153,7 @@ def test_registered_archives_have_descriptors(processed):
 
 
 @pytest.mark.notebooks
+@pytest.mark.long  # a published-settings run on a planted graph
 def test_planted_elite_is_found_by_the_verdict(tmp_path, processed, monkeypatch):
     monkeypatch.setenv("TWEETERWOOD_BUILD", str(tmp_path / "build"))
     monkeypatch.setenv("TWEETERWOOD_REPORTS", str(tmp_path / "reports"))
@@ -228,6 +229,7 @@ def _pages_speak_of_their_own_graph(reports, title):
 
 
 @pytest.mark.notebooks
+@pytest.mark.long  # every notebook on a second graph
 def test_konect_described_only_by_a_descriptor_runs(tmp_path, processed, monkeypatch):
     monkeypatch.setenv("TWEETERWOOD_BUILD", str(tmp_path / "build"))
     monkeypatch.setenv("TWEETERWOOD_REPORTS", str(tmp_path / "reports"))
@@ -251,26 +253,23 @@ def test_konect_described_only_by_a_descriptor_runs(tmp_path, processed, monkeyp
 
 
 @pytest.mark.notebooks
-def test_ego_twitter_descriptor_matches_the_default_run(executed, tmp_path, monkeypatch):
+@pytest.mark.long  # 03 run twice
+def test_ego_twitter_descriptor_matches_the_default_run(processed, tmp_path, monkeypatch):
     """03 run through the registered descriptor (elite: verified, as its [elite] says)
-    with the session's seed gives the default run's numbers, value for value."""
+    gives the default run's numbers with the same seed, value for value."""
     import papermill
 
-    base, _ = executed
-    monkeypatch.setenv("TWEETERWOOD_BUILD", str(tmp_path / "build"))
-    monkeypatch.setenv("TWEETERWOOD_REPORTS", str(tmp_path / "reports"))
-    (tmp_path / "build").mkdir()
     notebook = descriptor.paths.notebooks_dir() / "03-follow-back.ipynb"
-    papermill.execute_notebook(
-        str(notebook),
-        str(tmp_path / "build" / notebook.name),
-        parameters={"quick": 1, "seed": 7, "dataset": str(descriptor.registered("ego_twitter"))},
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(notebook.parent),
-    )
-    default = json.loads((base / "build" / "numbers" / "03-follow-back.json").read_text())
-    via_descriptor = json.loads((tmp_path / "build" / "numbers" / "03-follow-back.json").read_text())
+    numbers = {}
+    for run, dataset in (("default", {}), ("descriptor", {"dataset": str(descriptor.registered("ego_twitter"))})):
+        build = tmp_path / run / "build"
+        build.mkdir(parents=True)
+        monkeypatch.setenv("TWEETERWOOD_BUILD", str(build))
+        monkeypatch.setenv("TWEETERWOOD_REPORTS", str(tmp_path / run / "reports"))
+        papermill.execute_notebook(str(notebook), str(build / notebook.name), parameters={"quick": 1, "seed": 7, **dataset},
+                                   kernel_name="python3", progress_bar=False, cwd=str(notebook.parent))  # fmt: skip
+        numbers[run] = json.loads((build / "numbers" / "03-follow-back.json").read_text())
+    default, via_descriptor = numbers["default"], numbers["descriptor"]
     numeric = [k for k in default if k.startswith(("follow_back.", "C2a.test", "C2b-", "C5", "C2.class_sizes"))]
     assert len(numeric) > 10
     assert _same_numbers({k: via_descriptor[k] for k in numeric}, {k: default[k] for k in numeric})

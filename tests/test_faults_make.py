@@ -171,6 +171,7 @@ def _wait_for(condition, process: subprocess.Popen, timeout: float = 60) -> None
         time.sleep(0.02)
 
 
+@pytest.mark.long  # make processed twice, interrupted
 def test_processed_interrupted_by_sigterm_or_sigint_leaves_no_temporary_file_and_runs_again(project, processed):
     out = project / "data" / "processed"
     for sent in (signal.SIGTERM, signal.SIGINT):

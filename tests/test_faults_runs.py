@@ -126,6 +126,7 @@ def test_an_interrupted_run_leaves_the_previous_reports_and_nothing_stray(comple
     assert _stray(home) == []
 
 
+@pytest.mark.long  # a second whole run
 def test_a_rerun_writes_byte_identical_numbers(completed):
     """... also with two notebooks at a time (the first run took them one by one)."""
     home, descriptor, _ = completed
@@ -260,6 +261,7 @@ def _timed_notebook(folder: Path, name: str, fail: bool = False) -> Path:
 
 
 @pytest.mark.notebooks
+@pytest.mark.long  # two more whole runs
 def test_notebooks_run_two_at_a_time_keep_the_verdict_last_and_a_failure_leaves_nothing(tmp_path):
     """``jobs=2``: the notebooks before the verdict overlap (each in its own process and
     kernel), the verdict starts after all of them have ended; a failing notebook stops the

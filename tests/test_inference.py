@@ -69,7 +69,7 @@ def test_rank_test_detects_a_shift():
     assert result.p_value < 1e-6 and result.ratio < 1 and result.ci_high < 1
 
 
-@pytest.mark.slow
+@pytest.mark.long  # a calibration
 def test_elite_test_is_calibrated_on_500_graphs_from_the_null():
     """Small graphs (60 nodes, about 300 edges, elite = top 8 by followers), 199 null samples,
     10 switches per edge (shorter chains make the test conservative: 2.6% at 5 per edge)."""

@@ -1,6 +1,7 @@
 """The Makefile's dependencies: each notebook is re-executed only when a module it imports changes."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,8 +43,26 @@ def test_the_generated_make_rules_cover_every_notebook():
 
 def test_make_help_lists_the_new_targets():
     out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    for target in ("test-fast", "lint", "format", "calibrate", "lock", "data-full", "fullgraph"):
+    for target in (
+        "test-fast",
+        "test-long",
+        "test-all",
+        "lint",
+        "format",
+        "calibrate",
+        "lock",
+        "data-full",
+        "fullgraph",
+    ):
         assert f"  {target} " in out, target
+
+
+def test_ci_runs_the_long_tier_that_make_test_skips():
+    """The long tier is skipped by ``make test`` (no ``--runlong``), so CI must run it."""
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert ci.index("make test") < ci.index("make test-long")
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^test-long:.*\n\t\$\(BIN\)/pytest --runlong -m long", makefile, re.MULTILINE)
 
 
 def test_compare_numbers_finds_a_changed_or_missing_number(tmp_path):

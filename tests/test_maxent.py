@@ -175,7 +175,7 @@ def test_dbcm_agrees_with_nemtropy_on_every_pair_probability(graph):
     assert difference.max() < 1e-8  # multipliers are unique up to x -> c x, y -> y / c; probabilities are unique
 
 
-@pytest.mark.slow  # NuMeTriS compiles its solver on first use (about 20 s)
+@pytest.mark.long  # NuMeTriS compiles its solver on first use (about 20 s)
 def test_rbcm_agrees_with_numetris_on_every_pair_probability():
     """NuMeTriS (Di Vece, Pijpers and Garlaschelli 2024), a published RBCM solver, fitted to the
     same one-way out-, one-way in- and mutual degrees with its own Newton solver. Its

@@ -133,6 +133,15 @@ def test_the_timings_block_reads_each_mode_and_says_what_was_not_measured():
     block = readme.timings_block({"quick": quick})
     assert "| quick | 2.8 min | 94 s | 44% | 2 runs, 2 cores, x86_64, 3.11.7 |" in block
     assert "| published | not measured |" in block
+    assert "test tiers" not in block
+    tests = {"median_seconds": {"make test-fast": 41.0, "make test": 230.4, "make test-long": 250.0},
+             "seconds": {"make test-fast": [41.0], "make test": [230.4], "make test-long": [250.0]}, "cores": 2,
+             "machine": "x86_64, 3.11.7"}  # fmt: skip
+    block = readme.timings_block({"quick": quick, "tests": tests})
+    assert (
+        "(1 run each, 2 cores" in block
+        and "`make test-fast` 41 s, `make test` 3.8 min, `make test-long` 4.2 min." in block
+    )
 
 
 def test_a_described_statements_calibration_says_why_it_is_not_tested():

@@ -425,6 +425,13 @@ def timings_block(timings: dict) -> str:
             "",
             f"Notebook by notebook at the published settings ({timings['published']['notebooks_run']}): {slow}.",
         ]
+    tests = timings.get("tests")
+    if tests:
+        med = tests["median_seconds"]
+        runs = min(len(v) for v in tests["seconds"].values())
+        said = ", ".join(f"`{name}` {_duration(seconds)}" for name, seconds in med.items())
+        lines += ["", f"The test tiers, one at a time ({runs} run{'' if runs == 1 else 's'} each, {tests['cores']} cores, "
+                      f"{tests['machine']}, warm fit cache, `python scripts/time_make.py --tests`): {said}."]  # fmt: skip
     lines += [
         "",
         "Each run starts with the data fetched, the tables built and the fit cache warm, and the executed "
