@@ -62,7 +62,8 @@ CALIBRATIONS = {
         "description": "The verdict's tests of the graph statements: DBCM / RBCM with structural zeros (only pairs "
         "sharing an ego network), each pair counted once and credited to an account, accounts resampled (two-sided "
         "Wald test with the bootstrap standard error against Student's t with one degree of freedom fewer than the "
-        "accounts counted). Size: latent graphs drawn from the statement's own null "
+        "accounts counted; C2b-budget's variance floored at the one the fitted RBCM implies, its fit's uncertainty "
+        "included, its size without the floor recorded as well). Size: latent graphs drawn from the statement's own null "
         "family (heavy-tailed multipliers, no class effect) observed through 60 random egos, 500 graphs per family; "
         "power: the effect planted in the latent graph (odds x or / 3 for the class pair). Rates with exact 95% "
         "intervals.",
@@ -86,7 +87,8 @@ CALIBRATIONS = {
         "spread x min(P, N/3) x the mean of the two accounts' signs (N the no-tie probability; min(p, 1-p) under the "
         "DBCM), spread 0 and 1: every pair keeps its null probability on average, while an account's expected "
         "follows toward a class move by up to half, at both ends, as no degree multiplier absorbs. Each graph tested "
-        "with the accounts each pair is credited to resampled (the verdicts' tests) and with a dyadic-robust error "
+        "with the accounts each pair is credited to resampled (the verdicts' tests; C2b-budget's variance floored at "
+        "the one the fitted RBCM implies, its size without the floor recorded as well) and with a dyadic-robust error "
         "over both accounts of every pair (floored at the analytic one-way variance over the accounts each pair is "
         "credited to). The mean null effects and each tail's rate are recorded.",
         "run": lambda rng: design.calibrate_design_propensities(rng, n_graphs=400, n_boot=400),

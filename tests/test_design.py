@@ -8,7 +8,8 @@ import pytest
 from scipy import stats
 
 from analysis.claims import design, families
-from analysis.stats import inference
+from analysis.nulls import maxent
+from analysis.stats import inference, synthetic
 
 
 def _sampled(seed, family, plant=None):
@@ -356,3 +357,148 @@ def test_beyond_model_tastes_keep_every_pairs_probability_on_average_and_move_ea
     for family in ("dbcm", "rbcm"):
         lg, table = design._calibration_graph(rng, family, None, {**small, "propensity_spread": 1.0})
         assert lg.graph.m > 0 and len(table) > 0
+
+
+def test_a_variance_floor_sets_the_error_of_the_cluster_test_and_of_the_dyadic_test_when_it_is_larger():
+    """``least_variance`` bounds the variance of ``observed - expected`` from below: the
+    cluster test's standard error becomes ``sqrt(V) / expected`` and its interval widens
+    by the same factor on the log scale; below the bootstrap's it changes nothing."""
+    rng = np.random.default_rng(0)
+    expected = rng.uniform(5, 15, 60)
+    parts = np.column_stack([rng.poisson(expected * 1.1), expected])
+    split = lambda t: (t[0], t[1])
+    plain = inference.cluster_bootstrap_test("s", parts, split, "toy", "greater", np.random.default_rng(1), n_boot=800)
+    total = parts[:, 1].sum()
+    se = (plain.ratio - 1) / plain.z
+    small = inference.cluster_bootstrap_test("s", parts, split, "toy", "greater", np.random.default_rng(1),
+                                             n_boot=800, least_variance=(0.5 * se * total) ** 2)  # fmt: skip
+    assert (small.z, small.ci_low, small.ci_high) == (plain.z, plain.ci_low, plain.ci_high)
+    floored = inference.cluster_bootstrap_test("s", parts, split, "toy", "greater", np.random.default_rng(1),
+                                               n_boot=800, least_variance=(3 * se * total) ** 2)  # fmt: skip
+    assert floored.ratio == plain.ratio and floored.z == pytest.approx(plain.z / 3)
+    assert np.log(floored.ratio / floored.ci_low) == pytest.approx(3 * np.log(plain.ratio / plain.ci_low))
+    assert np.log(floored.ci_high / floored.ratio) == pytest.approx(3 * np.log(plain.ci_high / plain.ratio))
+    with pytest.raises(ValueError, match="variance"):
+        inference.cluster_bootstrap_test("s", parts, split, "toy", "greater", rng, least_variance=-1.0)
+    # an interval that reaches 0 (few clusters, one counting nothing observed) widens linearly, floor still set
+    sparse = np.array([[0.0, 4.0], [1.0, 3.0], [3.0, 2.0]])
+    thin = inference.cluster_bootstrap_test("s", sparse, split, "toy", "less", np.random.default_rng(2), n_boot=800)
+    assert thin.ci_low == 0
+    wide = inference.cluster_bootstrap_test("s", sparse, split, "toy", "less", np.random.default_rng(2), n_boot=800,
+                                            least_variance=(3 * (1 - thin.ratio) / thin.z * 9) ** 2)  # fmt: skip
+    assert wide.z == pytest.approx(thin.z / 3) and wide.ci_high - wide.ratio == pytest.approx(
+        3 * (thin.ci_high - thin.ratio)
+    )
+    first, second = np.array([0, 0, 1, 1, 2]), np.array([3, 4, 3, 5, 4])
+    units = (first, second, np.array([1.0, 0, 1, 1, 0]), np.full(5, 0.5), first)  # V = 2.08 (the test above)
+    test = inference.dyadic_ratio_test("r", units, "toy", "greater", least_variance=9.0)
+    assert test.z == pytest.approx(np.log(1.2) / (3.0 / 3.0))  # se of the log sqrt(9) / sum O
+    assert inference.dyadic_ratio_test("r", units, "toy", "greater", least_variance=1.0).z == pytest.approx(
+        np.log(1.2) / (np.sqrt(2.08) / 3.0)
+    )
+
+
+def _small_rbcm(seed, n, scale):
+    rng = np.random.default_rng(seed)
+    x, y = rng.lognormal(scale, 0.8, n), rng.lognormal(scale, 0.8, n)
+    x, y = x[np.argsort(-y)], np.sort(y)[::-1]  # the most followed are the celebrities
+    src, dst = synthetic.latent_maxent_graph(rng, x, y, np.sqrt(2 * x * y))
+    classes = np.where(np.arange(n) < n // 10, "celebrity", "regular")
+    return rng, maxent.fit_rbcm(src, dst, n), classes
+
+
+def _budget_total(fit, classes, first, second, theta=None):
+    """Expected counted follows' returns minus expected returns under multipliers
+    ``exp(theta)`` for ``q`` while the follows keep the fit's probabilities: the C2b-budget
+    total's expectation as a function of the parameters its expectations are computed with."""
+    x, y, z = (fit.x, fit.y, fit.z) if theta is None else np.exp(theta)
+    celeb, regular = classes == "celebrity", classes == "regular"
+    forward = regular[first] & celeb[second]
+    p, c = np.where(forward, first, second), np.where(forward, second, first)
+    keep = forward | (regular[second] & celeb[first])
+    p, c = p[keep], c[keep]
+    followed = (fit.x[p] * fit.y[c] + fit.z[p] * fit.z[c]) / (
+        1 + fit.x[p] * fit.y[c] + fit.x[c] * fit.y[p] + fit.z[p] * fit.z[c]
+    )
+    with np.errstate(invalid="ignore"):
+        q = np.nan_to_num(z[p] * z[c] / (z[p] * z[c] + x[p] * y[c]))
+    return followed, q, (followed * q).sum()
+
+
+def test_the_budget_variance_is_v0_less_what_the_fit_takes_out_computed_by_finite_differences():
+    """Independent of the conjugate gradients: ``J`` as a dense matrix (its product is
+    checked against the expected degrees' derivative in ``tests/test_maxent.py``), ``g``
+    as the numerical derivative of the expected returns, ``V0 - g' J^+ g`` by dense
+    algebra; equal for the modelled pairs given explicitly and for every pair (accounts
+    grouped by their multipliers)."""
+    _, fit, classes = _small_rbcm(2, 40, -1.0)
+    n = len(classes)
+    first, second = np.triu_indices(n, 1)
+    theta = np.log(np.stack([fit.x, fit.y, fit.z]))
+    information = maxent.RBCMInformation(fit, first, second)
+    step = 1e-6
+    jacobian, gradient = np.zeros((3 * n, 3 * n)), np.zeros(3 * n)
+    for k in range(3 * n):
+        unit, up, down = np.zeros((3, n)), theta.copy(), theta.copy()
+        unit.flat[k], up.flat[k], down.flat[k] = 1.0, theta.flat[k] + step, theta.flat[k] - step
+        jacobian[:, k] = information.product(unit).ravel()
+        gradient[k] = -(_budget_total(fit, classes, first, second, up)[2]
+                        - _budget_total(fit, classes, first, second, down)[2]) / (2 * step)  # fmt: skip
+    followed, q, _ = _budget_total(fit, classes, first, second)
+    by_hand = (followed * q * (1 - q)).sum() - gradient @ np.linalg.pinv(jacobian, rcond=1e-10) @ gradient
+    assert 0 < by_hand < (followed * q * (1 - q)).sum()
+    assert design.budget_variance(fit, classes, first * n + second) == pytest.approx(by_hand, rel=1e-5)
+    assert design.budget_variance(fit, classes) == pytest.approx(by_hand, rel=1e-5)
+    assert design.budget_variance(None, classes) == 0.0
+    assert design.budget_variance(fit, np.full(n, "regular")) == 0.0  # no celebrity: no such pair
+
+
+def test_the_budget_variance_is_the_variance_of_the_total_across_refits_of_graphs_drawn_from_the_fit():
+    rng, fit, classes = _small_rbcm(1, 150, -2.0)
+    n = len(classes)
+    celeb, regular = classes == "celebrity", classes == "regular"
+    totals = []
+    for _ in range(400):
+        src, dst = synthetic.latent_maxent_graph(rng, fit.x, fit.y, fit.z)
+        refit = maxent.fit_rbcm(src, dst, n)
+        chosen = regular[src] & celeb[dst]
+        returned = np.isin(src[chosen] * n + dst[chosen], dst * n + src)
+        totals.append((returned - maxent.conditional_reciprocation(refit, src[chosen], dst[chosen])).sum())
+    # first order: the spread of refitted totals, not V0 (the multipliers known), which is 4 times larger
+    followed, q, _ = _budget_total(fit, classes, *np.triu_indices(n, 1))
+    floor = design.budget_variance(fit, classes)
+    assert floor < 0.5 * (followed * q * (1 - q)).sum()
+    assert np.var(totals, ddof=1) == pytest.approx(floor, rel=0.1)  # a variance from 400 draws: s.e. about 7%
+
+
+def test_the_c2b_budget_test_records_its_floor_and_its_error_is_the_larger_of_floor_and_resampling():
+    lg, table, rng = _sampled(11, "rbcm")
+    found = design.design_statements(lg, rng, table, n_boot=400)
+    floor = found.facts["variance_floors"]["C2b-budget"]
+    test = found.tests["C2b-budget"]
+    assert floor["floor_se"] > 0 and floor["bootstrap_se"] > 0 and 0 <= floor["p_two_sided_without_floor"] <= 1
+    se = abs((test.ratio - 1) / test.z)
+    assert se == pytest.approx(max(floor["floor_se"], floor["bootstrap_se"]))  # the same resamples both ways
+    assert set(found.facts["variance_floors"]) == {"C2b-budget"}  # the other statements have none
+
+
+def test_a_floor_that_cannot_be_computed_leaves_the_resampling_error_and_says_why(monkeypatch):
+    lg, table, _ = _sampled(11, "rbcm")
+    plain = design.design_statements(lg, np.random.default_rng(3), table, n_boot=400)
+
+    def fails(*args, **kwargs):
+        raise maxent.NotConverged("RBCM information: conjugate gradients did not reach 0.0001 in 2000 steps")
+
+    monkeypatch.setattr(design, "budget_variance", fails)
+    found = design.design_statements(lg, np.random.default_rng(3), table, n_boot=400, dyadic=True)
+    assert found.facts["variance_floors"]["C2b-budget"]["not_computed"].startswith("not computed (RBCM information")
+    bootstrap_se = plain.facts["variance_floors"]["C2b-budget"]["bootstrap_se"]
+    test = found.tests["C2b-budget"]
+    assert abs((test.ratio - 1) / test.z) == pytest.approx(bootstrap_se)
+    assert "C2b-budget" in found.dyadic
+
+
+def test_the_whole_graph_floor_refuses_more_pairs_than_it_may_sum():
+    _, fit, classes = _small_rbcm(2, 40, -1.0)
+    with pytest.raises(ValueError, match="pairs to sum"):
+        design.budget_variance(fit, classes, max_pairs=100)

@@ -273,3 +273,33 @@ def test_a_cached_fit_is_not_used_for_another_size_or_a_looser_error(graph, tmp_
     np.savez(path, meta=meta.replace("1.0 + ", ""), x=np.ones(3), y=np.ones(3))  # a wrong-sized entry
     fit = maxent.fit_model("dbcm", src, dst, n, tol=1e-8, cache=tmp_path)
     assert len(fit.x) == n and fit.max_error < 1e-8  # solved again, not read back
+
+
+def test_the_rbcm_information_is_the_derivative_of_the_expected_degrees_and_solves_on_its_range():
+    rng = np.random.default_rng(4)
+    n = 30
+    x, y = rng.lognormal(-1, 0.7, n), rng.lognormal(-1, 0.7, n)
+    fit = maxent.fit_rbcm(*synthetic.latent_maxent_graph(rng, x, y, np.sqrt(x * y)), n)
+    first, second = np.triu_indices(n, 1)
+    information = maxent.RBCMInformation(fit, first, second)
+
+    def degrees(theta):  # one-way out, one-way in, mutual: the RBCM's constraints
+        x, y, z = np.exp(theta)
+        total = 1 + x[first] * y[second] + x[second] * y[first] + z[first] * z[second]
+        p_ij, p_ji, p_m = x[first] * y[second] / total, x[second] * y[first] / total, z[first] * z[second] / total
+        return np.stack([np.bincount(first, p_ij, n) + np.bincount(second, p_ji, n),
+                         np.bincount(second, p_ij, n) + np.bincount(first, p_ji, n),
+                         np.bincount(first, p_m, n) + np.bincount(second, p_m, n)])  # fmt: skip
+
+    theta, v = np.log(np.stack([fit.x, fit.y, fit.z])), rng.normal(size=(3, n))
+    numeric = (degrees(theta + 1e-6 * v) - degrees(theta - 1e-6 * v)) / 2e-6
+    assert np.allclose(information.product(v), numeric, atol=1e-7)
+    target = information.product(v)  # on the range of J, so a solution exists
+    assert np.allclose(information.product(information.solve(target, tol=1e-10)), target, atol=1e-8)
+    gauge = np.stack([np.ones(n), -np.ones(n), np.zeros(n)])  # x -> c x, y -> y / c changes nothing
+    assert np.allclose(information.product(gauge), 0, atol=1e-12)
+    assert not information.solve(np.zeros((3, n))).any()
+    with pytest.raises(ValueError, match="shape"):
+        information.solve(np.zeros((2, n)))
+    with pytest.raises(ValueError, match="RBCM"):
+        maxent.RBCMInformation(maxent.MaxEntFit("dbcm", fit.x, fit.y, None, 1, 0.0, 0.0, n), first, second)

@@ -144,6 +144,17 @@ def test_the_timings_block_reads_each_mode_and_says_what_was_not_measured():
     )
 
 
+def test_a_floored_tests_size_without_its_floor_is_said_beside_its_size():
+    entry = {"statements": ["C2b-budget"], "result": {"statements": {"C2b-budget": {
+        "size": 0.036, "size_graphs": 500, "power": 0.9, "power_graphs": 40, "size_without_floor": 0.07}},
+        "settings": {"test": "two-sided"}}}  # fmt: skip
+    block = readme.calibration_block({"alpha": 0.05, "tests": {"aware": entry}})
+    assert "| aware | C2b-budget | two-sided | 3.6% (500) | 90.0% (40) |" in block
+    assert "on the same datasets: aware C2b-budget 3.6% (without it 7.0%)." in block
+    del entry["result"]["statements"]["C2b-budget"]["size_without_floor"]
+    assert "without it" not in readme.calibration_block({"alpha": 0.05, "tests": {"aware": entry}})
+
+
 def test_a_described_statements_calibration_says_why_it_is_not_tested():
     entry = {"statements": [], "result": {"statements": {"C5-shares": {
         "size": 0.133, "size_graphs": 300, "power": 0.35, "power_graphs": 40}}, "settings": {"test": "two-sided"}}}  # fmt: skip

@@ -41,7 +41,13 @@ Wald test with the bootstrap standard error against Student's t with one degree 
 freedom fewer than the accounts counted, so no p-value sits at an ensemble's floor.
 With the normal reference instead, the C2b-budget test rejected a true null in 11% of
 the calibration graphs (about 30 accounts counted per statement), so t replaced it;
-verdicts published before that change used the normal reference. ``C5-shares`` is
+verdicts published before that change used the normal reference. C2b-budget's error
+has a floor as well (:func:`budget_variance`): the variance the fitted RBCM itself
+implies, its fit's uncertainty included. The RBCM keeps each account's mutual and
+one-way degrees, so what one celebrity's followers return more than the model, its
+other ties return less: the fit couples the accounts that resampling takes as
+independent, and without the floor that test rejected a true null too often (``make
+calibrate`` records its size with and without the floor). ``C5-shares`` is
 described, not tested: with no model of each account's own propensity to follow back,
 the raw comparison is biased by the ego sampling itself (an account that returns
 follows is more often inside a sampled network, which matters for regular accounts,
@@ -77,7 +83,8 @@ it does not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -101,6 +108,7 @@ __all__ = [
     "design_caveats",
     "SHARES_CAVEAT",
     "statement_parts",
+    "budget_variance",
     "DesignFit",
     "fit_design",
     "DesignTests",
@@ -196,12 +204,14 @@ def statement_parts(src, dst, n: int, classes, cluster_of=None, tol: float = max
     """Observed and expected counts of each statement on one network ``src -> dst`` with a
     class per node, under a DBCM and an RBCM fitted to it.
 
-    Returns ``{statement: (cluster, observed, expected)}`` arrays, one entry per unit
+    Returns ``({statement: (cluster, observed, expected)}, floors)``: arrays, one entry per unit
     counted (a celebrity account for ``C2a`` and ``C4a``, an observed follow for the
     others); ``cluster`` is ``cluster_of[node]`` of the unit's account (by default the
     node itself). ``C5-vs-regular`` and ``C5-shares`` use two entries, ``"C5"`` and
-    ``"regular"`` (the regular -> regular follows). Statements with no unit are absent. Raises
-    :class:`~analysis.nulls.maxent.NotConverged` when a fit does not converge."""
+    ``"regular"`` (the regular -> regular follows). Statements with no unit are absent.
+    Also returns the statements' variance floors (``{"C2b-budget": ...}``,
+    :func:`budget_variance`). Raises :class:`~analysis.nulls.maxent.NotConverged` when a
+    fit does not converge."""
     src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
     classes = np.asarray(classes)
     cluster_of = np.arange(n) if cluster_of is None else np.asarray(cluster_of)
@@ -236,7 +246,10 @@ def statement_parts(src, dst, n: int, classes, cluster_of=None, tol: float = max
         # class, both follows go to the account with the smaller index
         account = np.minimum(i, j) if sid in ("C5", "regular") else j
         parts[sid] = (cluster_of[account], returned[chosen].astype(float), maxent.conditional_reciprocation(fit, i, j))
-    return parts
+    least = {}
+    if "C2b-budget" in parts:  # the RBCM models every pair here
+        least["C2b-budget"] = _floor_of(lambda: budget_variance(rbcm, classes))
+    return parts, least
 
 
 @dataclass
@@ -307,7 +320,8 @@ class DesignFit:
 
     ``dbcm`` with its modelled ordered pairs ``d_keys`` (sorted keys ``i * n + j``;
     certain pairs carry no information and are not modelled); ``rbcm`` (None with
-    ``include_ego``). The counted follows ``src -> dst`` (those between observable
+    ``include_ego``) with its modelled unordered pairs ``r_keys`` (sorted keys ``low * n +
+    high``). The counted follows ``src -> dst`` (those between observable
     pairs), each with: ``returned`` (the reverse follow is counted too); ``in_dbcm``
     (the pair is modelled by the DBCM), ``back_in_dbcm`` (the reverse pair is),
     ``in_rbcm`` (the unordered pair is modelled by the RBCM); ``both_observable`` (both
@@ -320,6 +334,7 @@ class DesignFit:
     dbcm: maxent.MaxEntFit
     d_keys: np.ndarray
     rbcm: maxent.MaxEntFit | None
+    r_keys: np.ndarray
     src: np.ndarray
     dst: np.ndarray
     returned: np.ndarray
@@ -330,6 +345,17 @@ class DesignFit:
     back_dbcm: np.ndarray
     back_rbcm: np.ndarray | None
     facts: dict
+
+    _information: maxent.RBCMInformation | None = field(default=None, repr=False, compare=False)
+
+    def rbcm_information(self) -> maxent.RBCMInformation | None:
+        """The RBCM's information over its modelled pairs (None without an RBCM), made on
+        first use and kept: the C2b-budget floor of every elite tested on this fit uses it
+        (:func:`budget_variance`)."""
+        if self._information is None and self.rbcm is not None:
+            information = maxent.RBCMInformation(self.rbcm, self.r_keys // self.n, self.r_keys % self.n)
+            object.__setattr__(self, "_information", information)  # a cache: the fit itself stays as it was
+        return self._information
 
     def modelled_row(self, account: int) -> np.ndarray:
         """The accounts ``j`` with ``account -> j`` modelled by the DBCM."""
@@ -378,7 +404,7 @@ def fit_design(graph: measures.Graph, egos: EgoNetworks, include_ego: bool = Fal
         else _member(r_keys, np.minimum(src, dst) * n + np.maximum(src, dst))
     )
     return DesignFit(
-        n, include_ego, dbcm, d_keys, rbcm, src, dst,
+        n, include_ego, dbcm, d_keys, rbcm, r_keys, src, dst,
         returned=_member(kept, dst * n + src), in_dbcm=_member(d_keys, keys), back_in_dbcm=_member(d_keys, dst * n + src),
         in_rbcm=in_rbcm, both_observable=on_pair, back_dbcm=maxent.conditional_reciprocation(dbcm, src, dst),
         back_rbcm=None if rbcm is None else maxent.conditional_reciprocation(rbcm, src, dst), facts=facts,
@@ -453,8 +479,11 @@ def design_tests(
         sums[sid] = np.column_stack([np.bincount(account, fit.returned[chosen].astype(float), minlength=n),
                                      np.bincount(account, expected, minlength=n)])  # fmt: skip
         units[sid] = (i[chosen], j[chosen], fit.returned[chosen].astype(float), expected, account)
-    tests, untested = _pooled_tests(sums, rng, n_boot, "ego", include_ego)
-    dyadic_tests = _dyadic_tests(units, include_ego) if dyadic else {}
+    least = {}
+    if "C2b-budget" in units:
+        least["C2b-budget"] = _floor_of(lambda: budget_variance(fit.rbcm, classes, fit.r_keys, fit.rbcm_information()))
+    tests, untested, floors = _pooled_tests(sums, rng, n_boot, "ego", include_ego, least)
+    dyadic_tests = _dyadic_tests(units, include_ego, least) if dyadic else {}
     # C5-shares: the follows of each class among itself on pairs both of whose directions could be seen (no
     # model decides which); not with the egos' forced follows kept
     shares = _share_test(i, j, fit.returned, celeb, regular, fit.both_observable, rng, n_boot, "ego")
@@ -464,17 +493,19 @@ def design_tests(
         untested["C5-shares"] = (
             "with the egos' ties kept, a member's follow of its ego would count as returned by the ego's forced follow"
         )
-    facts = {**fit.facts, "clusters_counted": {sid: int(v.any(axis=1).sum()) for sid, v in sums.items()}}
+    facts = {**fit.facts, "clusters_counted": {sid: int(v.any(axis=1).sum()) for sid, v in sums.items()},
+             "variance_floors": floors}  # fmt: skip
     described = {}
     if not include_ego:
         _record_share_test(shares, described, untested, facts)
     return DesignTests(tests, untested, facts, described, dyadic_tests)
 
 
-def _dyadic_tests(units: dict, include_ego: bool) -> dict:
+def _dyadic_tests(units: dict, include_ego: bool, least: dict) -> dict:
     """:data:`STATEMENTS` on their units (``first, second, observed, expected, credited``
-    per pair or follow) with the dyadic-robust error (:func:`analysis.stats.inference.dyadic_ratio_test`);
-    the statements that cannot be tested that way are absent."""
+    per pair or follow) with the dyadic-robust error (:func:`analysis.stats.inference.dyadic_ratio_test`;
+    ``least``: the statements' variance floors, :func:`budget_variance`); the statements
+    that cannot be tested that way are absent."""
     found = {}
     for sid in STATEMENTS:
         entry = catalogue.statement(sid)
@@ -487,7 +518,9 @@ def _dyadic_tests(units: dict, include_ego: bool) -> dict:
                 continue
             result = inference.dyadic_ratio_test(name, units["C5"], what, entry.direction, reference=units["regular"])
         elif sid in units:
-            result = inference.dyadic_ratio_test(name, units[sid], what, entry.direction)
+            floor = least.get(sid, 0.0)
+            result = inference.dyadic_ratio_test(name, units[sid], what, entry.direction,
+                                                 least_variance=0.0 if isinstance(floor, str) else floor)  # fmt: skip
         else:
             continue
         if np.isfinite(result.p_value):
@@ -531,8 +564,13 @@ def _record_share_test(found, described: dict, untested: dict, facts: dict) -> N
         facts["clusters_counted"]["C5-shares"] = accounts
 
 
-def _pooled_tests(sums: dict, rng, n_boot: int, design: str, include_ego: bool):
-    tests, untested = {}, {}
+def _pooled_tests(sums: dict, rng, n_boot: int, design: str, include_ego: bool, least: dict):
+    """The account-clustered tests of :data:`STATEMENTS` from their per-cluster sums;
+    ``least``: variance floors by statement (:func:`budget_variance`). Returns the tests,
+    why the others are not, and for each floored statement ``floor_se`` (the floor's
+    standard error of the effect), ``bootstrap_se`` and ``p_two_sided_without_floor``
+    (the same test without the floor: its own resamples)."""
+    tests, untested, floors = {}, {}, {}
     for sid in STATEMENTS:
         entry = catalogue.statement(sid)
         if sid == "C5-vs-regular":
@@ -546,9 +584,19 @@ def _pooled_tests(sums: dict, rng, n_boot: int, design: str, include_ego: bool):
                 continue
             parts, split = sums[sid], _ratio
         keep = parts.any(axis=1)  # clusters that count nothing carry no information
-        result = inference.cluster_bootstrap_test(entry.statistic + " (design-aware, observed / expected)",
-                                                  parts[keep], split, _description(design, include_ego, _MODEL[sid]),
-                                                  entry.direction, rng, n_boot)  # fmt: skip
+        arguments = (entry.statistic + " (design-aware, observed / expected)", parts[keep], split,
+                     _description(design, include_ego, _MODEL[sid]), entry.direction)  # fmt: skip
+        floor = least.get(sid, 0.0)
+        if isinstance(floor, str):  # the floor could not be computed: the resampling's error alone, and why
+            floors[sid], floor = {"not_computed": floor}, 0.0
+        # the same resamples without the floor: from a copy of the generator, which advances once
+        twin = copy.deepcopy(rng) if floor > 0 else None
+        result = inference.cluster_bootstrap_test(*arguments, rng, n_boot, least_variance=floor)
+        if twin is not None and np.isfinite(result.p_value):
+            plain = inference.cluster_bootstrap_test(*arguments, twin, n_boot)
+            floors[sid] = {"floor_se": float(np.sqrt(floor) / result.expected),
+                           "bootstrap_se": float(abs((plain.ratio - 1) / plain.z)) if plain.z else float("nan"),
+                           "p_two_sided_without_floor": float(plain.p_two_sided)}  # fmt: skip
         if np.isfinite(result.p_value):
             tests[sid] = result
         else:
@@ -556,20 +604,21 @@ def _pooled_tests(sums: dict, rng, n_boot: int, design: str, include_ego: bool):
                 "fewer than two accounts count such follows, none is expected, or every resample "
                 "gives the same effect (no sampling error to test against)"
             )
-    return tests, untested
+    return tests, untested, floors
 
 
 def _whole_graph_tests(lg: LabelledGraph, rng, n_boot: int, tol: float) -> DesignTests:
     g = lg.graph
-    parts = statement_parts(g.src, g.dst, g.n, np.asarray(lg.classes), None, tol=tol)
+    parts, least = statement_parts(g.src, g.dst, g.n, np.asarray(lg.classes), None, tol=tol)
     sums = {}
     for sid, (clusters, observed, expected) in parts.items():
         index = np.asarray(clusters, dtype=np.int64)
         sums[sid] = np.column_stack([np.bincount(index, observed, minlength=g.n),
                                      np.bincount(index, expected, minlength=g.n)])  # fmt: skip
-    tests, untested = _pooled_tests(sums, rng, n_boot, "graph", False)
+    tests, untested, floors = _pooled_tests(sums, rng, n_boot, "graph", False, least)
     facts = {"design": "graph", "networks": 1, "include_ego": False, "tolerance": tol,
-             "clusters_counted": {sid: int(v.any(axis=1).sum()) for sid, v in sums.items()}}  # fmt: skip
+             "clusters_counted": {sid: int(v.any(axis=1).sum()) for sid, v in sums.items()},
+             "variance_floors": floors}  # fmt: skip
     classes = np.asarray(lg.classes)
     src, dst = np.asarray(g.src, dtype=np.int64), np.asarray(g.dst, dtype=np.int64)
     found = _share_test(src, dst, measures.reciprocated_mask(src, dst, g.n), classes == "celebrity",
@@ -577,6 +626,81 @@ def _whole_graph_tests(lg: LabelledGraph, rng, n_boot: int, tol: float) -> Desig
     described = {}
     _record_share_test(found, described, untested, facts)
     return DesignTests(tests, untested, facts, described)
+
+
+def _floor_of(compute) -> float | str:
+    """A variance floor, or why it could not be computed (a string: the test then has none)."""
+    try:
+        return compute()
+    except (ValueError, maxent.NotConverged) as error:
+        return f"not computed ({error})"
+
+
+def budget_variance(rbcm: maxent.MaxEntFit | None, classes, pair_keys=None,
+                    information: maxent.RBCMInformation | None = None, max_pairs: int = 20_000_000) -> float:  # fmt: skip
+    """The variance of the C2b-budget total ``O - E`` under the fitted RBCM, the fit's own
+    uncertainty included (to first order): the floor of that test's variance.
+
+    ``T = sum over modelled pairs {p, c}, p regular and c a celebrity, of R_pc - q_pc F_pc``,
+    ``F_pc`` the follow ``p -> c`` (1 or 0), ``R_pc`` that follow returned, ``q_pc = z_p z_c
+    / (z_p z_c + x_p y_c)`` the model's probability of a return: the counted follows'
+    observed minus expected returns. With the multipliers known, ``T`` has mean 0 and
+    variance ``V0 = sum P(F_pc) q_pc (1 - q_pc)``. Fitting them to the same graph takes
+    variance out and couples the accounts (the RBCM keeps each account's mutual and
+    one-way degrees, so what one celebrity's followers return more than the model, its
+    other ties return less), which resampling accounts cannot see: ``Var T = V0 - g' J^+
+    g``, ``g = E dT / d theta`` in the logs of the multipliers and ``J`` their Fisher
+    information (:class:`analysis.nulls.maxent.RBCMInformation`; ``information``: that of
+    ``rbcm`` over ``pair_keys`` made once for several calls, as :meth:`DesignFit.rbcm_information`
+    keeps it).
+
+    ``classes``: one class per account; ``pair_keys``: the modelled unordered pairs
+    (``low * n + high``), every pair when None (then accounts with the same multipliers
+    and class are interchangeable and are solved as one, so the cost grows with the
+    square of the number of distinct multiplier tuples, not of accounts; more than
+    ``max_pairs`` such pairs raise ValueError, as a solve that does not converge raises
+    :class:`~analysis.nulls.maxent.NotConverged`: the callers then test without the floor
+    and say why, :func:`_floor_of`). 0 without an
+    RBCM or without a regular-celebrity pair. ``make calibrate`` records the test's size
+    with this floor and without it (the resampling's error alone), on the same graphs."""
+    classes = np.asarray(classes)
+    if rbcm is None:
+        return 0.0
+    n = len(classes)
+    x, y, z = rbcm.x, rbcm.y, rbcm.z
+    if pair_keys is None:  # every pair: one group per distinct (multipliers, class)
+        table = np.column_stack([x, y, z, classes == "celebrity", classes == "regular"])
+        _, where, members = np.unique(table, axis=0, return_index=True, return_counts=True)
+        if len(where) * (len(where) + 1) // 2 > max_pairs:
+            raise ValueError(f"{len(where):,} distinct accounts make more than {max_pairs:,} pairs to sum")
+        first, second = np.triu_indices(len(where))
+        members = members.astype(float)
+        weight = np.where(first == second, members[first] * (members[first] - 1) / 2, members[first] * members[second])
+        x, y, z, classes = x[where], y[where], z[where], classes[where]
+        n = len(where)
+        information = maxent.RBCMInformation(replace(rbcm, x=x, y=y, z=z), first, second, weight)
+    else:
+        keys = np.asarray(pair_keys, dtype=np.int64)
+        first, second, weight = keys // n, keys % n, np.ones(len(keys))
+        if information is None:
+            information = maxent.RBCMInformation(rbcm, first, second)
+    celeb, regular = classes == "celebrity", classes == "regular"
+    # the follow p -> c is the first account's one-way follow when the first is the regular one
+    forward, backward = regular[first] & celeb[second], regular[second] & celeb[first]
+    counted = (forward | backward) & (weight > 0)
+    if not counted.any():
+        return 0.0
+    p, c = np.where(forward, first, second)[counted], np.where(forward, second, first)[counted]
+    one_way, mutual = x[p] * y[c], z[p] * z[c]
+    followed = (one_way + mutual) / (1 + one_way + x[c] * y[p] + mutual)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q = np.where(one_way + mutual > 0, mutual / (one_way + mutual), 0.0)
+    spread = weight[counted] * followed * q * (1 - q)
+    # E dT/d log(multiplier) = -P(F) dq: q rises with z_p and z_c, falls with x_p and y_c
+    gradient = np.stack([np.bincount(p, spread, n), np.bincount(c, spread, n),
+                         -np.bincount(p, spread, n) - np.bincount(c, spread, n)])  # fmt: skip
+    solved = information.solve(gradient)
+    return max(0.0, float(spread.sum() - (gradient * solved).sum()))  # below 0 only by the solver's tolerance
 
 
 def _ratio(totals):
@@ -965,8 +1089,8 @@ def calibrate_design_propensities(rng: np.random.Generator, n_graphs: int = 300,
     out, skipped = {}, {}
     for spread in settings["propensity_spreads"]:
         graph_settings = {**settings, "propensity_spread": float(spread)}
-        found = {error: {sid: {"size": [], "above": [], "below": [], "effects": []} for sid in STATEMENTS}
-                 for error in _ERRORS}  # fmt: skip
+        found = {error: {sid: {"size": [], "above": [], "below": [], "effects": [], "without_floor": []}
+                         for sid in STATEMENTS} for error in _ERRORS}  # fmt: skip
         skipped[str(spread)] = {"dbcm": 0, "rbcm": 0}
         for family in ("dbcm", "rbcm"):
             for _ in range(n_graphs):
@@ -986,6 +1110,11 @@ def calibrate_design_propensities(rng: np.random.Generator, n_graphs: int = 300,
                             record["above"].append(rejected and test.ratio > 1)
                             record["below"].append(rejected and test.ratio < 1)
                             record["effects"].append(test.ratio)
+                            without = (
+                                tested.facts.get("variance_floors", {}).get(sid, {}).get("p_two_sided_without_floor")
+                            )
+                            if error == "clustered" and without is not None:
+                                record["without_floor"].append(without < alpha)
         out[str(spread)] = {error: {sid: _size_entry(record) for sid, record in by_statement.items()}
                             for error, by_statement in found.items()}  # fmt: skip
     return {"spreads": out, "not_converged": skipped,
@@ -995,7 +1124,13 @@ def calibrate_design_propensities(rng: np.random.Generator, n_graphs: int = 300,
 def _size_entry(record: dict) -> dict:
     size = inference.rejection_rate(record["size"])
     effects = np.asarray(record["effects"], dtype=float)
-    return {"size": size["rate"], "size_interval": [size["low"], size["high"]], "size_graphs": size["datasets"],
+    without = record["without_floor"]
+    floor = (
+        {"size_without_floor": inference.rejection_rate(without)["rate"], "size_without_floor_graphs": len(without)}
+        if without
+        else {}
+    )
+    return {**floor, "size": size["rate"], "size_interval": [size["low"], size["high"]], "size_graphs": size["datasets"],
             "size_above": inference.rejection_rate(record["above"])["rate"],
             "size_below": inference.rejection_rate(record["below"])["rate"],
             "null_effect_mean": float(effects.mean()) if len(effects) else None,
@@ -1022,6 +1157,7 @@ def calibrate_design(rng: np.random.Generator, n_graphs: int = 100, n_planted: i
     statement), so the rates are over the graphs that were tested."""
     settings = {**CALIBRATION_SETTINGS, **(settings or {})}
     size_rejections = {sid: [] for sid in STATEMENTS}
+    unfloored = {}  # statement -> rejections of the same test without its variance floor
     skipped = {"size": {"dbcm": 0, "rbcm": 0}, "power": dict.fromkeys(STATEMENTS, 0)}
     for family in ("dbcm", "rbcm"):
         for _ in range(n_graphs):
@@ -1034,6 +1170,9 @@ def calibrate_design(rng: np.random.Generator, n_graphs: int = 100, n_planted: i
             for sid in STATEMENTS:
                 if _NULL_FAMILY[sid] == family and sid in found.tests:
                     size_rejections[sid].append(found.tests[sid].p_two_sided < alpha)
+                    without = found.facts.get("variance_floors", {}).get(sid, {}).get("p_two_sided_without_floor")
+                    if without is not None:
+                        unfloored.setdefault(sid, []).append(without < alpha)
     power = {}
     for sid in STATEMENTS:
         power[sid], skipped["power"][sid] = _planted_rejections(rng, sid, n_planted, n_boot, settings, alpha)
@@ -1042,5 +1181,8 @@ def calibrate_design(rng: np.random.Generator, n_graphs: int = 100, n_planted: i
         size, hits = inference.rejection_rate(size_rejections[sid]), inference.rejection_rate(power[sid])
         out[sid] = {"size": size["rate"], "size_interval": [size["low"], size["high"]], "size_graphs": size["datasets"],
                     "power": hits["rate"], "power_interval": [hits["low"], hits["high"]], "power_graphs": hits["datasets"]}  # fmt: skip
+        if sid in unfloored:  # on the graphs whose floor was computed: all of them unless the counts differ
+            out[sid]["size_without_floor"] = inference.rejection_rate(unfloored[sid])["rate"]
+            out[sid]["size_without_floor_graphs"] = len(unfloored[sid])
     return {"statements": out, "not_converged": skipped,
             "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "test": "two-sided"}}  # fmt: skip

@@ -285,11 +285,22 @@ def _two_sided(block: dict, key: str):
     return block.get(key), "one-sided"
 
 
+def _unfloored(found: dict) -> dict:
+    """``size_without_floor`` of a statement whose error has a variance floor, if recorded."""
+    if "size_without_floor" not in found:
+        return {}
+    return {"size_without_floor": found["size_without_floor"],
+            "size_without_floor_n": found.get("size_without_floor_graphs", found["size_graphs"])}  # fmt: skip
+
+
 def calibration_rows(calibration: dict) -> list[dict]:
     """One row per calibrated test and statement of ``results/calibration.json``: ``test``,
     ``statements``, ``p_value`` (which p-value the rates are for: two-sided, the one the
     verdicts use, wherever it was recorded), ``size`` and ``power`` (rates at the file's
-    alpha) with the number of datasets each (None when not recorded); ``size_only`` on
+    alpha) with the number of datasets each (None when not recorded); ``size_without_floor``
+    for a test whose standard error has a variance floor, its size with the resampling's
+    error alone, and ``size_without_floor_n`` the datasets it is over (those whose floor
+    was computed; when recorded); ``size_only`` on
     the rows of an entry that measures sizes only (the tests' size when the null is
     misspecified: their power is their own entry's). Raises on an entry of a shape it
     does not know, so that a new entry is shown or the test fails."""
@@ -305,12 +316,13 @@ def calibration_rows(calibration: dict) -> list[dict]:
                         rows.append({"test": f"{name} ({scale} {float(spread):g}, {errors[error]})",
                                      "statements": [sid], "p_value": r["settings"]["test"], "size": found["size"],
                                      "size_n": found["size_graphs"], "power": None, "power_n": None,
-                                     "size_only": True})  # fmt: skip
+                                     "size_only": True, **_unfloored(found)})  # fmt: skip
         elif "statements" in r:  # design-aware: per statement, with intervals
             sided = r["settings"]["test"]
             for sid, found in r["statements"].items():
                 rows.append({"test": name, "statements": [sid], "p_value": sided, "size": found["size"],
-                             "size_n": found["size_graphs"], "power": found["power"], "power_n": found["power_graphs"]})  # fmt: skip
+                             "size_n": found["size_graphs"], "power": found["power"], "power_n": found["power_graphs"],
+                             **_unfloored(found)})  # fmt: skip
         elif isinstance(r.get("size"), dict) and "rejection_rate" in r["size"]:  # elite closure
             size, sided = _two_sided(r["size"], "rejection_rate")
             power, _ = _two_sided(r["power"], "rejection_rate")
@@ -388,6 +400,14 @@ def calibration_block(calibration: dict) -> str:
         lines.append("In the size-only entries (data drawn from a null the test was not built for; at amplitude or "
                      "log-s.d. 0, its own null, with its power in its own entry), sizes outside 3-7%: "
                      + "; ".join(beyond) + ".")  # fmt: skip
+    floored = [f"{row['test']} {', '.join(row['statements'])} {row['size']:.1%} (without it {row['size_without_floor']:.1%}"
+               + ("" if row["size_without_floor_n"] == row["size_n"] else f", on the {row['size_without_floor_n']} "
+                  "graphs whose floor was computed") + ")"
+               for row in rows if row.get("size_without_floor") is not None]  # fmt: skip
+    if floored:
+        lines.append("A test whose standard error is the larger of the resampling's and a variance floor (the "
+                     "spread its fitted null itself implies, `analysis.claims.design.budget_variance`) has its size "
+                     "with the floor above and without it, on the same datasets: " + "; ".join(floored) + ".")  # fmt: skip
     kept_out = [f"{', '.join(row['statements'])}, {row['size']:.1%} of {row['size_n']} null graphs" for row in rows
                 if described(row) and row["size"] is not None]  # fmt: skip
     if kept_out:

@@ -354,6 +354,7 @@ def dyadic_ratio_test(
     alternative: str,
     reference=None,
     level: float = 0.95,
+    least_variance: float = 0.0,
 ) -> TestResult:
     """A pooled ratio ``sum O / sum E`` over units that are pairs of accounts, with a
     dyadic-robust standard error (:func:`dyadic_variance`): units that share an account,
@@ -371,14 +372,19 @@ def dyadic_ratio_test(
     Student's t with ``G - 1`` degrees of freedom, ``G`` the smaller of the numbers of
     distinct ``first`` and of distinct ``second`` accounts (of ``units``: the side with
     fewer accounts carries the dependence, as in two-way clustering, Cameron and Miller
-    2015); the interval ``exp(log(effect) +- t_q se_log)``. Nothing expected, nothing
+    2015); the interval ``exp(log(effect) +- t_q se_log)``. ``least_variance``: a further
+    floor of ``V`` (of the units, not of a reference), as
+    :func:`cluster_bootstrap_test` takes one. Nothing expected, nothing
     observed, or fewer than two accounts on a side (of the units or of the reference):
     NaN p-value."""
     if alternative not in ("greater", "less", "two-sided"):
         raise ValueError(f"alternative must be greater, less or two-sided, not {alternative!r}")
     nan = float("nan")
 
-    def pooled(parts):
+    if not least_variance >= 0:
+        raise ValueError(f"least_variance must be a variance (>= 0), not {least_variance!r}")
+
+    def pooled(parts, floor=0.0):
         first, second, observed, expected, credited = (np.asarray(a) for a in parts)
         if not (first.shape == second.shape == observed.shape == expected.shape == credited.shape) or first.ndim != 1:
             raise ValueError("a unit set is five 1-d arrays of one length: first, second, observed, expected, credited")
@@ -388,10 +394,11 @@ def dyadic_ratio_test(
             return o, e, ratio, nan, 0
         residual = observed.astype(float) - ratio * expected.astype(float)
         variance, _ = dyadic_variance(first, second, residual, credited)
+        variance = max(variance, floor)
         sides = min(len(np.unique(first)), len(np.unique(second)))
         return o, e, ratio, variance / o**2, sides
 
-    observed, expected, effect, var_log, sides = pooled(units)
+    observed, expected, effect, var_log, sides = pooled(units, least_variance)
     if reference is not None:
         shared = np.intersect1d(np.concatenate(units[:2]), np.concatenate(reference[:2]))
         if len(shared):
@@ -466,6 +473,7 @@ def cluster_bootstrap_test(
     rng: np.random.Generator,
     n_boot: int = 2000,
     level: float = 0.95,
+    least_variance: float = 0.0,
 ) -> TestResult:
     """A ratio estimated from sums over independent clusters (ego networks, accounts),
     with its sampling interval from resampling the clusters.
@@ -484,8 +492,18 @@ def cluster_bootstrap_test(
     sampling uncertainty between clusters as well as the null's; ``n_null`` is 0 (no
     ensemble). NaN effect (nothing expected), fewer than two clusters, or no spread
     between resamples (every resample gives the same effect, so the data give no
-    sampling error to test against): NaN p-value."""
+    sampling error to test against): NaN p-value.
+
+    ``least_variance``: a lower bound for the variance of ``observed - expected`` that
+    resampling the clusters cannot see (clusters coupled by the fit that gave the
+    expectations, for example); when ``sqrt(least_variance) / expected`` exceeds the
+    bootstrap standard error it is the standard error, and the interval is widened by the
+    same factor ``k`` around the effect, on the log scale (``effect * (end / effect) ** k``)
+    or, when the interval reaches 0, linearly. With no spread between resamples the
+    p-value stays NaN, floor or not."""
     parts = np.asarray(parts, dtype=float)
+    if not least_variance >= 0:
+        raise ValueError(f"least_variance must be a variance (>= 0), not {least_variance!r}")
     if parts.ndim != 2:
         raise ValueError("parts must be a 2-d array: one row per cluster")
     if alternative not in ("greater", "less", "two-sided"):
@@ -501,6 +519,14 @@ def cluster_bootstrap_test(
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(effects, [tail, 100 - tail])
     se = float(effects.std(ddof=1)) if len(effects) > 1 else 0.0
+    floor = float(np.sqrt(least_variance) / expected) if least_variance > 0 and expected > 0 else 0.0
+    if se > 0 and floor > se:
+        widen = floor / se
+        if effect > 0 and low > 0:  # the percentile interval is read on the log scale
+            low, high = effect * (low / effect) ** widen, effect * (high / effect) ** widen
+        else:
+            low, high = effect - (effect - low) * widen, effect + (high - effect) * widen
+        se = floor
     z = (effect - 1) / se if se > 0 else float("nan")  # no spread: nothing to test against
     p, opposite = normal_tails(z, alternative, df=clusters - 1)
     return TestResult(statistic, float(observed), float(expected), effect, float(z), float(low), float(high), p,
