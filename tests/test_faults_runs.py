@@ -240,7 +240,10 @@ def test_a_negative_seed_is_refused(tmp_path, monkeypatch, capsys):
 
 
 def _timed_notebook(folder: Path, name: str, fail: bool = False) -> Path:
-    """A notebook that records when it started and ended in ``out`` (its parameter)."""
+    """A notebook that records when it started and ended in ``out`` (its parameter). It
+    ends only once two notebooks have started (or after 60 s), so that two run side by
+    side overlap however slowly their kernels start, and two run one after the other do
+    not."""
     import nbformat
 
     node = nbformat.v4.new_notebook()
@@ -249,7 +252,10 @@ def _timed_notebook(folder: Path, name: str, fail: bool = False) -> Path:
         nbformat.v4.new_code_cell(
             "import pathlib, time\n"
             f"pathlib.Path(out, '{name}.start').write_text(repr(time.time()))\n"
-            "time.sleep(1.5)\n"
+            "deadline = time.time() + 60\n"
+            "while len(list(pathlib.Path(out).glob('*.start'))) < 2 and time.time() < deadline:\n"
+            "    time.sleep(0.05)\n"
+            "time.sleep(0.5)\n"
             + ("raise RuntimeError('planted failure')\n" if fail else "")
             + f"pathlib.Path(out, '{name}.end').write_text(repr(time.time()))"
         ),
