@@ -79,6 +79,7 @@ def test_a_checkpoint_is_mixed_when_it_and_the_next_ones_are_within_one_standard
     assert benchmark.tolerance(2.0, 10, 10) == pytest.approx(2.0 * math.sqrt(0.2))
 
 
+@pytest.mark.slow  # over 1.5 s: in make test, not in the fast tier
 def test_every_chain_keeps_the_degrees_on_a_directed_graph():
     src, dst, n, _, _ = _small_graph()
     for name, cls in peers.CHAINS.items():
@@ -105,6 +106,7 @@ def test_the_gather_floor_and_working_set():
     assert work == {"edges": 8 * 1_768_135, "table": 8 * 2**24, "total": 8 * 1_768_135 + 8 * 2**24}
 
 
+@pytest.mark.slow  # over 1.5 s: in make test, not in the fast tier
 def test_bench_runs_end_to_end_on_small_settings(tmp_path, capsys):
     bench = _bench()
     out = tmp_path / "bench.json"

@@ -180,6 +180,7 @@ def test_an_address_without_a_scheduler_or_without_workers_says_what_to_start():
 # ------------------------------------------------------------------ the setting's path to null_ensemble
 
 
+@pytest.mark.slow  # over 1.5 s: in make test, not in the fast tier
 def test_the_scheduled_notebooks_declare_the_setting_and_pass_it_wherever_they_pass_workers():
     declared = runner.declared_parameters([ROOT / "notebooks" / f"{name}.ipynb" for name in SCHEDULED])
     assert declared["scheduler"] == ""

@@ -453,6 +453,7 @@ def test_the_budget_variance_is_v0_less_what_the_fit_takes_out_computed_by_finit
     assert design.budget_variance(fit, np.full(n, "regular")) == 0.0  # no celebrity: no such pair
 
 
+@pytest.mark.slow  # over 1.5 s: in make test, not in the fast tier
 def test_the_budget_variance_is_the_variance_of_the_total_across_refits_of_graphs_drawn_from_the_fit():
     rng, fit, classes = _small_rbcm(1, 150, -2.0)
     n = len(classes)
@@ -500,5 +501,8 @@ def test_a_floor_that_cannot_be_computed_leaves_the_resampling_error_and_says_wh
 
 def test_the_whole_graph_floor_refuses_more_pairs_than_it_may_sum():
     _, fit, classes = _small_rbcm(2, 40, -1.0)
-    with pytest.raises(ValueError, match="pairs to sum"):
+    distinct = len({(a, b, c, k) for a, b, c, k in zip(fit.x, fit.y, fit.z, classes, strict=True)})
+    assert distinct * (distinct + 1) // 2 > 100
+    with pytest.raises(design.FloorNotComputed, match=f"^{distinct} distinct accounts make more than 100 pairs to sum"):
         design.budget_variance(fit, classes, max_pairs=100)
+    assert design.budget_variance(fit, classes, max_pairs=distinct * (distinct + 1) // 2) > 0  # at the limit: computed

@@ -166,6 +166,7 @@ def test_the_exact_answer_is_the_library_s_rewiring_test_with_progress(explorer,
     assert explore.exact_figure(c2a) is not None
 
 
+@pytest.mark.slow  # over 1.5 s: in make test, not in the fast tier
 def test_the_network_view_holds_the_elite_and_its_follows_with_hover_text(explorer, small):
     lg, _ = _reference(small, "top:30")
     view = explorer.network(small, "top:30", max_nodes=20)

@@ -79,6 +79,7 @@ def test_elite_test_is_calibrated_on_500_graphs_from_the_null():
     assert 0.03 <= result["rejection_rate"] <= 0.07, result
 
 
+@pytest.mark.slow  # over 1.5 s: in make test, not in the fast tier
 def test_elite_test_has_power_on_planted_gated_graphs():
     """120 nodes, about 700 edges, elite block of 12 at 3x the density the degrees imply, 99 null samples."""
     result = calibration.power(

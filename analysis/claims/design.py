@@ -109,6 +109,7 @@ __all__ = [
     "SHARES_CAVEAT",
     "statement_parts",
     "budget_variance",
+    "FloorNotComputed",
     "DesignFit",
     "fit_design",
     "DesignTests",
@@ -628,11 +629,15 @@ def _whole_graph_tests(lg: LabelledGraph, rng, n_boot: int, tol: float) -> Desig
     return DesignTests(tests, untested, facts, described)
 
 
+class FloorNotComputed(RuntimeError):
+    """A variance floor too large to compute here (:func:`budget_variance`)."""
+
+
 def _floor_of(compute) -> float | str:
     """A variance floor, or why it could not be computed (a string: the test then has none)."""
     try:
         return compute()
-    except (ValueError, maxent.NotConverged) as error:
+    except (FloorNotComputed, maxent.NotConverged) as error:
         return f"not computed ({error})"
 
 
@@ -658,7 +663,7 @@ def budget_variance(rbcm: maxent.MaxEntFit | None, classes, pair_keys=None,
     (``low * n + high``), every pair when None (then accounts with the same multipliers
     and class are interchangeable and are solved as one, so the cost grows with the
     square of the number of distinct multiplier tuples, not of accounts; more than
-    ``max_pairs`` such pairs raise ValueError, as a solve that does not converge raises
+    ``max_pairs`` such pairs raise :class:`FloorNotComputed`, as a solve that does not converge raises
     :class:`~analysis.nulls.maxent.NotConverged`: the callers then test without the floor
     and say why, :func:`_floor_of`). 0 without an
     RBCM or without a regular-celebrity pair. ``make calibrate`` records the test's size
@@ -672,7 +677,7 @@ def budget_variance(rbcm: maxent.MaxEntFit | None, classes, pair_keys=None,
         table = np.column_stack([x, y, z, classes == "celebrity", classes == "regular"])
         _, where, members = np.unique(table, axis=0, return_index=True, return_counts=True)
         if len(where) * (len(where) + 1) // 2 > max_pairs:
-            raise ValueError(f"{len(where):,} distinct accounts make more than {max_pairs:,} pairs to sum")
+            raise FloorNotComputed(f"{len(where):,} distinct accounts make more than {max_pairs:,} pairs to sum")
         first, second = np.triu_indices(len(where))
         members = members.astype(float)
         weight = np.where(first == second, members[first] * (members[first] - 1) / 2, members[first] * members[second])
