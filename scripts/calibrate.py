@@ -46,10 +46,10 @@ CALIBRATIONS = {
     },
     "community": {
         "statements": ["C4b-community"],
-        "description": "Effective number of Louvain communities among the elite, degree null, 49 null samples as "
+        "description": "Effective number of Louvain communities among the elite, degree null, 199 null samples as "
         "in the published 04 (500 graphs from the null, 500 planted); the rank p-value and, from the same "
         "ensembles, the normal-approximation p-value (z against the ensemble's mean and standard deviation, no floor).",
-        "run": lambda rng: gated.calibrate_community(rng, 500, 49),
+        "run": lambda rng: gated.calibrate_community(rng, 500, 199),
     },
     "stratified median": {
         "statements": ["C1", "C1-10k-100k", "C1-100k-1M", "C1-1M+", "C3", "C3-uncorrected", "C3-organizations"],

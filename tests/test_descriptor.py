@@ -186,7 +186,7 @@ def test_planted_elite_is_found_by_the_verdict(tmp_path, processed, monkeypatch)
         quick=False,
         seed=1,
         log=lambda *_: None,
-        parameters={"n_null": 99, "switches_per_edge": 5.0, "n_null_communities": 3, "workers": 1},
+        parameters={"n_null": 99, "switches_per_edge": 5.0, "workers": 1},
     )
     numbers = json.loads((reports / "numbers.json").read_text())
     verdicts = {c["claim"]: c["verdict"] for c in numbers["claims"]}

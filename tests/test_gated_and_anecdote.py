@@ -330,3 +330,20 @@ def test_the_community_test_has_a_sampling_interval_only_on_a_union_of_ego_netwo
     assert plain.interval == "null" and sampled.interval == "sampling"
     assert sampled.ratio == plain.ratio and sampled.p_value == plain.p_value  # the null test is unchanged
     assert sampled.ci_low < sampled.ratio < sampled.ci_high
+
+
+@pytest.mark.parametrize("null", [[], [1.0, np.nan], [[1.0, 2.0]]])
+def test_the_community_test_refuses_bad_null_values(planted, null):
+    with pytest.raises(ValueError, match="1-d array of finite"):
+        gated.community_test(planted, np.random.default_rng(1), 3, SWITCHES, seed=2, null=null)
+
+
+def test_the_community_calibration_uses_the_ensemble_size_of_notebook_04():
+    import json
+
+    from analysis import paths
+    from analysis.report import runner
+
+    declared = runner.declared_parameters([paths.notebooks_dir() / "04-gated-community.ipynb"])
+    entry = json.loads((paths.results_dir() / "calibration.json").read_text())["tests"]["community"]
+    assert entry["result"]["null_samples"] == declared["n_null"]

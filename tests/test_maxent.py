@@ -227,7 +227,8 @@ def test_compiled_pair_sums_equal_the_vectorised_form_for_one_set_and_two(graph,
     probabilities = maxent._dbcm_probabilities if model == "dbcm" else maxent._rbcm_probabilities
     rng = np.random.default_rng(1)
     a = rng.random(n) < 0.3
-    for first, second in ((a, a), (a, ~a), (~a, a)):
+    # ~a with itself: most accounts, summed as every pair less those with an account of a (kept on the fit)
+    for first, second in ((a, a), (a, ~a), (~a, a), (~a, ~a), (~a, ~a), (a | ~a, a | ~a)):
         sums = maxent._pair_sums(fit, first, second, probabilities)
         same = np.array_equal(first, second)
         ka, ca = maxent._grouped(fit, np.flatnonzero(first))
@@ -237,6 +238,7 @@ def test_compiled_pair_sums_equal_the_vectorised_form_for_one_set_and_two(graph,
             expected = expected - maxent._moments(*probabilities(ka[:, None, :], ka[:, None, :]), ca[:, None], same)
         got = [sums.edges, sums.edges_var, sums.mutual, sums.mutual_var, sums.cov]
         assert np.allclose(got, expected, rtol=1e-10, atol=1e-12)
+    assert "all" in fit.memo
 
 
 def test_two_callers_asking_for_one_fit_at_once_solve_it_once(graph, tmp_path, monkeypatch):

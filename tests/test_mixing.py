@@ -176,6 +176,10 @@ def test_chain_length_covers_both_chains_and_reads_its_cache_back(tmp_path, monk
     assert list(first.by_model["degree"].settled_at) == names["degree"]
     context = chains.context_names(lg)
     assert set(context["degree"]) <= set(names["degree"]) and context["reciprocal"] == []
+    from analysis.claims import gated
+
+    # C4b-community's statistic is read and tested (it sets the length like C2a's), not context
+    assert gated.COMMUNITY_NAME in names["degree"] and gated.COMMUNITY_NAME not in context["degree"]
     assert all(name.startswith(("rich-club", "elite transitivity", "elite average clustering"))
                for name in context["degree"])  # fmt: skip
     assert first.by_model["degree"].context == tuple(context["degree"])
@@ -210,17 +214,25 @@ def test_one_shared_ensemble_serves_the_tests_of_03_and_04_and_is_read_back(tmp_
     gated_fresh = rewiring.null_ensemble(g.src, g.dst, g.n, gated.gated_statistics(lg, chains._ks(lg)), 6,
                                          np.random.default_rng([21, 3]), switches_per_edge=0.5)  # fmt: skip
     np.testing.assert_array_equal(degree.gated(ks), gated_fresh)
+    community_fresh = rewiring.null_ensemble(g.src, g.dst, g.n, gated.community_statistic(lg, 21), 6,
+                                             np.random.default_rng([21, 3]), switches_per_edge=0.5)  # fmt: skip
+    np.testing.assert_array_equal(degree.communities(), community_fresh)  # C4b-community rides on it, seeded alike
     assert degree.values.shape == (6, len(chains.statistic_names(lg)["degree"]))
     assert degree.gated(ks[:-1]) is None  # other rich-club sizes: the test draws its own
     reciprocal = chains.shared_null(lg, "reciprocal", 6, 0.5, 21, cache=tmp_path)
     with pytest.raises(ValueError, match="degree-keeping chain only"):
         reciprocal.gated(ks)
+    with pytest.raises(ValueError, match="degree-keeping chain only"):
+        reciprocal.communities()
     # the tests given the shared samples compare the observed values with them
     found = follow_back.follow_back_statements(lg, np.random.default_rng(1), 6, 0.5,
                                                nulls={"degree": degree.follow_back(),
                                                       "reciprocal": reciprocal.follow_back()})  # fmt: skip
     assert found.tests["C2a"].expected == pytest.approx(degree.follow_back()[:, 0].mean())
     out = gated.gated_community(lg, ks, np.random.default_rng(1), 6, 0.5, null=degree.gated(ks))
+    community, null, _ = gated.community_test(lg, np.random.default_rng(1), 6, 0.5, 21, null=degree.communities())
+    assert community.expected == pytest.approx(degree.communities().mean()) and community.n_null == 6
+    np.testing.assert_array_equal(null, degree.communities())
     assert out["tests"]["elite closure"].expected == pytest.approx(degree.gated(ks)[:, 0].mean())
     with pytest.raises(ValueError, match="shape"):
         gated.gated_community(lg, ks, np.random.default_rng(1), 5, 0.5, null=degree.gated(ks))

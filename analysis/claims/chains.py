@@ -9,12 +9,12 @@ rich club at :data:`RICH_CLUB_KS`); on the reciprocity-keeping chain those of
 of the two chains' (one length for every ensemble of the run), over the statistics the
 tests read: the rich-club curve and the elite's clustering are *context* (reported in
 04 beside the tests, not a claim's test), judged but not setting the length, and the
-report names one that settled later. The
-community test (C4b-community, a Louvain run per sample) rides on the degree chain at
-the *covering* length, the one the rule gives over every statistic of that chain, the
-rich club included: its own statistic is too costly to read at every checkpoint (which
-the report says), so it gets chains at least as long as any structure measured on them
-needs.
+report names one that settled later. The community statistic of C4b-community (the
+elite's effective number of Louvain communities, :func:`analysis.claims.gated.community_statistic`)
+is read on the degree chain like the others, a Louvain run per reading (about a second
+on ego-Twitter, two at a time on two threads). The *covering* length, the one the rule
+gives over every statistic of the degree chain, the context included, is reported for
+a statistic the diagnostic would not read.
 
 The diagnostic is seeded from ``seed`` alone, not from a notebook's random stream, so
 03, 04 and 05 get the same answer in any order; it is kept in the fit cache under a
@@ -24,7 +24,8 @@ digest of its inputs (:func:`analysis.paths.fit_cache_dir`), so it runs once per
 each chain gives the null values of every statistic the diagnostic reads, so the
 degree-keeping ensemble serves both 03 (C2a, C2b-chance and the chance level of every
 pair) and 04 (closure, in-leak, clustering, rich club): whichever notebook runs first
-draws it, the other reads it.
+draws it, the other reads it. It carries C4b-community's null values too
+(:meth:`SharedNull.communities`), so that test needs no ensemble of its own.
 """
 
 from __future__ import annotations
@@ -98,9 +99,14 @@ class ChainLength:
         }
 
 
-def _statistics(lg: LabelledGraph) -> dict:
+def _statistics(lg: LabelledGraph, seed: int) -> dict:
     g = lg.graph
-    degree_parts = (follow_back.degree_statistic(lg.classes, g.n), gated.gated_statistics(lg, _ks(lg)))
+    community = gated.community_statistic(lg, seed)
+    degree_parts = (
+        follow_back.degree_statistic(lg.classes, g.n),
+        gated.gated_statistics(lg, _ks(lg)),
+        lambda s, d: [community(s, d)],
+    )
     return {
         "degree": lambda s, d: [value for part in degree_parts for value in part(s, d)],
         "reciprocal": follow_back.reciprocal_statistic(lg.classes, g.n),
@@ -120,6 +126,7 @@ def statistic_names(lg: LabelledGraph) -> dict[str, list[str]]:
             *pairs,
             *gated.GATED_NAMES,
             *(f"rich-club φ({k})" for k in _ks(lg)),
+            gated.COMMUNITY_NAME,
         ],
         "reciprocal": [*pairs, "celebrity / regular returned share (C5-vs-regular)"],
     }
@@ -186,7 +193,7 @@ def chain_length(
     checkpoints = QUICK_CHECKPOINTS if quick else mixing.CHECKPOINTS
     n_chains = QUICK_CHAINS if quick else mixing.N_CHAINS
     folder = paths.fit_cache_dir() if cache is True else (cache or None)
-    names, statistics = statistic_names(lg), _statistics(lg)
+    names, statistics = statistic_names(lg), _statistics(lg, seed)
     by_model = {}
     for model in ("degree", "reciprocal"):
         values = _trajectories(lg, model, statistics[model], seed, checkpoints, n_chains, workers, scheduler, folder)
@@ -227,7 +234,15 @@ class SharedNull:
             raise ValueError("the gated-community statistics are read on the degree-keeping chain only")
         if list(ks) != list(RICH_CLUB_KS):
             return None
-        return self.values[:, 1 + len(follow_back.FOLLOW_BACK_PAIRS) :]
+        start = 1 + len(follow_back.FOLLOW_BACK_PAIRS)
+        return self.values[:, start : self.names.index(gated.COMMUNITY_NAME)]
+
+    def communities(self) -> np.ndarray:
+        """C4b-community's statistic on each sample (:func:`analysis.claims.gated.community_statistic`;
+        degree chain only)."""
+        if self.model != "degree":
+            raise ValueError("the community statistic is read on the degree-keeping chain only")
+        return self.values[:, self.names.index(gated.COMMUNITY_NAME)]
 
 
 def shared_null(
@@ -255,7 +270,7 @@ def shared_null(
     if n_null < 1 or not switches_per_edge > 0:
         raise ValueError("a shared ensemble needs at least one sample and a positive chain length")
     g = lg.graph
-    statistic = _statistics(lg)[model]
+    statistic = _statistics(lg, seed)[model]
     names = statistic_names(lg)[model]
 
     def run():

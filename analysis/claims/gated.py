@@ -52,6 +52,8 @@ __all__ = [
     "gated_community",
     "closure_shares",
     "closed_word",
+    "COMMUNITY_NAME",
+    "community_statistic",
     "community_test",
     "effective_communities_test",
     "COMMUNITY_JACKKNIFE_GROUPS",
@@ -215,6 +217,18 @@ def closed_word(shares: dict) -> str:
     return "not measurably closed or open"
 
 
+COMMUNITY_NAME = "elite's effective number of Louvain communities (C4b-community)"
+"""The name of C4b-community's statistic in the mixing diagnostic and the shared ensemble."""
+
+
+def community_statistic(lg: LabelledGraph, seed: int) -> callable:
+    """C4b-community's statistic of a graph's follows ``(src, dst)``: the effective number
+    of Louvain communities (:func:`analysis.graph.measures.communities`, seeded with
+    ``seed``) among ``lg``'s elite (:func:`analysis.graph.measures.effective_communities`)."""
+    elite, n = lg.elite, lg.graph.n
+    return lambda src, dst: measures.effective_communities(measures.communities(src, dst, n, seed), elite)
+
+
 def effective_communities_test(
     src,
     dst,
@@ -226,33 +240,42 @@ def effective_communities_test(
     switches_per_edge: float = 10,
     workers: int = 1,
     scheduler=None,
+    null=None,
 ) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
     """Does the elite fall into fewer communities than the degrees imply?
 
-    Statistic: the effective number of Louvain communities (igraph, seeded with
+    Statistic: the effective number of Louvain communities (compiled, seeded with
     ``seed``, the same seed on the observed graph and on every null sample) among the
     node indices ``elite`` (:func:`analysis.graph.measures.effective_communities`).
     Null: directed degree-preserving rewiring, one Louvain run per sample; one-sided
     ``less``; ties (common: all the elite in one community gives 1 exactly) broken at
     random with ``rng``, so the p-value cannot fall below ``1 / (n_samples + 1)`` (a
     floorless normal approximation was calibrated and not adopted: see
-    :func:`calibrate_community`). Returns the test, the null values and the observed
-    membership.
+    :func:`calibrate_community`). ``null``: the statistic on null samples drawn
+    elsewhere (the shared ensemble, :func:`analysis.claims.chains.shared_null`, whose
+    chains the diagnostic chose for this statistic too); then no ensemble is drawn here
+    and ``n_samples``, ``switches_per_edge``, ``workers`` and ``scheduler`` are unused.
+    Returns the test, the null values and the observed membership.
     """
     elite = np.asarray(elite)
+    if null is not None:
+        null = np.asarray(null, dtype=float)
+        if null.ndim != 1 or not len(null) or not np.isfinite(null).all():
+            raise ValueError("the null values must be a non-empty 1-d array of finite numbers")
     membership = measures.communities(src, dst, n, seed)
     observed = measures.effective_communities(membership, elite)
-    null = rewiring.null_ensemble(
-        src,
-        dst,
-        n,
-        lambda s, d: measures.effective_communities(measures.communities(s, d, n, seed), elite),
-        n_samples,
-        rng,
-        switches_per_edge=switches_per_edge,
-        workers=workers,
-        scheduler=scheduler,
-    ).ravel()
+    if null is None:
+        null = rewiring.null_ensemble(
+            src,
+            dst,
+            n,
+            lambda s, d: measures.effective_communities(measures.communities(s, d, n, seed), elite),
+            n_samples,
+            rng,
+            switches_per_edge=switches_per_edge,
+            workers=workers,
+            scheduler=scheduler,
+        ).ravel()
     result = inference.ensemble_test(
         "effective number of communities among the elite",
         observed,
@@ -277,6 +300,7 @@ def community_sampling_interval(
     rng: np.random.Generator,
     groups: int = COMMUNITY_JACKKNIFE_GROUPS,
     level: float = 0.95,
+    workers: int = 1,
 ) -> dict:
     """The sampling interval of C4b-community's effect (the elite's effective number of
     communities over the null mean): a grouped jackknife over ego networks.
@@ -293,7 +317,9 @@ def community_sampling_interval(
     ``exp(log(observed / null_mean) +- t_{G-1} se)``. Louvain is not a smooth function of
     the data, so the interval is approximate; it carries the partition's dependence on
     which networks were sampled, which resampling accounts under a fixed partition would not.
-    Returns ``low``, ``high``, ``se_log``, ``groups`` and the replicates' ``values``."""
+    ``workers``: replicates run at a time (threads; Louvain releases the GIL; the result
+    does not depend on it). Returns ``low``, ``high``, ``se_log``, ``groups`` and the
+    replicates' ``values``."""
     if groups < 2:
         raise ValueError("the jackknife needs at least two groups")
     g = lg.graph
@@ -302,8 +328,8 @@ def community_sampling_interval(
         raise ValueError(f"{len(egos)} ego networks cannot be split into {groups} groups")
     group_of = dict(zip(rng.permutation(egos).tolist(), np.arange(len(egos)) % groups))
     ego_group = ego_table["ego"].map(group_of).to_numpy()
-    values = []
-    for left_out in range(groups):
+
+    def replicate(left_out):
         kept = ego_table[ego_group != left_out]
         inside = np.zeros(g.n, dtype=bool)
         nodes = g.index_of(np.union1d(kept["member"].to_numpy(), kept["ego"].to_numpy()))
@@ -311,7 +337,15 @@ def community_sampling_interval(
         mask = inside[g.src] & inside[g.dst]
         membership = measures.communities(g.src[mask], g.dst[mask], g.n, seed)
         present = np.flatnonzero(inside & lg.is_elite)
-        values.append(measures.effective_communities(membership, present) if len(present) else np.nan)
+        return measures.effective_communities(membership, present) if len(present) else np.nan
+
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            values = list(pool.map(replicate, range(groups)))
+    else:
+        values = [replicate(left_out) for left_out in range(groups)]
     theta = np.log(np.asarray(values, dtype=float) / null_mean)
     theta = theta[np.isfinite(theta)]
     k = len(theta)
@@ -331,12 +365,14 @@ def community_test(
     scheduler=None,
     ego_table: pd.DataFrame | None = None,
     jackknife_groups: int = COMMUNITY_JACKKNIFE_GROUPS,
+    null=None,
 ) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
     """C4b-community on a labelled graph: :func:`effective_communities_test` with its
-    elite; with an ``ego_table`` (the graph is a union of ego networks) its interval is
+    elite (``null``: the shared ensemble's values, :meth:`analysis.claims.chains.SharedNull.communities`);
+    with an ``ego_table`` (the graph is a union of ego networks) its interval is
     the sampling interval of :func:`community_sampling_interval` (``jackknife_groups``
-    groups), otherwise the null's. Returns the test, the null values and the observed
-    membership."""
+    groups, ``workers`` Louvain runs at a time), otherwise the null's. Returns the test,
+    the null values and the observed membership."""
     g = lg.graph
     result, null, membership = effective_communities_test(
         g.src,
@@ -349,10 +385,13 @@ def community_test(
         switches_per_edge=switches_per_edge,
         workers=workers,
         scheduler=scheduler,
+        null=null,
     )
     if ego_table is None or not np.isfinite(result.expected) or result.expected <= 0:
         return result, null, membership
-    found = community_sampling_interval(lg, ego_table, result.observed, result.expected, seed, rng, jackknife_groups)
+    found = community_sampling_interval(
+        lg, ego_table, result.observed, result.expected, seed, rng, jackknife_groups, workers=workers
+    )
     return (
         dataclasses.replace(result, ci_low=found["low"], ci_high=found["high"], interval="sampling"),
         null,
