@@ -332,9 +332,13 @@ def test_the_community_test_has_a_sampling_interval_only_on_a_union_of_ego_netwo
     assert sampled.ci_low < sampled.ratio < sampled.ci_high
 
 
-@pytest.mark.parametrize("null", [[], [1.0, np.nan], [[1.0, 2.0]]])
-def test_the_community_test_refuses_bad_null_values(planted, null):
-    with pytest.raises(ValueError, match="1-d array of finite"):
+@pytest.mark.parametrize(
+    "null, message",
+    [([], "1-d array of finite"), ([1.0, np.nan], "1-d array of finite"), ([[1.0, 2.0]], "1-d array of finite"),
+     ([1.0, 2.0], "2 null values given for 3")],
+)  # fmt: skip
+def test_the_community_test_refuses_bad_null_values(planted, null, message):
+    with pytest.raises(ValueError, match=message):
         gated.community_test(planted, np.random.default_rng(1), 3, SWITCHES, seed=2, null=null)
 
 

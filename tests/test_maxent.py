@@ -1,6 +1,8 @@
 """The maximum-entropy nulls (DBCM, RBCM): fits reproduce the degrees, expectations match
 draws from the model and the rewiring ensemble, bad input is refused."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -239,6 +241,8 @@ def test_compiled_pair_sums_equal_the_vectorised_form_for_one_set_and_two(graph,
         got = [sums.edges, sums.edges_var, sums.mutual, sums.mutual_var, sums.cov]
         assert np.allclose(got, expected, rtol=1e-10, atol=1e-12)
     assert "all" in fit.memo
+    # a fit with other multipliers (dataclasses.replace) starts without the first one's sums
+    assert dataclasses.replace(fit, x=fit.x * 2).memo == {}
 
 
 def test_two_callers_asking_for_one_fit_at_once_solve_it_once(graph, tmp_path, monkeypatch):

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .. import files, paths
-from ..graph import measures
+from ..graph import arrays, louvain, measures
 from ..graph.labelled import LabelledGraph
 from ..nulls import kernels, mixing, rewiring
 from . import follow_back, gated
@@ -144,7 +144,7 @@ def _digest(lg: LabelledGraph, model: str, seed: int, checkpoints, n_chains: int
     g = lg.graph
     digest = hashlib.blake2b(f"{model}|{g.n}|{seed}|{list(checkpoints)}|{n_chains}|{_ks(lg)}".encode(), digest_size=20)
     # the code that draws the chains and computes the statistics: a change to any of it is a new entry
-    for module in (mixing, rewiring, kernels, follow_back, gated, measures):
+    for module in (mixing, rewiring, kernels, follow_back, gated, measures, louvain, arrays):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     for array in (g.src, g.dst, lg.is_elite, follow_back.class_codes(lg.classes)):

@@ -253,8 +253,9 @@ def effective_communities_test(
     floorless normal approximation was calibrated and not adopted: see
     :func:`calibrate_community`). ``null``: the statistic on null samples drawn
     elsewhere (the shared ensemble, :func:`analysis.claims.chains.shared_null`, whose
-    chains the diagnostic chose for this statistic too); then no ensemble is drawn here
-    and ``n_samples``, ``switches_per_edge``, ``workers`` and ``scheduler`` are unused.
+    chains the diagnostic chose for this statistic too, read with the same Louvain
+    ``seed``); then no ensemble is drawn here, ``n_samples`` must be its length and
+    ``switches_per_edge``, ``workers`` and ``scheduler`` are unused.
     Returns the test, the null values and the observed membership.
     """
     elite = np.asarray(elite)
@@ -262,6 +263,8 @@ def effective_communities_test(
         null = np.asarray(null, dtype=float)
         if null.ndim != 1 or not len(null) or not np.isfinite(null).all():
             raise ValueError("the null values must be a non-empty 1-d array of finite numbers")
+        if len(null) != n_samples:
+            raise ValueError(f"{len(null)} null values given for {n_samples} null samples")
     membership = measures.communities(src, dst, n, seed)
     observed = measures.effective_communities(membership, elite)
     if null is None:

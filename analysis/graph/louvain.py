@@ -102,9 +102,11 @@ def _move_nodes(indptr, indices, weights, strength, two_m, gamma, order):
     touched = np.empty(n, dtype=np.int64)
     moved_any = False
     moved = True
+    visit = 0  # seen[c] == visit: c was touched in this visit (a node's id would leave stale marks between passes)
     while moved:
         moved = False
         for node in order:
+            visit += 1
             own, k = community[node], strength[node]
             count = 0
             for p in range(indptr[node], indptr[node + 1]):
@@ -112,15 +114,15 @@ def _move_nodes(indptr, indices, weights, strength, two_m, gamma, order):
                 if other == node:
                     continue
                 c = community[other]
-                if seen[c] != node:
-                    seen[c] = node
+                if seen[c] != visit:
+                    seen[c] = visit
                     into[c] = 0.0
                     touched[count] = c
                     count += 1
                 into[c] += weights[p]
             total[own] -= k
             best = own
-            best_gain = (into[own] if seen[own] == node else 0.0) - gamma * k * total[own] / two_m
+            best_gain = (into[own] if seen[own] == visit else 0.0) - gamma * k * total[own] / two_m
             for t in range(count):
                 c = touched[t]
                 gain = into[c] - gamma * k * total[c] / two_m
@@ -229,8 +231,8 @@ def undirected_csr(first, second, n: int, weight=None):
     if len(first) and (min(first.min(), second.min()) < 0 or max(first.max(), second.max()) >= n):
         raise ValueError(f"node indices must lie in 0..{n - 1}")
     weight = np.ones(len(first)) if weight is None else np.asarray(weight, dtype=np.float64)
-    if weight.shape != first.shape or (len(weight) and not (weight >= 0).all()):
-        raise ValueError("weights must be one non-negative number per edge")
+    if weight.shape != first.shape or (len(weight) and not ((weight >= 0) & np.isfinite(weight)).all()):
+        raise ValueError("weights must be one finite non-negative number per edge")
     return _csr(first, second, weight, int(n))
 
 
@@ -253,6 +255,7 @@ def modularity(first, second, n: int, membership, weight=None, resolution: float
     membership = np.asarray(membership)
     if membership.shape != (n,):
         raise ValueError("one community per node is needed")
+    undirected_csr(first, second, n, weight)  # the same guards as louvain's
     weight = np.ones(len(first)) if weight is None else np.asarray(weight, dtype=np.float64)
     strength = np.bincount(first, weight, minlength=n) + np.bincount(second, weight, minlength=n)
     two_m = strength.sum()

@@ -96,8 +96,9 @@ class MaxEntFit:
     max_error: float
     seconds: float
     classes: int
-    memo: dict = field(default_factory=dict, repr=False, compare=False)
-    """Sums over every pair of accounts, kept once computed (:func:`_pair_sums`)."""
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Sums over every pair of accounts, kept once computed (:func:`_pair_sums`); not an
+    argument, so a fit made by ``dataclasses.replace`` (other multipliers) starts empty."""
 
     def summary(self) -> dict:
         return {"model": self.model, "iterations": self.iterations, "max_degree_error": self.max_error,

@@ -27,10 +27,10 @@ False: the report must say that the chains may be too short. *Context* statistic
 are judged the same way but do not set the length; those that settle after it
 (``late_context``) are named, so the report can say that their null values may sit too
 close to the observed ones. ``covering`` is the length the rule gives over every judged
-statistic, context included: the length for a statistic the diagnostic cannot afford to
-read (a community detection per reading), which should be at least as long as any
-structure measured on the chain needs (``covering_settled`` False: it too may be too
-short). The constants were fixed here before any diagnostic was looked at:
+statistic, context included: the length for a statistic the diagnostic does not read,
+which should be at least as long as any structure measured on the chain needs
+(``covering_settled`` False: it too may be too short; the notebooks' community
+statistic, once such a one, is now read like the others). The constants were fixed here before any diagnostic was looked at:
 :data:`TOLERANCE_SE` (the issue's "within one standard error", widened to two because
 every statistic is compared at several checkpoints), :data:`SAFETY` (the true settling
 point lies between the previous checkpoint and the settled one; a quarter more covers a
