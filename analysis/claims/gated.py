@@ -225,7 +225,10 @@ def community_statistic(lg: LabelledGraph, seed: int) -> callable:
     """C4b-community's statistic of a graph's follows ``(src, dst)``: the effective number
     of Louvain communities (:func:`analysis.graph.measures.communities`, seeded with
     ``seed``) among ``lg``'s elite (:func:`analysis.graph.measures.effective_communities`)."""
-    elite, n = lg.elite, lg.graph.n
+    return _community_reading(lg.graph.n, lg.elite, seed)
+
+
+def _community_reading(n: int, elite, seed: int) -> callable:
     return lambda src, dst: measures.effective_communities(measures.communities(src, dst, n, seed), elite)
 
 
@@ -272,7 +275,7 @@ def effective_communities_test(
             src,
             dst,
             n,
-            lambda s, d: measures.effective_communities(measures.communities(s, d, n, seed), elite),
+            _community_reading(n, elite, seed),
             n_samples,
             rng,
             switches_per_edge=switches_per_edge,
