@@ -483,6 +483,32 @@ def test_the_c2b_budget_test_records_its_floor_and_its_error_is_the_larger_of_fl
     assert set(found.facts["variance_floors"]) == {"C2b-budget"}  # the other statements have none
 
 
+@pytest.mark.parametrize("binds", [True, False])
+def test_a_lazy_floor_gives_the_exact_floor_s_tests_and_solves_only_where_it_could_decide(binds, monkeypatch):
+    """The specification curve's floor: solved only when its upper bound V0 exceeds the
+    resampling's variance; either way every test, and the generator's state after, is the
+    exact floor's."""
+    lg, table, _ = _sampled(11, "rbcm")
+    egos = design.ego_networks(lg, table)
+    fit = design.fit_design(lg.graph, egos)
+    if not binds:  # a floor far below the resampling's error: its bound (here made small) cannot decide
+        real = design._budget_terms
+        monkeypatch.setattr(design, "_budget_terms", lambda *a: (lambda t: (t[0] * 1e-6, t[1] * 1e-3, t[2]))(real(*a)))
+    exact_rng, lazy_rng = np.random.default_rng(5), np.random.default_rng(5)
+    exact = design.design_tests(lg, exact_rng, egos, n_boot=300, fit=fit)
+    solves = []
+    real_solve = design._budget_solve
+    monkeypatch.setattr(design, "_budget_solve", lambda *a: solves.append(1) or real_solve(*a))
+    lazy = design.design_tests(lg, lazy_rng, egos, n_boot=300, fit=fit, lazy_floor=True)
+    assert lazy.tests == exact.tests and exact_rng.random() == lazy_rng.random()
+    floor = lazy.facts["variance_floors"]["C2b-budget"]
+    if binds:  # on this graph the floor sets the error (test above), so it is solved
+        assert solves == [1] and floor == exact.facts["variance_floors"]["C2b-budget"]
+    else:
+        assert solves == [] and floor["bound_se"] <= floor["bootstrap_se"] and "not_solved" in floor
+        assert floor["bootstrap_se"] == pytest.approx(exact.facts["variance_floors"]["C2b-budget"]["bootstrap_se"])
+
+
 def test_a_floor_that_cannot_be_computed_leaves_the_resampling_error_and_says_why(monkeypatch):
     lg, table, _ = _sampled(11, "rbcm")
     plain = design.design_statements(lg, np.random.default_rng(3), table, n_boot=400)

@@ -6,6 +6,7 @@ exactly the induced follows."""
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from analysis.claims import catalogue, design, specification
 from analysis.graph import labelled, measures
@@ -212,12 +213,13 @@ def rewiring_curve():
         is_elite[order[:k]] = True
         graphs[f"top:{k}"] = labelled.LabelledGraph("test", graph, np.where(is_elite, "celebrity", "regular"),
                                                      is_elite, f"top:{k}")  # fmt: skip
-    rows, agreement = specification.rewiring_specifications(graphs, rng, n_null=40, switches_per_edge=4.0)
-    return graphs, rows, agreement
+    ensemble = specification.union_rewiring(graphs, rng, n_null=40, switches_per_edge=4.0)
+    rows, agreement = specification.rewiring_specifications(graphs, ensemble)
+    return graphs, rows, agreement, ensemble
 
 
 def test_rewiring_specifications_cover_every_definition_statement_and_length(rewiring_curve):
-    graphs, rows, agreement = rewiring_curve
+    graphs, rows, agreement, _ = rewiring_curve
     assert set(rows["null"]) == {"union graph, rewiring"} and set(rows["interval"]) == {"null"}
     per = rows.groupby(["elite", "chain"])["statement"].apply(set)
     assert len(per) == 4 and all(s == set(design.STATEMENTS) for s in per)
@@ -226,11 +228,37 @@ def test_rewiring_specifications_cover_every_definition_statement_and_length(rew
     assert set(zip(agreement["elite"], agreement["statement"])) == {(e, s) for e in graphs for s in design.STATEMENTS}
 
 
+def test_the_elite_sweep_reads_closure_off_the_curve_s_ensemble(rewiring_curve):
+    """05's sweep of closure over elite definitions is C4a's union-graph rewiring test at the
+    notebooks' length: one ensemble for both, one-sided, BH-adjusted across definitions."""
+    from analysis.claims import robustness
+
+    graphs, rows, _, ensemble = rewiring_curve
+    masks = {d: lg.is_elite for d, lg in graphs.items()}
+    sweep = robustness.closure_table(ensemble.at_length("C4a"), masks)
+    assert sweep["elite"].tolist() == list(graphs) and sweep["size"].tolist() == [15, 30]
+    for definition, lg in graphs.items():
+        row = sweep.set_index("elite").loc[definition]
+        g = lg.graph
+        assert row["observed"] == pytest.approx(measures.elite_closure(g.src, g.dst, lg.is_elite))
+        curve = rows[
+            (rows["elite"] == definition) & (rows["statement"] == "C4a") & (rows["chain"] == "4 switches per edge")
+        ]
+        assert row["effect"] == pytest.approx(curve["effect"].item())
+    assert np.allclose(sweep["p_bh"], stats.false_discovery_control(sweep["p_value"], method="bh"))
+    with pytest.raises(ValueError, match="not 3"):
+        ensemble.at_length("C4a", 3.0)
+    with pytest.raises(ValueError, match="one-sided"):
+        robustness.closure_table({"top:15": ensemble.at_length("C2a")["top:15"]}, masks)
+    with pytest.raises(ValueError, match="not read"):
+        specification.rewiring_specifications({"other": graphs["top:15"]}, ensemble)
+
+
 def test_both_families_test_the_same_statistic_and_one_ensemble_serves_every_definition(rewiring_curve, monkeypatch):
     from analysis.claims import families
     from analysis.nulls import mixing
 
-    graphs, _, _ = rewiring_curve
+    graphs, _, _, _ = rewiring_curve
     calls = []
     real = mixing.chain_trajectories
     monkeypatch.setattr(mixing, "chain_trajectories", lambda *a, **k: calls.append(a[5]) or real(*a, **k))
@@ -248,7 +276,7 @@ def test_both_families_test_the_same_statistic_and_one_ensemble_serves_every_def
 def test_far_from_the_cut_off_the_two_families_agree(rewiring_curve):
     """A sparse graph with no pair of hubs forced together: soft and hard constraints give
     the same expectation within the ensemble's error (issue 13's check on generated graphs)."""
-    _, _, agreement = rewiring_curve
+    _, _, agreement, _ = rewiring_curve
     assert agreement["agree"].all(), agreement[["elite", "statement", "relative_difference", "allowed"]]
     informative = agreement[agreement["statement"] != "C5"]  # here every follow among the top accounts is mutual
     assert len(informative) == 10 and (informative["rewiring_expected"] != 1).all()
@@ -257,7 +285,7 @@ def test_far_from_the_cut_off_the_two_families_agree(rewiring_curve):
 def test_the_grid_statistics_from_one_pass_equal_each_statement_s_union_statistic(rewiring_curve):
     from analysis.claims import families
 
-    graphs, _, _ = rewiring_curve
+    graphs, _, _, _ = rewiring_curve
     lg = graphs["top:30"]
     popular = np.where((lg.classes == "regular") & (np.arange(lg.graph.n) % 3 == 0), "popular", lg.classes)
     with_popular = labelled.LabelledGraph(lg.name, lg.graph, popular, lg.is_elite, lg.elite_rule)

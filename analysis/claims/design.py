@@ -422,6 +422,7 @@ def design_tests(
     fit: DesignFit | None = None,
     cache: Path | None = None,
     dyadic: bool = False,
+    lazy_floor: bool = False,
 ) -> DesignTests:
     """Design-aware tests of :data:`STATEMENTS` on ``lg``.
 
@@ -435,7 +436,11 @@ def design_tests(
     members send their ego count too (degree-keeping statements only: a pair with a
     forced follow is outside the RBCM). ``cache``: see :func:`fit_design`. ``dyadic``:
     also the dyadic-robust tests (:attr:`DesignTests.dyadic`; ego designs only, about 3 s
-    more on ego-Twitter)."""
+    more on ego-Twitter). ``lazy_floor`` (without ``dyadic``): solve C2b-budget's variance
+    floor only where it could set the error, its upper bound ``V0`` (:func:`budget_variance`)
+    above the resampling's variance; elsewhere the test is the one the floor would give,
+    and its facts keep the bound in place of the floor (the specification curve's many
+    elite definitions; each solve takes seconds on ego-Twitter)."""
     if egos is None:
         return _whole_graph_tests(lg, rng, n_boot, maxent.DEFAULT_TOL if tol is None else tol)
     n = lg.graph.n
@@ -482,7 +487,12 @@ def design_tests(
         units[sid] = (i[chosen], j[chosen], fit.returned[chosen].astype(float), expected, account)
     least = {}
     if "C2b-budget" in units:
-        least["C2b-budget"] = _floor_of(lambda: budget_variance(fit.rbcm, classes, fit.r_keys, fit.rbcm_information()))
+        if lazy_floor and not dyadic:
+            least["C2b-budget"] = _lazy_budget_floor(fit.rbcm, classes, fit.r_keys, fit.rbcm_information)
+        else:
+            least["C2b-budget"] = _floor_of(
+                lambda: budget_variance(fit.rbcm, classes, fit.r_keys, fit.rbcm_information())
+            )
     tests, untested, floors = _pooled_tests(sums, rng, n_boot, "ego", include_ego, least)
     dyadic_tests = _dyadic_tests(units, include_ego, least) if dyadic else {}
     # C5-shares: the follows of each class among itself on pairs both of whose directions could be seen (no
@@ -590,14 +600,28 @@ def _pooled_tests(sums: dict, rng, n_boot: int, design: str, include_ego: bool, 
         floor = least.get(sid, 0.0)
         if isinstance(floor, str):  # the floor could not be computed: the resampling's error alone, and why
             floors[sid], floor = {"not_computed": floor}, 0.0
-        # the same resamples without the floor: from a copy of the generator, which advances once
-        twin = copy.deepcopy(rng) if floor > 0 else None
-        result = inference.cluster_bootstrap_test(*arguments, rng, n_boot, least_variance=floor)
-        if twin is not None and np.isfinite(result.p_value):
-            plain = inference.cluster_bootstrap_test(*arguments, twin, n_boot)
-            floors[sid] = {"floor_se": float(np.sqrt(floor) / result.expected),
-                           "bootstrap_se": float(abs((plain.ratio - 1) / plain.z)) if plain.z else float("nan"),
-                           "p_two_sided_without_floor": float(plain.p_two_sided)}  # fmt: skip
+        if not isinstance(floor, _LazyFloor) and floor == 0:
+            result = inference.cluster_bootstrap_test(*arguments, rng, n_boot)
+        else:
+            # the same resamples without the floor and with it: from a copy of the generator, which advances once
+            twin = copy.deepcopy(rng)
+            result = plain = inference.cluster_bootstrap_test(*arguments, rng, n_boot)
+            se = float(abs((plain.ratio - 1) / plain.z)) if plain.z and np.isfinite(plain.z) else float("nan")
+            if isinstance(floor, _LazyFloor):  # solved only if its upper bound could decide
+                bound_se = float(np.sqrt(floor.bound) / plain.expected) if plain.expected > 0 else float("inf")
+                if np.isfinite(plain.p_value) and bound_se <= se:
+                    floors[sid], floor = {"not_solved": "its upper bound is below the resampling's error",
+                                          "bound_se": bound_se, "bootstrap_se": se,
+                                          "p_two_sided_without_floor": float(plain.p_two_sided)}, 0.0  # fmt: skip
+                else:
+                    floor = floor.solve()
+                    if isinstance(floor, str):
+                        floors[sid], floor = {"not_computed": floor}, 0.0
+            if floor > 0:
+                result = inference.cluster_bootstrap_test(*arguments, twin, n_boot, least_variance=floor)
+                if np.isfinite(result.p_value):
+                    floors[sid] = {"floor_se": float(np.sqrt(floor) / result.expected), "bootstrap_se": se,
+                                   "p_two_sided_without_floor": float(plain.p_two_sided)}  # fmt: skip
         if np.isfinite(result.p_value):
             tests[sid] = result
         else:
@@ -668,9 +692,46 @@ def budget_variance(rbcm: maxent.MaxEntFit | None, classes, pair_keys=None,
     and say why, :func:`_floor_of`). 0 without an
     RBCM or without a regular-celebrity pair. ``make calibrate`` records the test's size
     with this floor and without it (the resampling's error alone), on the same graphs."""
+    terms = _budget_terms(rbcm, classes, pair_keys, information, max_pairs)
+    return 0.0 if terms is None else _budget_solve(*terms)
+
+
+def _budget_solve(v0: float, gradient, information) -> float:
+    """:func:`budget_variance` from its terms: ``V0 - g' J^+ g`` (``information``: ``J``, or
+    what makes it)."""
+    solved = (information if isinstance(information, maxent.RBCMInformation) else information()).solve(gradient)
+    return max(0.0, float(v0 - (gradient * solved).sum()))  # below 0 only by the solver's tolerance
+
+
+@dataclass(frozen=True)
+class _LazyFloor:
+    """A variance floor solved only where it could set the error: ``bound`` (``V0`` of
+    :func:`budget_variance`, the variance with the multipliers known) is at least the
+    floor, so where the resampling's variance reaches it the floor cannot decide and is
+    not solved; ``solve()`` gives the floor, or why it could not be computed."""
+
+    bound: float
+    solve: object
+
+
+def _lazy_budget_floor(rbcm, classes, pair_keys, information) -> _LazyFloor | float | str:
+    """The C2b-budget floor as a :class:`_LazyFloor` (0 where :func:`budget_variance` is
+    0; a string where it cannot be computed); ``information`` makes ``J`` when first needed."""
+    try:
+        terms = _budget_terms(rbcm, classes, pair_keys, information, 20_000_000)
+    except FloorNotComputed as error:
+        return f"not computed ({error})"
+    if terms is None:
+        return 0.0
+    return _LazyFloor(terms[0], lambda: _floor_of(lambda: _budget_solve(*terms)))
+
+
+def _budget_terms(rbcm, classes, pair_keys, information, max_pairs):
+    """``(V0, g, J)`` of :func:`budget_variance` (``J``, or what makes it when first
+    needed), or None (no RBCM, or no regular-celebrity pair)."""
     classes = np.asarray(classes)
     if rbcm is None:
-        return 0.0
+        return None
     n = len(classes)
     x, y, z = rbcm.x, rbcm.y, rbcm.z
     if pair_keys is None:  # every pair: one group per distinct (multipliers, class)
@@ -683,18 +744,19 @@ def budget_variance(rbcm: maxent.MaxEntFit | None, classes, pair_keys=None,
         weight = np.where(first == second, members[first] * (members[first] - 1) / 2, members[first] * members[second])
         x, y, z, classes = x[where], y[where], z[where], classes[where]
         n = len(where)
-        information = maxent.RBCMInformation(replace(rbcm, x=x, y=y, z=z), first, second, weight)
+        grouped = replace(rbcm, x=x, y=y, z=z)
+        information = lambda: maxent.RBCMInformation(grouped, first, second, weight)
     else:
         keys = np.asarray(pair_keys, dtype=np.int64)
         first, second, weight = keys // n, keys % n, np.ones(len(keys))
         if information is None:
-            information = maxent.RBCMInformation(rbcm, first, second)
+            information = lambda: maxent.RBCMInformation(rbcm, first, second)
     celeb, regular = classes == "celebrity", classes == "regular"
     # the follow p -> c is the first account's one-way follow when the first is the regular one
     forward, backward = regular[first] & celeb[second], regular[second] & celeb[first]
     counted = (forward | backward) & (weight > 0)
     if not counted.any():
-        return 0.0
+        return None
     p, c = np.where(forward, first, second)[counted], np.where(forward, second, first)[counted]
     one_way, mutual = x[p] * y[c], z[p] * z[c]
     followed = (one_way + mutual) / (1 + one_way + x[c] * y[p] + mutual)
@@ -704,8 +766,7 @@ def budget_variance(rbcm: maxent.MaxEntFit | None, classes, pair_keys=None,
     # E dT/d log(multiplier) = -P(F) dq: q rises with z_p and z_c, falls with x_p and y_c
     gradient = np.stack([np.bincount(p, spread, n), np.bincount(c, spread, n),
                          -np.bincount(p, spread, n) - np.bincount(c, spread, n)])  # fmt: skip
-    solved = information.solve(gradient)
-    return max(0.0, float(spread.sum() - (gradient * solved).sum()))  # below 0 only by the solver's tolerance
+    return float(spread.sum()), gradient, information
 
 
 def _ratio(totals):

@@ -11,7 +11,7 @@ from ..graph import measures
 from ..nulls import analytic, rewiring
 from ..stats import inference
 
-__all__ = ["closure_sweep", "ego_subsample", "sampling_experiment"]
+__all__ = ["closure_sweep", "closure_table", "ego_subsample", "sampling_experiment"]
 
 
 def closure_sweep(
@@ -24,9 +24,13 @@ def closure_sweep(
     workers: int = 1,
     scheduler=None,
 ) -> pd.DataFrame:
-    """Elite closure for several elite definitions from one degree-keeping ensemble.
-    ``workers`` (threads) and ``scheduler`` (a Dask cluster) say how the samples run;
-    the values do not depend on them (:func:`analysis.nulls.rewiring.null_ensemble`)."""
+    """Elite closure (the share of the elite's follows that go to the elite) for several
+    elite definitions from one degree-keeping ensemble, one-sided (more closure than the
+    null), as :func:`closure_table` lays it out. ``workers`` (threads) and ``scheduler``
+    (a Dask cluster) say how the samples run; the values do not depend on them
+    (:func:`analysis.nulls.rewiring.null_ensemble`). Where the union graph's ensemble of
+    the specification curve is drawn for the same definitions, its C4a tests are the
+    same tests (:func:`analysis.claims.specification.union_rewiring`)."""
     names = list(masks)
 
     def statistic(src, dst):
@@ -45,25 +49,42 @@ def closure_sweep(
         workers=workers,
         scheduler=scheduler,
     )
-    rows = []
-    for i, name in enumerate(names):
-        result = inference.ensemble_test(
+    results = {
+        name: inference.ensemble_test(
             "elite closure", observed[i], null[:, i], rewiring.NULL_DESCRIPTIONS["degree"], tie_rng=rng
         )
-        rows.append(
-            {
-                "elite": name,
-                "size": int(masks[name].sum()),
-                "observed": result.observed,
-                "expected": result.expected,
-                "effect": result.ratio,
-                "ci_low": result.ci_low,
-                "ci_high": result.ci_high,
-                "p_value": result.p_value,
-            }
-        )
-    table = pd.DataFrame(rows)
-    table["p_bh"] = inference.benjamini_hochberg(table["p_value"])
+        for i, name in enumerate(names)
+    }
+    return closure_table(results, masks)
+
+
+def closure_table(results: dict, masks: dict) -> pd.DataFrame:
+    """One row per elite definition of ``masks`` (``{definition: is_elite}``) from its
+    closure test (``results``: ``{definition: TestResult}``, one-sided, more closure than
+    the null): size, observed and expected closure, effect, the null's interval, p-value
+    and the p-value adjusted across the definitions (Benjamini-Hochberg). A definition
+    without a result (no follow from its elite) gets no row."""
+    wrong = [name for name, r in results.items() if r.alternative != "greater"]
+    if wrong:
+        raise ValueError(f"the sweep's closure tests are one-sided (greater); not so for {wrong}")
+    rows = [
+        {
+            "elite": name,
+            "size": int(np.sum(masks[name])),
+            "observed": results[name].observed,
+            "expected": results[name].expected,
+            "effect": results[name].ratio,
+            "ci_low": results[name].ci_low,
+            "ci_high": results[name].ci_high,
+            "p_value": results[name].p_value,
+        }
+        for name in masks
+        if name in results
+    ]
+    table = pd.DataFrame(
+        rows, columns=["elite", "size", "observed", "expected", "effect", "ci_low", "ci_high", "p_value"]
+    )
+    table["p_bh"] = inference.benjamini_hochberg(table["p_value"]) if len(table) else []
     return table
 
 

@@ -20,8 +20,8 @@ with the choices, not how many tests were run). The choices:
   members send their ego counted (degree-keeping statements only);
 - the null *family* on the union graph: maximum entropy (soft constraints) or
   rewiring (hard constraints, :func:`rewiring_specifications`), the rewiring null at
-  two ``chain`` lengths (the mixing diagnostic's and half of it), all from one
-  ensemble per null; :func:`rewiring_specifications` also says, per definition and
+  the ``chain`` lengths of :func:`union_rewiring` (the mixing diagnostic's, half of it
+  and the covering length), all from one ensemble per null; :func:`rewiring_specifications` also says, per definition and
   statement, whether the two families' expectations agree
   (:func:`analysis.claims.families.family_agreement`).
 
@@ -36,6 +36,8 @@ verdict is reported beside it: do the union-graph nulls point the same way?
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -48,6 +50,8 @@ __all__ = [
     "robustness_word",
     "specification_row",
     "graph_specifications",
+    "UnionRewiring",
+    "union_rewiring",
     "rewiring_specifications",
     "profile_specifications",
     "verdict_counts",
@@ -113,7 +117,9 @@ def graph_specifications(
     networks only); ``union``: also the union-graph maximum-entropy null. One row per
     specification and statement (:func:`specification_row`), with ``elite_size``.
     ``cache``: a folder for the fitted nulls (:func:`analysis.nulls.maxent.fit_model`);
-    ``tol``, ``union_tol``: the design-aware and the union-graph fits' tolerances."""
+    ``tol``, ``union_tol``: the design-aware and the union-graph fits' tolerances. C2b-budget's
+    variance floor is solved only where it could set the error (``lazy_floor``: the same
+    tests, :func:`analysis.claims.design.design_tests`)."""
     if not labelled_graphs:
         raise ValueError("no elite definition given")
     first = next(iter(labelled_graphs.values()))
@@ -145,7 +151,7 @@ def graph_specifications(
         for definition, lg in graphs.items():
             choices = {"elite": definition, "elite_size": int(np.sum(lg.is_elite)), "accounts": accounts}
             for kept in variants:
-                found = design.design_tests(lg, rng, egos, kept, n_boot, tol=tol, fit=fitted.get(kept))
+                found = design.design_tests(lg, rng, egos, kept, n_boot, tol=tol, fit=fitted.get(kept), lazy_floor=True)
                 for sid, result in found.tests.items():
                     rows.append(specification_row(sid, result, **choices, null=_NULL["design"],
                                                   ego_edges=_EGO_EDGES[kept] if egos is not None else "whole graph"))  # fmt: skip
@@ -157,43 +163,81 @@ def graph_specifications(
     return pd.DataFrame(rows)
 
 
-def rewiring_specifications(
+@dataclass(frozen=True)
+class UnionRewiring:
+    """The rewiring nulls of the union graph, drawn once for several elite definitions
+    (:func:`union_rewiring`): ``tests[(definition, length)][statement]``, the
+    :class:`~analysis.stats.inference.TestResult` of each statement at each chain length
+    of ``lengths`` (accepted switches per edge, increasing); ``switches_per_edge``: the
+    length the notebooks use (one of ``lengths``)."""
+
+    tests: dict
+    lengths: tuple
+    switches_per_edge: float
+
+    def at_length(self, statement_id: str, length: float | None = None) -> dict:
+        """``{definition: TestResult}`` of one statement at ``length`` (default: the
+        notebooks' length), the definitions where it could be tested."""
+        length = float(self.switches_per_edge if length is None else length)
+        if length not in self.lengths:
+            raise ValueError(f"the ensemble was read at {list(self.lengths)} switches per edge, not {length:g}")
+        return {
+            d: found[statement_id] for (d, at), found in self.tests.items() if at == length and statement_id in found
+        }
+
+
+def union_rewiring(
     labelled_graphs: dict[str, LabelledGraph],
     rng: np.random.Generator,
     n_null: int,
     switches_per_edge: float,
     workers: int = 1,
     shorter: float = 0.5,
-    cache=None,
     scheduler=None,
     longer: float | None = None,
-    union_tol: float = design.maxent.DEFAULT_TOL,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> UnionRewiring:
     """The graph statements under the rewiring nulls on the union graph, for every elite
     definition of ``labelled_graphs`` (all of one graph), at ``switches_per_edge``, at
     ``shorter`` times it and, when given and longer, at ``longer`` switches per edge (the
     covering length of :class:`analysis.claims.chains.ChainLength`)
     (:func:`analysis.claims.families.rewiring_union_tests`: one ensemble of ``n_null``
-    chains per null, read at every length).
-
-    Returns the specification rows (:func:`specification_row`; ``null`` "union graph,
-    rewiring", ``chain`` the length; the null's interval only) and the agreement of the
-    two families at the full length, one row per definition and statement: the rewiring
-    mean, the maximum-entropy expectation (:func:`analysis.claims.families.maxent_union_tests`,
-    fitted to ``union_tol``, fits shared through ``cache``), their relative difference and ``agree``."""
+    chains per null, read at every length, every definition's statistics from each
+    reading). One ensemble serves the specification curve (:func:`rewiring_specifications`)
+    and the elite sweep of closure (C4a's statistic at ``switches_per_edge``,
+    :func:`analysis.claims.robustness.closure_table`)."""
     lengths = [shorter * switches_per_edge, switches_per_edge]
     if longer is not None and longer > switches_per_edge:
         lengths.append(float(longer))
     found = families.rewiring_union_tests(labelled_graphs, rng, n_null, lengths, design.STATEMENTS, workers, scheduler)
+    return UnionRewiring(found, tuple(float(x) for x in lengths), float(switches_per_edge))
+
+
+def rewiring_specifications(
+    labelled_graphs: dict[str, LabelledGraph],
+    ensemble: UnionRewiring,
+    cache=None,
+    union_tol: float = design.maxent.DEFAULT_TOL,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The specification rows of the rewiring nulls (:func:`union_rewiring`, drawn for
+    these definitions or more) for every elite definition of ``labelled_graphs``.
+
+    Returns the specification rows (:func:`specification_row`; ``null`` "union graph,
+    rewiring", ``chain`` the length; the null's interval only) and the agreement of the
+    two families at the notebooks' length, one row per definition and statement: the rewiring
+    mean, the maximum-entropy expectation (:func:`analysis.claims.families.maxent_union_tests`,
+    fitted to ``union_tol``, fits shared through ``cache``), their relative difference and ``agree``."""
+    missing = [d for d in labelled_graphs if not any(key[0] == d for key in ensemble.tests)]
+    if missing:
+        raise ValueError(f"the rewiring ensemble was not read for {missing}")
     rows, agreement, union_fits = [], [], {}
     for definition, lg in labelled_graphs.items():
         choices = {"elite": definition, "elite_size": int(np.sum(lg.is_elite)), "accounts": "all accounts",
                    "null": _NULL["rewiring"], "ego_edges": "all follows of the union graph"}  # fmt: skip
-        for length in lengths:
-            for sid, result in found[(definition, float(length))].items():
+        for length in ensemble.lengths:
+            for sid, result in ensemble.tests[(definition, length)].items():
                 rows.append(specification_row(sid, result, **choices, chain=f"{length:g} switches per edge"))
         soft = families.maxent_union_tests(lg, design.STATEMENTS, union_tol, fits=union_fits, cache=cache)["tests"]
-        for sid, result in found[(definition, float(switches_per_edge))].items():
+        for sid, result in ensemble.tests[(definition, ensemble.switches_per_edge)].items():
             if sid in soft:
                 agreement.append({"elite": definition, "statement": sid,
                                   **families.family_agreement(result, soft[sid])})  # fmt: skip
