@@ -120,6 +120,41 @@ def test_member_agrees_with_numpy_on_random_keys_with_collisions_and_negatives()
     np.testing.assert_array_equal(ms.reciprocated_mask(src, dst, 300), reverse)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_reciprocated_is_the_reverse_lookup_with_repeats_self_loops_and_isolated_nodes(seed):
+    rng = np.random.default_rng(seed)
+    n = 40 + 20 * seed
+    src, dst = rng.integers(0, n - 5, 600), rng.integers(0, n - 5, 600)  # the last five nodes have no edge
+    src, dst = np.r_[src, 3, 7, 7], np.r_[dst, 3, 8, 8]  # a self-loop, a repeated follow
+    expected = np.isin(dst * n + src, src * n + dst)
+    np.testing.assert_array_equal(arrays.reciprocated(src, dst, n), expected)
+    assert arrays.reciprocated(np.array([], dtype=np.int64), np.array([], dtype=np.int64), 3).shape == (0,)
+    with pytest.raises(ValueError, match="0 .. 2"):
+        arrays.reciprocated(np.array([0, 3]), np.array([1, 0]), 3)
+    with pytest.raises(TypeError, match="integers"):
+        arrays.reciprocated(np.array([0.0]), np.array([1.0]), 3)
+
+
+def test_edge_crosstab_counts_every_labelling_as_bincount_does():
+    rng = np.random.default_rng(4)
+    n, k = 50, 3
+    src, dst = rng.integers(0, n, 800), rng.integers(0, n, 800)
+    codes = rng.integers(0, k, (n, 4))
+    marked = rng.random(800) < 0.3
+    total, chosen = arrays.edge_crosstab(src, dst, codes, k, marked)
+    assert total.shape == chosen.shape == (4, k, k)
+    for column in range(4):
+        pair = codes[src, column] * k + codes[dst, column]
+        np.testing.assert_array_equal(total[column], np.bincount(pair, minlength=k * k).reshape(k, k))
+        np.testing.assert_array_equal(chosen[column], np.bincount(pair[marked], minlength=k * k).reshape(k, k))
+    with pytest.raises(ValueError, match="0 .. 2"):
+        arrays.edge_crosstab(src, dst, codes + 1, k, marked)
+    with pytest.raises(ValueError, match="2-d"):
+        arrays.edge_crosstab(src, dst, codes[:, 0], k, marked)
+    with pytest.raises(ValueError, match="no row of codes"):
+        arrays.edge_crosstab(np.r_[src, n], np.r_[dst, 0], codes, k, np.r_[marked, False])
+
+
 def test_concentration():
     assert ms.gini([1, 1, 1, 1]) == pytest.approx(0.0)
     assert ms.gini([0, 0, 0, 10]) == pytest.approx(0.75)

@@ -140,7 +140,12 @@ def _class_codes(lg: LabelledGraph) -> np.ndarray:
 def _table_statistics(codes, src, dst, n: int, returned, statements) -> list[float]:
     """:func:`union_statistic` of each of ``statements`` from one pass over the follows
     (:func:`analysis.claims.follow_back.pair_counts`; equal to :func:`union_statistic`, tested)."""
-    edges, back = follow_back.pair_counts(src, dst, n, codes, returned)
+    return _count_statistics(*follow_back.pair_counts(src, dst, n, codes, returned), statements)
+
+
+def _count_statistics(edges, back, statements) -> list[float]:
+    """:func:`union_statistic` of each of ``statements`` from the follows and returned
+    follows by class pair (:func:`analysis.claims.follow_back.pair_counts`)."""
     c5 = follow_back.reciprocated_share(edges, back, "celebrity", "celebrity")
     regular = follow_back.reciprocated_share(edges, back, "regular", "regular")
     values = {
@@ -183,11 +188,11 @@ def rewiring_union_tests(labelled_graphs: dict[str, LabelledGraph], rng: np.rand
             continue
         keys = [(definition, sid) for definition, _ in graphs for sid in chosen]
 
-        codes = [_class_codes(lg) for _, lg in graphs]  # what the statistic captures: no graph
+        codes = np.column_stack([_class_codes(lg) for _, lg in graphs])  # what the statistic captures: no graph
 
-        def statistic(s, d, chosen=chosen, codes=codes, n=g.n):
-            returned = measures.reciprocated_mask(s, d, n)
-            return [value for code in codes for value in _table_statistics(code, s, d, n, returned, chosen)]
+        def statistic(s, d, chosen=chosen, codes=codes, n=g.n):  # every definition from one pass over the follows
+            edges, back = follow_back.pair_counts_by_labelling(s, d, n, codes)
+            return [value for e, b in zip(edges, back) for value in _count_statistics(e, b, chosen)]
 
         observed = np.asarray(statistic(g.src, g.dst), dtype=float)
         null = mixing.chain_trajectories(g.src, g.dst, g.n, statistic, rng, model, lengths, n_null, workers, scheduler)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..graph import measures
+from ..graph import arrays, measures
 from ..graph.labelled import CLASSES, LabelledGraph
 from ..nulls import rewiring
 from ..stats import inference, synthetic
@@ -51,6 +51,7 @@ __all__ = [
     "CAVEATS",
     "class_codes",
     "pair_counts",
+    "pair_counts_by_labelling",
     "share_to",
     "reciprocated_share",
     "degree_statistic",
@@ -118,12 +119,16 @@ def pair_counts(src, dst, n: int, codes, recip=None) -> tuple[np.ndarray, np.nda
     follow is reciprocated when the ``B`` account follows the ``A`` account back.
     ``recip``: that mask (:func:`analysis.graph.measures.reciprocated_mask`) when the
     caller has it already, e.g. for several class vectors on one graph."""
-    src, dst = np.asarray(src), np.asarray(dst)
-    pair = codes[src] * _K + codes[dst]
+    edges, returned = pair_counts_by_labelling(src, dst, n, np.asarray(codes)[:, None], recip)
+    return edges[0], returned[0]
+
+
+def pair_counts_by_labelling(src, dst, n: int, codes, recip=None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`pair_counts` for several labellings of one graph in one pass: ``codes`` has
+    one row per account and one column of class codes per labelling (elite definition);
+    two ``(labellings, 3, 3)`` arrays (:func:`analysis.graph.arrays.edge_crosstab`)."""
     recip = measures.reciprocated_mask(src, dst, n) if recip is None else np.asarray(recip, dtype=bool)
-    edges = np.bincount(pair, minlength=_K * _K).reshape(_K, _K)
-    returned = np.bincount(pair[recip], minlength=_K * _K).reshape(_K, _K)
-    return edges, returned
+    return arrays.edge_crosstab(src, dst, codes, _K, recip)
 
 
 def _ratio(a, b) -> float:

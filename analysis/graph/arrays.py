@@ -10,9 +10,12 @@ fifteen times slower than sorting them (2.1 s against 0.13 s for 1.77 million ra
 hash set: open addressing with linear probing over a table of at least twice as many
 slots as the pool has keys, Fibonacci hashing for the home slot. On ego-Twitter's 1.77
 million follows, whether each follow's reverse is a follow took 2.0 s with ``np.isin``,
-0.29 s by sorting and binary search, and 0.095 s here; the null ensembles ask it of
-every sample. The table takes 9 bytes a slot, 18 to 36 bytes a key of the pool.
-Both take integers only (a float or NaN is refused, not rounded).
+0.29 s by sorting and binary search, and 0.095 s here. The table takes 9 bytes a slot,
+18 to 36 bytes a key of the pool. :func:`reciprocated` answers that question for
+every edge of a graph without a table of its edges (0.03 s against :func:`member`'s
+0.06 s on a rewired ego-Twitter sample); the null ensembles ask it of every sample,
+and :func:`edge_crosstab` counts their edges by class pair for many elite definitions
+in one pass. All take integers only (a float or NaN is refused, not rounded).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["distinct", "member"]
+__all__ = ["distinct", "edge_crosstab", "member", "reciprocated"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: Fibonacci hashing
 
@@ -78,3 +81,92 @@ def member(values, pool) -> np.ndarray:
     pool = np.ascontiguousarray(pool, dtype=np.int64).ravel()
     bits = max(4, int(np.ceil(np.log2(2 * len(pool)))))  # at most half the slots in use
     return _member(flat, pool, bits).reshape(values.shape)
+
+
+@nb.njit(cache=True, nogil=True)
+def _edge_crosstab(src, dst, codes, k, marked):
+    m, labellings = len(src), codes.shape[1]
+    total = np.zeros((labellings, k * k), dtype=np.int64)
+    chosen = np.zeros((labellings, k * k), dtype=np.int64)
+    for e in range(m):
+        a, b, flag = src[e], dst[e], marked[e]
+        for column in range(labellings):
+            cell = codes[a, column] * k + codes[b, column]
+            total[column, cell] += 1
+            if flag:
+                chosen[column, cell] += 1
+    return total, chosen
+
+
+def edge_crosstab(src, dst, codes, k: int, marked) -> tuple[np.ndarray, np.ndarray]:
+    """Edges ``src[e] -> dst[e]`` counted by the codes of their two ends, for several
+    labellings at once: ``codes`` has one row per node and one column per labelling
+    (integers ``0 .. k - 1``). Returns two ``(labellings, k, k)`` arrays indexed
+    ``[labelling, code of src, code of dst]``: every edge, and the edges where
+    ``marked`` (one boolean per edge). One pass over the edges, compiled, without the
+    interpreter lock (the null ensembles' threads count their samples at once)."""
+    src, dst = _integers(src, "src"), _integers(dst, "dst")
+    codes = np.asarray(codes)
+    if codes.ndim != 2:
+        raise ValueError("codes must be 2-d: one row per node, one column per labelling")
+    codes = np.ascontiguousarray(_integers(codes, "codes"), dtype=np.int64)
+    marked = np.ascontiguousarray(marked, dtype=np.bool_)
+    if src.shape != dst.shape or marked.shape != src.shape or src.ndim != 1:
+        raise ValueError("src, dst and marked must be 1-d arrays of one length")
+    if codes.size and (codes.min() < 0 or codes.max() >= k):
+        raise ValueError(f"codes must lie in 0 .. {k - 1}")
+    if len(src) and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= len(codes)):
+        raise ValueError("an edge names a node with no row of codes")
+    total, chosen = _edge_crosstab(
+        np.ascontiguousarray(src, dtype=np.int64), np.ascontiguousarray(dst, dtype=np.int64), codes, int(k), marked
+    )
+    shape = (codes.shape[1], k, k)
+    return total.reshape(shape), chosen.reshape(shape)
+
+
+@nb.njit(cache=True, nogil=True)
+def _reciprocated(src, dst, n):
+    m = len(src)
+    out_start = np.zeros(n + 1, dtype=np.int64)
+    in_start = np.zeros(n + 1, dtype=np.int64)
+    for e in range(m):
+        out_start[src[e] + 1] += 1
+        in_start[dst[e] + 1] += 1
+    for v in range(n):
+        out_start[v + 1] += out_start[v]
+        in_start[v + 1] += in_start[v]
+    out_cursor, in_cursor = out_start[:-1].copy(), in_start[:-1].copy()
+    followee = np.empty(m, dtype=np.int64)  # grouped by follower
+    follower = np.empty(m, dtype=np.int64)  # grouped by followee, with
+    edge = np.empty(m, dtype=np.int64)  # the edge's index
+    for e in range(m):
+        a, b = src[e], dst[e]
+        followee[out_cursor[a]] = b
+        out_cursor[a] += 1
+        follower[in_cursor[b]] = a
+        edge[in_cursor[b]] = e
+        in_cursor[b] += 1
+    last = np.full(n, -1, dtype=np.int64)  # last[v] == u: u follows v
+    found = np.zeros(m, dtype=np.bool_)
+    for u in range(n):
+        for k in range(out_start[u], out_start[u + 1]):
+            last[followee[k]] = u
+        for k in range(in_start[u], in_start[u + 1]):  # the follows w -> u: returned when u -> w
+            if last[follower[k]] == u:
+                found[edge[k]] = True
+    return found
+
+
+def reciprocated(src, dst, n: int) -> np.ndarray:
+    """For each edge ``src[e] -> dst[e]`` of a digraph on nodes ``0 .. n - 1``, whether its
+    reverse is an edge too (``member(dst * n + src, src * n + dst)``). The edges are
+    grouped by each end (two counting sorts); then, account by account, the accounts it
+    follows are marked in an array of ``n`` and each follow it receives is looked up
+    there, so the random accesses fall in arrays of ``n`` rather than in a table of
+    every edge: about a third of :func:`member`'s time on ego-Twitter."""
+    src, dst = _integers(src, "src"), _integers(dst, "dst")
+    if src.shape != dst.shape or src.ndim != 1:
+        raise ValueError("src and dst must be 1-d arrays of one length")
+    if len(src) and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n):
+        raise ValueError(f"every node must lie in 0 .. {n - 1}")
+    return _reciprocated(np.ascontiguousarray(src, dtype=np.int64), np.ascontiguousarray(dst, dtype=np.int64), int(n))

@@ -92,13 +92,10 @@ def out_degree(src, n: int) -> np.ndarray:
     return np.bincount(np.asarray(src), minlength=n)
 
 
-def _keys(src, dst, n):
-    return np.asarray(src, dtype=np.int64) * n + np.asarray(dst, dtype=np.int64)
-
-
 def reciprocated_mask(src, dst, n: int) -> np.ndarray:
-    """True for each edge ``u -> v`` whose reverse ``v -> u`` is also an edge."""
-    return arrays.member(_keys(dst, src, n), _keys(src, dst, n))
+    """True for each edge ``u -> v`` whose reverse ``v -> u`` is also an edge
+    (:func:`analysis.graph.arrays.reciprocated`)."""
+    return arrays.reciprocated(src, dst, n)
 
 
 # ------------------------------------------------------------------ reciprocity
