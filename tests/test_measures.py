@@ -155,6 +155,19 @@ def test_edge_crosstab_counts_every_labelling_as_bincount_does():
         arrays.edge_crosstab(np.r_[src, n], np.r_[dst, 0], codes, k, np.r_[marked, False])
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_member_of_sorted_is_member_for_sorted_and_unsorted_values(seed):
+    rng = np.random.default_rng(seed)
+    pool = np.unique(rng.integers(-500, 500, 300))
+    values = np.r_[rng.integers(-600, 600, 2005), pool[:5]]
+    for queries in (values, np.sort(values), values.reshape(67, 30)):
+        np.testing.assert_array_equal(arrays.member_of_sorted(queries, pool), np.isin(queries, pool))
+    assert arrays.member_of_sorted(values, pool[:0]).shape == values.shape
+    assert not arrays.member_of_sorted(np.array([7]), np.array([1, 5, 9])).any()
+    with pytest.raises(ValueError, match="sorted"):
+        arrays.member_of_sorted(values, pool[::-1])
+
+
 def test_concentration():
     assert ms.gini([1, 1, 1, 1]) == pytest.approx(0.0)
     assert ms.gini([0, 0, 0, 10]) == pytest.approx(0.75)

@@ -310,8 +310,9 @@ def observable_pairs(egos: EgoNetworks, n: int, include_ego: bool = False) -> tu
 
 
 def _member(pool, keys):
-    """Whether each of ``keys`` is in ``pool`` (:func:`analysis.graph.arrays.member`)."""
-    return arrays.member(keys, pool)
+    """Whether each of ``keys`` is in the sorted ``pool`` (:func:`analysis.graph.arrays.member_of_sorted`:
+    every pool here, pairs or follows, is a sorted array of keys)."""
+    return arrays.member_of_sorted(keys, pool)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["distinct", "edge_crosstab", "member", "reciprocated"]
+__all__ = ["distinct", "edge_crosstab", "member", "member_of_sorted", "reciprocated"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: Fibonacci hashing
 
@@ -81,6 +81,50 @@ def member(values, pool) -> np.ndarray:
     pool = np.ascontiguousarray(pool, dtype=np.int64).ravel()
     bits = max(4, int(np.ceil(np.log2(2 * len(pool)))))  # at most half the slots in use
     return _member(flat, pool, bits).reshape(values.shape)
+
+
+@nb.njit(cache=True, nogil=True)
+def _is_sorted(values):
+    for k in range(1, len(values)):  # noqa: SIM110 (numba compiles no generator inside all())
+        if values[k] < values[k - 1]:
+            return False
+    return True
+
+
+@nb.njit(cache=True, nogil=True)
+def _merge_member(queries, pool):
+    """For sorted ``queries`` and a sorted ``pool``: one walk through both."""
+    found = np.zeros(len(queries), dtype=np.bool_)
+    at, size = 0, len(pool)
+    for k in range(len(queries)):
+        key = queries[k]
+        while at < size and pool[at] < key:
+            at += 1
+        if at == size:
+            break
+        found[k] = pool[at] == key
+    return found
+
+
+def member_of_sorted(values, pool) -> np.ndarray:
+    """:func:`member` for a ``pool`` sorted in increasing order (checked): the values are
+    sorted (when they are not already) and the two sorted arrays walked through once
+    together. No table is built, so for a pool of tens of millions of keys, such as the
+    observable pairs of ego-Twitter, this is several times faster than :func:`member`
+    (whose table for 21 million keys takes 600 MB and over a second to fill)."""
+    values, pool = _integers(values, "values"), _integers(pool, "the pool")
+    pool = np.ascontiguousarray(pool, dtype=np.int64).ravel()
+    if not _is_sorted(pool):
+        raise ValueError("the pool must be sorted in increasing order")
+    flat = np.ascontiguousarray(values, dtype=np.int64).ravel()
+    if flat.size == 0 or pool.size == 0:
+        return np.zeros(values.shape, dtype=bool)
+    if _is_sorted(flat):
+        return _merge_member(flat, pool).reshape(values.shape)
+    order = np.argsort(flat)
+    found = np.empty(len(flat), dtype=bool)
+    found[order] = _merge_member(flat[order], pool)
+    return found.reshape(values.shape)
 
 
 @nb.njit(cache=True, nogil=True)
