@@ -509,6 +509,23 @@ def test_a_lazy_floor_gives_the_exact_floor_s_tests_and_solves_only_where_it_cou
         assert floor["bootstrap_se"] == pytest.approx(exact.facts["variance_floors"]["C2b-budget"]["bootstrap_se"])
 
 
+def test_a_lazy_floor_whose_solve_fails_leaves_the_resampling_error_and_says_why(monkeypatch):
+    lg, table, _ = _sampled(11, "rbcm")
+    egos = design.ego_networks(lg, table)
+    fit = design.fit_design(lg.graph, egos)
+
+    def fails(*args):
+        raise maxent.NotConverged("RBCM information: conjugate gradients did not reach 0.0001 in 2000 steps")
+
+    plain = design.design_tests(lg, np.random.default_rng(3), egos, n_boot=300, fit=fit)
+    monkeypatch.setattr(design, "_budget_solve", fails)
+    found = design.design_tests(lg, np.random.default_rng(3), egos, n_boot=300, fit=fit, lazy_floor=True)
+    floor = found.facts["variance_floors"]["C2b-budget"]
+    assert floor["not_computed"].startswith("not computed (RBCM information")
+    test = found.tests["C2b-budget"]
+    assert abs((test.ratio - 1) / test.z) == pytest.approx(plain.facts["variance_floors"]["C2b-budget"]["bootstrap_se"])
+
+
 def test_a_floor_that_cannot_be_computed_leaves_the_resampling_error_and_says_why(monkeypatch):
     lg, table, _ = _sampled(11, "rbcm")
     plain = design.design_statements(lg, np.random.default_rng(3), table, n_boot=400)

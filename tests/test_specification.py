@@ -244,7 +244,14 @@ def test_the_elite_sweep_reads_closure_off_the_curve_s_ensemble(rewiring_curve):
         curve = rows[
             (rows["elite"] == definition) & (rows["statement"] == "C4a") & (rows["chain"] == "4 switches per edge")
         ]
-        assert row["effect"] == pytest.approx(curve["effect"].item())
+        assert row["effect"] == pytest.approx(curve["effect"].item())  # the curve's own C4a row
+    # and the sweep's own ensemble (closure_sweep: another draw of the same null) expects the same closure
+    own = robustness.closure_sweep(graphs["top:15"].graph, masks, np.random.default_rng(9), 40, 4.0).set_index("elite")
+    for definition in graphs:
+        ours, theirs = sweep.set_index("elite").loc[definition], own.loc[definition]
+        # the null's sd of the closure, about: its 95% range over 4, read back from the interval O / q
+        sd = (theirs["ci_high"] - theirs["ci_low"]) * theirs["expected"] / theirs["effect"] / 4
+        assert abs(ours["expected"] - theirs["expected"]) < 4 * sd * np.sqrt(2 / 40) + 1e-12
     assert np.allclose(sweep["p_bh"], stats.false_discovery_control(sweep["p_value"], method="bh"))
     with pytest.raises(ValueError, match="not 3"):
         ensemble.at_length("C4a", 3.0)
@@ -289,10 +296,12 @@ def test_the_grid_statistics_from_one_pass_equal_each_statement_s_union_statisti
     lg = graphs["top:30"]
     popular = np.where((lg.classes == "regular") & (np.arange(lg.graph.n) % 3 == 0), "popular", lg.classes)
     with_popular = labelled.LabelledGraph(lg.name, lg.graph, popular, lg.is_elite, lg.elite_rule)
-    for lg in [*graphs.values(), with_popular]:
-        g = lg.graph
-        for s, d in ((g.src, g.dst), (g.dst, g.src), (g.src[::2], g.dst[::2])):
-            returned = measures.reciprocated_mask(s, d, g.n)
-            fast = families._table_statistics(families._class_codes(lg), s, d, g.n, returned, design.STATEMENTS)
-            slow = [families.union_statistic(sid, s, d, returned, lg.classes, lg.is_elite) for sid in design.STATEMENTS]
-            np.testing.assert_allclose(fast, slow, rtol=1e-12, equal_nan=True)
+    labellings = [*graphs.values(), with_popular]
+    codes = np.column_stack([families._class_codes(each) for each in labellings])
+    g = lg.graph
+    for s, d in ((g.src, g.dst), (g.dst, g.src), (g.src[::2], g.dst[::2])):
+        returned = measures.reciprocated_mask(s, d, g.n)
+        fast = families._grid_statistics(codes, s, d, g.n, design.STATEMENTS)  # every definition in one pass
+        slow = [families.union_statistic(sid, s, d, returned, each.classes, each.is_elite)
+                for each in labellings for sid in design.STATEMENTS]  # fmt: skip
+        np.testing.assert_allclose(fast, slow, rtol=1e-12, equal_nan=True)

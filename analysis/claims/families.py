@@ -137,10 +137,13 @@ def _class_codes(lg: LabelledGraph) -> np.ndarray:
     return follow_back.class_codes(lg.classes)
 
 
-def _table_statistics(codes, src, dst, n: int, returned, statements) -> list[float]:
-    """:func:`union_statistic` of each of ``statements`` from one pass over the follows
-    (:func:`analysis.claims.follow_back.pair_counts`; equal to :func:`union_statistic`, tested)."""
-    return _count_statistics(*follow_back.pair_counts(src, dst, n, codes, returned), statements)
+def _grid_statistics(codes, src, dst, n: int, statements) -> list[float]:
+    """:func:`union_statistic` of each of ``statements`` for every labelling of ``codes``
+    (one column of class codes per elite definition, :func:`_class_codes`), from one pass
+    over the follows (:func:`analysis.claims.follow_back.pair_counts_by_labelling`):
+    definition by definition, statement by statement (equal to :func:`union_statistic`, tested)."""
+    edges, back = follow_back.pair_counts_by_labelling(src, dst, n, codes)
+    return [value for e, b in zip(edges, back) for value in _count_statistics(e, b, statements)]
 
 
 def _count_statistics(edges, back, statements) -> list[float]:
@@ -190,9 +193,8 @@ def rewiring_union_tests(labelled_graphs: dict[str, LabelledGraph], rng: np.rand
 
         codes = np.column_stack([_class_codes(lg) for _, lg in graphs])  # what the statistic captures: no graph
 
-        def statistic(s, d, chosen=chosen, codes=codes, n=g.n):  # every definition from one pass over the follows
-            edges, back = follow_back.pair_counts_by_labelling(s, d, n, codes)
-            return [value for e, b in zip(edges, back) for value in _count_statistics(e, b, chosen)]
+        def statistic(s, d, chosen=chosen, codes=codes, n=g.n):
+            return _grid_statistics(codes, s, d, n, chosen)
 
         observed = np.asarray(statistic(g.src, g.dst), dtype=float)
         null = mixing.chain_trajectories(g.src, g.dst, g.n, statistic, rng, model, lengths, n_null, workers, scheduler)

@@ -29,8 +29,9 @@ def closure_sweep(
     null), as :func:`closure_table` lays it out. ``workers`` (threads) and ``scheduler``
     (a Dask cluster) say how the samples run; the values do not depend on them
     (:func:`analysis.nulls.rewiring.null_ensemble`). Where the union graph's ensemble of
-    the specification curve is drawn for the same definitions, its C4a tests are the
-    same tests (:func:`analysis.claims.specification.union_rewiring`)."""
+    the specification curve is drawn for the same definitions, its C4a tests are tests of
+    the same statistic against the same null, one-sided the same way, from another draw
+    (:func:`analysis.claims.specification.union_rewiring`; 05 reads its sweep there)."""
     names = list(masks)
 
     def statistic(src, dst):

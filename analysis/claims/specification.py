@@ -118,8 +118,8 @@ def graph_specifications(
     specification and statement (:func:`specification_row`), with ``elite_size``.
     ``cache``: a folder for the fitted nulls (:func:`analysis.nulls.maxent.fit_model`);
     ``tol``, ``union_tol``: the design-aware and the union-graph fits' tolerances. C2b-budget's
-    variance floor is solved only where it could set the error (``lazy_floor``: the same
-    tests, :func:`analysis.claims.design.design_tests`)."""
+    variance floor is solved only where it could set the error (the design-aware tests
+    run with ``lazy_floor=True``: the same tests, :func:`analysis.claims.design.design_tests`)."""
     if not labelled_graphs:
         raise ValueError("no elite definition given")
     first = next(iter(labelled_graphs.values()))

@@ -93,8 +93,8 @@ def out_degree(src, n: int) -> np.ndarray:
 
 
 def reciprocated_mask(src, dst, n: int) -> np.ndarray:
-    """True for each edge ``u -> v`` whose reverse ``v -> u`` is also an edge
-    (:func:`analysis.graph.arrays.reciprocated`)."""
+    """True for each edge ``u -> v`` whose reverse ``v -> u`` is also an edge, on integer
+    nodes ``0 .. n - 1`` (:func:`analysis.graph.arrays.reciprocated`, which refuses others)."""
     return arrays.reciprocated(src, dst, n)
 
 
