@@ -176,10 +176,10 @@ lab: $(STAMP) ## JupyterLab on notebooks/, opened on the explorer (notebooks/exp
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ip=127.0.0.1 --port=$(PORT) --ServerApp.port_retries=0 \
 	  --LabApp.default_url=/lab/tree/explore.ipynb $(ALLOW_ROOT)
 
-test: $(STAMP) $(MANIFEST) ## The test suite but its long tier (every notebook executed in quick mode; about 6 min); CI runs it and test-long
+test: $(STAMP) $(MANIFEST) ## The test suite but its long tier (every notebook executed in quick mode; about 4 min); CI runs it and test-long
 	$(BIN)/pytest --durations=10
 
-test-long: $(STAMP) $(MANIFEST) ## The long tier alone: whole second runs (other graphs, reruns, interrupts) and calibrations (about 5 min)
+test-long: $(STAMP) $(MANIFEST) ## The long tier alone: whole second runs (other graphs, reruns, interrupts) and calibrations (about 4 min)
 	$(BIN)/pytest --runlong -m long --durations=10
 
 test-all: $(STAMP) $(MANIFEST) ## Every test: test and test-long in one pytest run
