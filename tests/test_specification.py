@@ -261,6 +261,23 @@ def test_the_elite_sweep_reads_closure_off_the_curve_s_ensemble(rewiring_curve):
         specification.rewiring_specifications({"other": graphs["top:15"]}, ensemble)
 
 
+def test_the_union_graph_max_ent_tests_are_made_once_for_the_agreement_and_the_curve(rewiring_curve, monkeypatch):
+    from analysis.claims import families
+
+    graphs, _, agreement, ensemble = rewiring_curve
+    without = specification.graph_specifications(graphs, None, np.random.default_rng(3), n_boot=50)
+    calls = []
+    real = families.maxent_union_tests
+    monkeypatch.setattr(families, "maxent_union_tests", lambda *a, **k: calls.append(a[0].elite_rule) or real(*a, **k))
+    memo = {}
+    _, shared_agreement = specification.rewiring_specifications(graphs, ensemble, union_tests=memo)
+    assert calls == list(graphs) and set(memo) == {(d, design.maxent.DEFAULT_TOL) for d in graphs}
+    with_memo = specification.graph_specifications(graphs, None, np.random.default_rng(3), n_boot=50, union_tests=memo)
+    assert calls == list(graphs)  # none made again
+    pd.testing.assert_frame_equal(with_memo, without)
+    pd.testing.assert_frame_equal(shared_agreement, agreement)
+
+
 def test_both_families_test_the_same_statistic_and_one_ensemble_serves_every_definition(rewiring_curve, monkeypatch):
     from analysis.claims import families
     from analysis.nulls import mixing

@@ -108,6 +108,7 @@ def graph_specifications(
     tol: float | None = None,
     cache=None,
     union_tol: float = design.maxent.DEFAULT_TOL,
+    union_tests: dict | None = None,
 ) -> pd.DataFrame:
     """Every graph statement (:data:`analysis.claims.design.STATEMENTS`) under every
     specification: ``labelled_graphs`` maps an elite definition to the labelled graph
@@ -119,7 +120,10 @@ def graph_specifications(
     ``cache``: a folder for the fitted nulls (:func:`analysis.nulls.maxent.fit_model`);
     ``tol``, ``union_tol``: the design-aware and the union-graph fits' tolerances. C2b-budget's
     variance floor is solved only where it could set the error (the design-aware tests
-    run with ``lazy_floor=True``: the same tests, :func:`analysis.claims.design.design_tests`)."""
+    run with ``lazy_floor=True``: the same tests, :func:`analysis.claims.design.design_tests`).
+    ``union_tests``: the union-graph maximum-entropy tests of every account by definition
+    and tolerance, as :func:`rewiring_specifications` keeps them (read where present, else computed and
+    added), so that a notebook making both computes them once."""
     if not labelled_graphs:
         raise ValueError("no elite definition given")
     first = next(iter(labelled_graphs.values()))
@@ -156,8 +160,15 @@ def graph_specifications(
                     rows.append(specification_row(sid, result, **choices, null=_NULL["design"],
                                                   ego_edges=_EGO_EDGES[kept] if egos is not None else "whole graph"))  # fmt: skip
             if union:
-                soft = families.maxent_union_tests(lg, design.STATEMENTS, union_tol, fits=union_fits, cache=cache)
-                for sid, result in soft["tests"].items():
+                found = (
+                    union_tests.get((definition, union_tol)) if union_tests is not None and last_id is None else None
+                )
+                if found is None:
+                    found = families.maxent_union_tests(lg, design.STATEMENTS, union_tol, fits=union_fits,
+                                                        cache=cache)["tests"]  # fmt: skip
+                    if union_tests is not None and last_id is None:
+                        union_tests[(definition, union_tol)] = found
+                for sid, result in found.items():
                     rows.append(specification_row(sid, result, **choices, null=_NULL["union"],
                                                   ego_edges="all follows of the union graph"))  # fmt: skip
     return pd.DataFrame(rows)
@@ -217,6 +228,7 @@ def rewiring_specifications(
     ensemble: UnionRewiring,
     cache=None,
     union_tol: float = design.maxent.DEFAULT_TOL,
+    union_tests: dict | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The specification rows of the rewiring nulls (:func:`union_rewiring`, drawn for
     these definitions or more) for every elite definition of ``labelled_graphs``.
@@ -225,7 +237,9 @@ def rewiring_specifications(
     rewiring", ``chain`` the length; the null's interval only) and the agreement of the
     two families at the notebooks' length, one row per definition and statement: the rewiring
     mean, the maximum-entropy expectation (:func:`analysis.claims.families.maxent_union_tests`,
-    fitted to ``union_tol``, fits shared through ``cache``), their relative difference and ``agree``."""
+    fitted to ``union_tol``, fits shared through ``cache``), their relative difference and ``agree``.
+    ``union_tests``: a dict that keeps those maximum-entropy tests by definition and tolerance (read where
+    present, else computed and added) for :func:`graph_specifications` to reuse."""
     missing = [d for d in labelled_graphs if not any(key[0] == d for key in ensemble.tests)]
     if missing:
         raise ValueError(f"the rewiring ensemble was not read for {missing}")
@@ -236,7 +250,11 @@ def rewiring_specifications(
         for length in ensemble.lengths:
             for sid, result in ensemble.tests[(definition, length)].items():
                 rows.append(specification_row(sid, result, **choices, chain=f"{length:g} switches per edge"))
-        soft = families.maxent_union_tests(lg, design.STATEMENTS, union_tol, fits=union_fits, cache=cache)["tests"]
+        soft = union_tests.get((definition, union_tol)) if union_tests is not None else None
+        if soft is None:
+            soft = families.maxent_union_tests(lg, design.STATEMENTS, union_tol, fits=union_fits, cache=cache)["tests"]
+            if union_tests is not None:
+                union_tests[(definition, union_tol)] = soft
         for sid, result in ensemble.tests[(definition, ensemble.switches_per_edge)].items():
             if sid in soft:
                 agreement.append({"elite": definition, "statement": sid,
