@@ -160,18 +160,24 @@ def graph_specifications(
                     rows.append(specification_row(sid, result, **choices, null=_NULL["design"],
                                                   ego_edges=_EGO_EDGES[kept] if egos is not None else "whole graph"))  # fmt: skip
             if union:
-                found = (
-                    union_tests.get((definition, union_tol)) if union_tests is not None and last_id is None else None
-                )
-                if found is None:
-                    found = families.maxent_union_tests(lg, design.STATEMENTS, union_tol, fits=union_fits,
-                                                        cache=cache)["tests"]  # fmt: skip
-                    if union_tests is not None and last_id is None:
-                        union_tests[(definition, union_tol)] = found
+                memo = union_tests if last_id is None else None  # kept for every account only
+                found = _union_maxent_tests(lg, definition, union_tol, union_fits, cache, memo)
                 for sid, result in found.items():
                     rows.append(specification_row(sid, result, **choices, null=_NULL["union"],
                                                   ego_edges="all follows of the union graph"))  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _union_maxent_tests(lg: LabelledGraph, definition: str, union_tol: float, fits: dict, cache, memo: dict | None):
+    """The union-graph maximum-entropy tests of one definition
+    (:func:`analysis.claims.families.maxent_union_tests`), read from ``memo`` (keyed by
+    definition and tolerance) where there, else made and, with a ``memo``, kept in it."""
+    found = memo.get((definition, union_tol)) if memo is not None else None
+    if found is None:
+        found = families.maxent_union_tests(lg, design.STATEMENTS, union_tol, fits=fits, cache=cache)["tests"]
+        if memo is not None:
+            memo[(definition, union_tol)] = found
+    return found
 
 
 @dataclass(frozen=True)
@@ -250,11 +256,7 @@ def rewiring_specifications(
         for length in ensemble.lengths:
             for sid, result in ensemble.tests[(definition, length)].items():
                 rows.append(specification_row(sid, result, **choices, chain=f"{length:g} switches per edge"))
-        soft = union_tests.get((definition, union_tol)) if union_tests is not None else None
-        if soft is None:
-            soft = families.maxent_union_tests(lg, design.STATEMENTS, union_tol, fits=union_fits, cache=cache)["tests"]
-            if union_tests is not None:
-                union_tests[(definition, union_tol)] = soft
+        soft = _union_maxent_tests(lg, definition, union_tol, union_fits, cache, union_tests)
         for sid, result in ensemble.tests[(definition, ensemble.switches_per_edge)].items():
             if sid in soft:
                 agreement.append({"elite": definition, "statement": sid,
