@@ -211,7 +211,7 @@ def test_the_chain_loops_make_no_reference_counting_calls(loop):
     if loop == "_rewire_reciprocal_loop":
         rings.append(np.zeros(ring, np.bool_))
     state = nm.kernels.rng_state(1)
-    accepted, attempts = fresh(*arrays, 64 - bits, 100, 10_000, 0.1, state, *rings)
+    accepted, _ = fresh(*arrays, 64 - bits, 100, 10_000, 0.1, state, *rings)
     assert accepted == 100
     (signature,) = fresh.signatures
     llvm = fresh.inspect_llvm(signature)
