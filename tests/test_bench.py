@@ -103,7 +103,11 @@ def test_every_chain_keeps_the_degrees_on_a_directed_graph():
 def test_the_gather_floor_and_working_set():
     assert benchmark.gather_rate(np.ones(1 << 16, np.int64), 100_000) > 0
     work = benchmark.working_set_bytes(1_768_135)
-    assert work == {"edges": 8 * 1_768_135, "table": 8 * 2**24, "total": 8 * 1_768_135 + 8 * 2**24}
+    assert work == {
+        "edges": 8 * 1_768_135,
+        "table": 8 * 2**23,
+        "total": 8 * 1_768_135 + 8 * 2**23,
+    }  # a quarter full at most
 
 
 @pytest.mark.slow  # over 1.5 s: in make test, not in the fast tier

@@ -304,13 +304,18 @@ def build_table(keys, bits):
 
 
 def table_bits(n_keys: int) -> int:
-    """Table size exponent: at most 20% of the slots in use.
+    """Table size exponent: at most a quarter of the slots in use.
 
-    Sparse tables cost memory (128 MB for ego-Twitter's 1.8 million edges) but
-    switch faster; on ego-Twitter (medians of five runs, M attempts/s): 2**22
-    slots (42% full) 3.3, 2**23 (21%) 5.1 to 5.3, 2**24 (11%) 5.6 to 6.1.
+    Sparse tables cost memory but switch faster, up to a point: past it the table's
+    size costs more cache and TLB misses than the shorter probes save. Measured with the
+    compiled loops of :mod:`analysis.nulls.rewiring` (M attempts/s at 2 switches per
+    edge, three runs, idle machine, ``/tmp/exp/tb.py``, not committed): ego-Twitter's 1.8
+    million edges in 2**22 slots (42% full) 10.2 to 10.4, 2**23 (21%) 14.5 to 16.0, 2**24
+    (11%) 14.5 to 14.6, 2**25 (5%) 11.8 to 12.9; a generated graph of 2.5 million edges in
+    2**23 (30%) 11.1 to 12.3, 2**24 (15%) 13.8 to 14.6. Both graphs' best is the one a
+    quarter gives (before the loops shed reference counting, the best was at a fifth).
     """
-    return max(4, int(np.ceil(np.log2(max(n_keys, 1) * 5))))
+    return max(4, int(np.ceil(np.log2(max(n_keys, 1) * 4))))
 
 
 @nb.njit(cache=True, inline="always")
