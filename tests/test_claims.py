@@ -405,6 +405,22 @@ def test_ego_subsample_keeps_edges_inside_the_kept_networks(ego_graph):
         assert any(kept == edges_inside(graph, [ego, *ms]) for ego, ms in networks.items())
 
 
+def test_coverage_direction_needs_the_full_share_outside_the_spread_of_the_draws():
+    """A rise of 4.90 to 4.99 is no direction when the draws at the smallest share span it;
+    the word follows the range of the draws, not a strict inequality of two means."""
+
+    def rows(low_draws, high):
+        return pd.DataFrame({"fraction": [0.25] * len(low_draws) + [1.0], "effect": [*low_draws, high]})
+
+    assert robustness.coverage_direction(rows([4.7, 4.9, 5.1], 4.99))["direction"] == "unclear"
+    up = robustness.coverage_direction(rows([4.7, 4.9, 5.1], 5.3))
+    assert up["direction"] == "rises" and (up["low_min"], up["low_max"], up["low_draws"]) == (4.7, 5.1, 3)
+    assert robustness.coverage_direction(rows([4.7, 4.9, 5.1], 4.5))["direction"] == "falls"
+    assert robustness.coverage_direction(rows([4.7], 9.0))["direction"] == "unclear"  # one draw: no spread
+    with pytest.raises(ValueError):
+        robustness.coverage_direction(rows([], 1.0).iloc[0:0])
+
+
 def test_sampling_experiment_has_one_row_at_fraction_one(ego_graph):
     graph, members, _ = ego_graph
     is_elite = np.isin(graph.ids, [1, 2, 11, 12, 21])

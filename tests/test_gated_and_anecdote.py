@@ -204,8 +204,22 @@ def test_ego_twitter_status_sees_a_follow_only_inside_one_ego_network():
     why = dict(zip(zip(pairs["follower"], pairs["followee"]),
                    (r for _, r in anecdote.ego_twitter_status(pairs, edges, members, IDS, reasons=True))))  # fmt: skip
     assert why[("hub", "C")] == anecdote.OUTSIDE_EGO and why[("hub", "D")] == anecdote.TO_EGO
-    assert why[("hub", "Z")] == why[("Z", "hub")] == anecdote.ABSENT and why[("B", "hub")] == anecdote.NOT_FOLLOWED
+    assert why[("hub", "Z")] == why[("Z", "hub")] == anecdote.NO_ID and why[("B", "hub")] == anecdote.NOT_FOLLOWED
     assert set(why.values()) <= set(anecdote.REASONS)
+
+
+def test_an_account_with_an_id_but_no_follow_is_absent_from_that_dataset_not_without_a_profile():
+    """@mileycyrus has a 2009 profile but no follow in ego-Twitter: the table says she is
+    absent from that dataset, not that she has no profile (which the 2009 slice would contradict)."""
+    members = pd.DataFrame({"ego": [10, 10], "member": [1, 2]})
+    edges = pd.DataFrame({"follower": [10, 10, 1], "followee": [1, 2, 2]})
+    pairs = pairs_of(["A", "E", "Z"])
+    why = dict(zip(zip(pairs["follower"], pairs["followee"]),
+                   anecdote.ego_twitter_status(pairs, edges, members, {**IDS, "E": 6}, reasons=True)))  # fmt: skip
+    assert why[("hub", "E")] == why[("E", "hub")] == (anecdote.NOT_OBSERVABLE, anecdote.ABSENT)
+    assert why[("hub", "Z")] == (anecdote.NOT_OBSERVABLE, anecdote.NO_ID)
+    assert why[("hub", "A")] == (anecdote.FOLLOWED, anecdote.FOLLOWED)
+    assert anecdote.REASONS[anecdote.ABSENT] != anecdote.REASONS[anecdote.NO_ID]
 
 
 def test_slice_status_sees_every_follow_of_a_profiled_account():
@@ -221,7 +235,7 @@ def test_slice_status_sees_every_follow_of_a_profiled_account():
     assert status[("Z", "hub")] == anecdote.NOT_OBSERVABLE
     why = dict(zip(zip(pairs["follower"], pairs["followee"]),
                    (r for _, r in anecdote.slice_status(pairs, edges, profiled, IDS, reasons=True))))  # fmt: skip
-    assert why[("B", "hub")] == anecdote.NOT_HELD and why[("Z", "hub")] == anecdote.ABSENT
+    assert why[("B", "hub")] == anecdote.NOT_HELD and why[("Z", "hub")] == anecdote.NO_ID
 
 
 def test_summarise_counts_observable_pairs_and_follows_both_ways():
@@ -279,7 +293,7 @@ def test_anecdote_table_says_when_the_full_graph_is_absent(monkeypatch):
     )
     table, missing = anecdote.anecdote_table(accounts)
     assert missing == anecdote.UNNAMED and set(table["dataset"]) == {anecdote.EGO_TWITTER, anecdote.FULL_GRAPH}
-    assert (table.loc[table["account"] == "MichaelPhelps", "reason"] == anecdote.ABSENT).all()
+    assert (table.loc[table["account"] == "MichaelPhelps", "reason"] == anecdote.NO_ID).all()
     full = table[(table["dataset"] == anecdote.FULL_GRAPH) & (table["account"] == "kingsthings")]
     assert full["status"].tolist() == [anecdote.FOLLOWED, anecdote.NOT_FOLLOWED]
     row = catalogue.descriptive_row("C5-anecdote", anecdote.summarise(table)["anecdote"]["followed_share"], "toy",

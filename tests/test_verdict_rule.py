@@ -210,6 +210,27 @@ def test_the_wider_family_counts_each_hypothesis_once():
     assert wide["p_value_wide"].iloc[0] == pytest.approx(0.002)  # BH over (0.001, 0.02): 2 x 0.001
 
 
+def test_the_error_sensitivity_swaps_in_the_other_error_and_redoes_the_adjustment():
+    """With the dyadic-robust error in place of the clustered one, a supported statement
+    whose other error is four times wider reads not supported; one without such a check is
+    not listed; the family's other p-values stay as they are."""
+    decisive = _result(1.8, 0.001, 1.6, 2.0)
+    wide_error = inference.TestResult("s", decisive.observed, decisive.expected, 1.8, 2.5, 0.9, 3.4,
+                                      0.2, 0, "dyadic", "greater", interval="sampling")  # fmt: skip
+    row = cat.claim_row("C4a", decisive, "toy", checks={"dyadic": wide_error})
+    other = cat.claim_row("C5", _result(1.6, 0.01, 1.3, 1.9), "toy")
+    table = cat.verdict_table({"04-gated-community": {"claim.C4a": row}, "03-follow-back": {"claim.C5": other}})
+    assert table.set_index("id").loc["C4a", "verdict"] == cat.SUPPORTED
+    found = cat.error_sensitivity(table)
+    assert found["id"].tolist() == ["C4a"] and found["check"].tolist() == ["dyadic"]
+    assert found["verdict_other_error"].iloc[0] == cat.NOT_SUPPORTED
+    assert found["p_value_other_error"].iloc[0] == pytest.approx(0.2)  # BH over (0.2, 0.01): the largest stays
+    same = cat.claim_row("C4a", decisive, "toy", checks={"dyadic": decisive})
+    kept = cat.error_sensitivity(cat.verdict_table({"04-gated-community": {"claim.C4a": same}}))
+    assert kept["verdict_other_error"].iloc[0] == cat.SUPPORTED
+    assert cat.error_sensitivity(cat.verdict_table({"03-follow-back": {"claim.C5": other}})).empty
+
+
 def test_the_verdict_page_opens_with_each_claim_at_a_glance():
     import pandas as pd
 

@@ -23,11 +23,12 @@ Each directed pair gets, in each dataset where it can be seen, one of
     it returns one of that account's follows: an absent ``a -> b`` is seen when ``a``
     is profiled, or when ``b`` is profiled and follows ``a``;
 
-- an account absent from the data (no 2009 profile, so no Twitter id to join on,
-  or no edge in the graph) makes both directions *not observable*.
+- an account without a 2009 profile (no Twitter id to join on) makes both directions
+  *not observable* in every dataset; an account with an id but no follow in one dataset
+  makes them *not observable* in that dataset (absent from it).
 
 Each row also says *why* (:data:`REASONS`): a recorded follow, a follow the dataset
-would have recorded, an account absent from the data, or a pair the dataset could
+would have recorded, an account without a 2009 profile or absent from the dataset, or a pair the dataset could
 not have recorded (outside every ego network; a follow the slice does not hold).
 KONECT's Twitter graph has anonymised ids, so no named account can be found in it:
 it is listed with that reason (:data:`UNNAMED`), not searched.
@@ -43,6 +44,11 @@ from .race import KUTCHER_FRIENDS_IN_POST, POST_ACCOUNTS
 
 __all__ = [
     "HUB",
+    "NO_ID",
+    "ABSENT",
+    "OUTSIDE_EGO",
+    "TO_EGO",
+    "NOT_HELD",
     "REASONS",
     "UNNAMED",
     "FOLLOWED",
@@ -62,12 +68,14 @@ HUB = "aplusk"
 FOLLOWED, NOT_FOLLOWED, NOT_OBSERVABLE = "followed", "not followed", "not observable"
 EGO_TWITTER = "ego_twitter"
 FULL_GRAPH = sources.FULL_GRAPH  # "kwak2009-full"
-ABSENT, OUTSIDE_EGO, NOT_HELD = "account absent from the data", "outside every ego network", "not held by the slice"
+NO_ID, ABSENT = "account without a 2009 profile", "account absent from this dataset"
+OUTSIDE_EGO, NOT_HELD = "outside every ego network", "not held by the slice"
 TO_EGO = "a member's follow of its ego"
 REASONS = {
     FOLLOWED: "the follow is in the data",
     NOT_FOLLOWED: "the dataset would have recorded the follow",
-    ABSENT: "an account of the pair has no Twitter id in the 2009 profiles or no follow in the dataset",
+    NO_ID: "an account of the pair has no 2009 profile, so no Twitter id to look it up by",
+    ABSENT: "an account of the pair has a Twitter id but no follow in this dataset",
     OUTSIDE_EGO: "the two accounts are never members of one ego network, so the follow could not be recorded",
     TO_EGO: "the follower is a member of the followee's ego network, whose follows of the ego are never recorded",
     NOT_HELD: "the slice holds only follows made by profiled accounts or returned by them",
@@ -114,7 +122,9 @@ def ego_twitter_status(pairs: pd.DataFrame, edges: pd.DataFrame, members: pd.Dat
     seen_ids = set(edges["follower"].tolist()) | set(edges["followee"].tolist()) | egos
     status = []
     for a, b in zip(*_ids(pairs, ids_by_name)):
-        if a is None or b is None or a not in seen_ids or b not in seen_ids:
+        if a is None or b is None:
+            status.append((NOT_OBSERVABLE, NO_ID))
+        elif a not in seen_ids or b not in seen_ids:
             status.append((NOT_OBSERVABLE, ABSENT))
         elif (a, b) in present:
             status.append((FOLLOWED, FOLLOWED))
@@ -135,7 +145,7 @@ def slice_status(pairs: pd.DataFrame, edges: pd.DataFrame, profiled, ids_by_name
     status = []
     for a, b in zip(*_ids(pairs, ids_by_name)):
         if a is None or b is None:
-            status.append((NOT_OBSERVABLE, ABSENT))
+            status.append((NOT_OBSERVABLE, NO_ID))
         elif (a, b) in present:
             status.append((FOLLOWED, FOLLOWED))
         elif a in profiled or (b in profiled and (b, a) in present):

@@ -106,6 +106,7 @@ __all__ = [
     "descriptive_row",
     "verdict_table",
     "wider_family",
+    "error_sensitivity",
     "claim_table",
     "at_a_glance",
     "described",
@@ -302,8 +303,8 @@ STATEMENTS: tuple[Statement, ...] = (
               "03-follow-back", "reciprocated share of celebrity -> celebrity follows", _DESIGN_RECIPROCAL, "greater",
               data=_GRAPH),
     Statement("C5-vs-regular", "C5",
-              "Follows among celebrities are returned more often than follows among regular accounts, beyond what "
-              "the accounts' own numbers of mutual ties imply.",
+              "Relative to what the accounts' own numbers of mutual ties imply, follows among celebrities are returned "
+              "more often than follows among regular accounts (the raw shares are compared in C5-shares).",
               "03-follow-back", "reciprocated share of celebrity -> celebrity over regular -> regular follows",
               _DESIGN_RECIPROCAL, "greater", role="secondary", data=_GRAPH),
     Statement("C5-shares", "C5",
@@ -601,6 +602,39 @@ def wider_family(statements: pd.DataFrame, alpha: float = inference.ALPHA) -> pd
     out.attrs["size"] = int(np.isfinite(tests["p_value_raw"].astype(float)).sum())
     out.attrs["size_wide"] = int(np.isfinite(np.asarray(raw, dtype=float)).sum())
     return out
+
+
+def error_sensitivity(statements: pd.DataFrame, alpha: float = inference.ALPHA) -> pd.DataFrame:
+    """How the verdicts would read with another error for the same effect: for each tested
+    statement with a check that is the verdict test's own effect with another error
+    (``same_effect``, the dyadic-robust error beside the account-clustered one on ego
+    designs), that check's p-value and interval in place of the verdict test's, the other
+    statements' p-values as they are, the Benjamini-Hochberg adjustment redone, and the
+    rule (:func:`statement_verdict`) applied. A sensitivity of the rule's error, not the
+    rule. One row a statement with such a check: ``id``, ``check``, ``verdict``,
+    ``verdict_other_error``, ``p_value`` and ``p_value_other_error`` (both adjusted),
+    ``ci_low_other_error``, ``ci_high_other_error``; empty when no statement has one."""
+    tests = statements[statements["kind"] == "test"].reset_index(drop=True)
+    raw = np.asarray([float(p) for p in tests["p_value_raw"]], dtype=float)
+    rows = []
+    for i, row in enumerate(tests.itertuples()):
+        checks = getattr(row, "checks", None)
+        if not isinstance(checks, dict):
+            continue
+        for name, check in checks.items():
+            if not check.get("same_effect", False) or check.get("p_value") is None:
+                continue
+            swapped = raw.copy()
+            swapped[i] = float(check["p_value"])
+            adjusted = inference.benjamini_hochberg(swapped)[i]
+            word = statement_verdict(row.effect, check["ci_low"], check["ci_high"], adjusted, row.direction, alpha,
+                                     check.get("interval") == INTERVALS["sampling"])  # fmt: skip
+            rows.append({"id": row.id, "check": name, "verdict": row.verdict, "verdict_other_error": word,
+                         "p_value": row.p_value, "p_value_other_error": adjusted,
+                         "ci_low_other_error": check["ci_low"], "ci_high_other_error": check["ci_high"]})  # fmt: skip
+    columns = ["id", "check", "verdict", "verdict_other_error", "p_value", "p_value_other_error",
+               "ci_low_other_error", "ci_high_other_error"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _sampling(row) -> bool:

@@ -335,14 +335,15 @@ def follow_back_tests(
                 "returned": int(returned[_CODE[a], _CODE[b]]), "observed": result.observed,
                 "expected": result.expected, "null_low": low, "null_high": high, "effect": result.ratio,
                 "ci_low": result.ci_low, "ci_high": result.ci_high, "p_value": result.p_value,
-                "alternative": result.alternative, "chance": chance[column], "statement": statement_id,
+                "alternative": result.alternative, "p_two_sided": result.p_two_sided, "chance": chance[column],
+                "statement": statement_id,
             })  # fmt: skip
         for statement_id in tested_by.values():
             if statement_id not in tests and statement_id not in untested:
                 untested[statement_id] = no_pair[statement_id]
         _test("C5-vs-regular", observed[-1], null[:, -1], "reciprocal", rng, tests, untested, no_pair["C5-vs-regular"])
     columns = ["pair", "edges", "returned", "observed", "expected", "null_low", "null_high", "effect", "ci_low",
-               "ci_high", "p_value", "alternative", "chance", "statement"]  # fmt: skip
+               "ci_high", "p_value", "alternative", "p_two_sided", "chance", "statement"]  # fmt: skip
     table = pd.DataFrame(rows, columns=columns)
     facts = {
         "celebrity_follows": int(edges[_CODE["celebrity"]].sum()),

@@ -11,7 +11,7 @@ from ..graph import measures
 from ..nulls import analytic, rewiring
 from ..stats import inference
 
-__all__ = ["closure_sweep", "closure_table", "ego_subsample", "sampling_experiment"]
+__all__ = ["closure_sweep", "closure_table", "coverage_direction", "ego_subsample", "sampling_experiment"]
 
 
 def closure_sweep(
@@ -131,3 +131,27 @@ def sampling_experiment(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def coverage_direction(sampling: pd.DataFrame) -> dict:
+    """Which way more coverage moves the elite's ratio in :func:`sampling_experiment`'s rows.
+
+    ``"rises"`` (``"falls"``) when the ratio at the largest share kept lies above (below)
+    every draw at the smallest share, ``"unclear"`` when it lies within their range or
+    there are fewer than two draws there (no spread to judge a direction by). Returns the
+    word, the smallest share's range (``low_min``, ``low_max``), its number of draws and
+    the largest share's mean ratio."""
+    if sampling.empty:
+        raise ValueError("no sampling rows")
+    shares = sorted(sampling["fraction"].unique())
+    low = sampling.loc[sampling["fraction"] == shares[0], "effect"].dropna()
+    high = float(sampling.loc[sampling["fraction"] == shares[-1], "effect"].mean())
+    word = "unclear"
+    if len(low) >= 2 and len(shares) >= 2 and np.isfinite(high):
+        if high > low.max():
+            word = "rises"
+        elif high < low.min():
+            word = "falls"
+    return {"direction": word, "low_min": float(low.min()) if len(low) else float("nan"),
+            "low_max": float(low.max()) if len(low) else float("nan"), "low_draws": int(len(low)),
+            "high_effect": high}  # fmt: skip

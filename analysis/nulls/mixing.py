@@ -39,9 +39,10 @@ tested and context statistics came afterwards, on 2026-12-02: the rich-club rati
 k = 200, a description, had set the length of every ensemble to the longest checkpoint
 (8 switches per edge, "possibly too short") while every statistic of a claim's test had
 settled by 4 on ego-Twitter, so the tested ensembles went from 8 to 5 switches per
-edge. Shorter chains can only make a test less conservative; the specification curve
-of notebook 05 reads each rewiring null at the covering length too, so that the change
-is shown statement by statement.
+edge. A chain too short leaves its samples nearer the observed graph, which tends to
+pull effects toward 1 and p-values up (a conservative error, though not a guaranteed
+one for every statistic); the specification curve of notebook 05 reads each rewiring null at the
+covering length too, so that the change is shown statement by statement.
 """
 
 from __future__ import annotations

@@ -239,7 +239,9 @@ def finding(name: str, numbers: dict) -> str:
         effects = [e for e in numbers["robustness"]["elite_sweep"]["effect"] if e is not None]
         if effects:
             return (
-                f"elite closure effect {min(effects):.2f} to {max(effects):.2f} across {len(effects)} elite definitions"
+                f"elite closure on the union graph, against the degree-keeping rewiring null: {min(effects):.2f} to "
+                f"{max(effects):.2f} across {len(effects)} elite definitions (the verdicts' design-aware tests: the "
+                f"specification curve)"
             )
     if name == "06-verdict" and "verdict" in numbers:
         return ", ".join(f"{count} {verdict}" for verdict, count in sorted(numbers["verdict"]["counts"].items()))

@@ -32,6 +32,9 @@ HEADERS = {
     "p_value": "p",
     "p_bh": "adjusted p (BH)",
     "p_opposite": "p, other direction",
+    "p_two_sided": "two-sided p",
+    "verdict_other_error": "verdict, dyadic-robust error",
+    "p_value_other_error": "adjusted p, dyadic-robust error",
     "null_low": "null range, low",
     "null_high": "null range, high",
     "band_low": "null range, low",
@@ -61,8 +64,20 @@ INTERVALS = (
     ("null_low", "null_high", "null range"),
     ("band_low", "band_high", "null range"),
     ("ci_low_existed", "ci_high_existed", "95% interval, 2009 accounts"),
+    ("ci_low_other_error", "ci_high_other_error", "95% interval, dyadic-robust error"),
 )
-P_COLUMNS = {"p", "p_value", "p_bh", "p_opposite", "two-sided p", "adjusted p", "adjusted p (BH)", "p (BH)"}
+P_COLUMNS = {
+    "p",
+    "p_value",
+    "p_bh",
+    "p_opposite",
+    "two-sided p",
+    "adjusted p",
+    "adjusted p (BH)",
+    "p (BH)",
+    "p_two_sided",
+    "p_value_other_error",
+}
 MISSING = "–"
 
 
