@@ -228,6 +228,20 @@ def test_tail_model_recovers_a_power_law_and_its_concentration():
     assert under["model"] == "power law" and under["samples"] == 200
 
 
+def test_a_lognormal_fit_that_is_a_power_law_over_the_tail_voids_the_likelihood_ratio():
+    """The 2009 profiles' tail gave a lognormal of mu = -1103, sigma = 29.7: over the tail
+    its slope is that of the power law, so no likelihood ratio can favour either."""
+    rng = np.random.default_rng(36)
+    values = np.floor(1e4 * (1 - rng.random(3000)) ** (-1 / 1.2))  # exponent 2.2: the lognormal fit degenerates
+    model = broadcasters.tail_model(values)
+    low, high = model["lognormal_slopes"]
+    assert model["lognormal_degenerate"] and abs(high - low) < broadcasters.LOGNORMAL_DEGENERATE_SLOPE
+    assert model["favoured"] == "neither" and model["model"] == "power law"
+    assert abs(low - model["alpha_exponent"]) < 0.2  # the lognormal's slope is the power law's exponent
+    wide = np.round(rng.lognormal(10, 0.6, 4000))  # a true lognormal: its slope bends across the tail
+    assert not broadcasters.tail_model(wide)["lognormal_degenerate"]
+
+
 @pytest.mark.slow  # about 6 s of tail fits: run by `make test`, not the fast tier
 def test_tail_model_takes_the_lognormal_when_it_fits_clearly_better():
     rng = np.random.default_rng(34)

@@ -29,6 +29,7 @@ __all__ = [
     "MIN_PER_GROUP",
     "STRATA_PER_DECADE",
     "TOP_FRACTION",
+    "LOGNORMAL_DEGENERATE_SLOPE",
     "stratified_median_test",
     "stratified_bootstrap_interval",
     "test_follow_few",
@@ -57,6 +58,9 @@ FOLLOWER_BANDS = {"10k-100k": (1e4, 1e5), "100k-1M": (1e5, 1e6), "1M+": (1e6, np
 # 0.004) before strata cut them further, and the median is no longer one or two accounts'.
 MIN_PER_GROUP = 5
 TOP_FRACTION = 0.01  # the top share reported beside the Gini: the most-followed 1% of accounts
+LOGNORMAL_DEGENERATE_SLOPE = 0.1
+"""Below this change of a fitted lognormal's log-log slope across the tail, the lognormal is
+a power law there and the likelihood ratio test between the two is void (:func:`tail_model`)."""
 
 
 # ------------------------------------------------------------------ the test of C1 and C3
@@ -377,7 +381,15 @@ def tail_model(values, alpha: float = inference.ALPHA) -> dict:
     lognormal fitted to the same tail (``mu``, ``sigma``). ``model`` is the power law,
     the simpler model and the one degree tails are usually described by, unless the
     likelihood ratio favours the lognormal significantly (ratio below 0, p below
-    ``alpha``); ``favoured`` names the model the ratio favours significantly, if any."""
+    ``alpha``); ``favoured`` names the model the ratio favours significantly, if any.
+
+    A lognormal whose fit puts the whole tail far out on its right side is a power law
+    there: its log-log slope ``-(1 + (ln x - mu) / sigma**2)`` moves by only
+    ``ln(x_max / x_min) / sigma**2`` across the tail. When that is below
+    :data:`LOGNORMAL_DEGENERATE_SLOPE` (``lognormal_degenerate``; ``lognormal_slopes``:
+    the exponents at both ends of the tail), the two fits are one shape and the
+    likelihood ratio, whatever its value, cannot tell them apart: ``favoured`` is
+    ``"neither"`` and the power law, the simpler, is the model."""
     import warnings
 
     import powerlaw
@@ -388,16 +400,22 @@ def tail_model(values, alpha: float = inference.ALPHA) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         lognormal = powerlaw.Fit(x, discrete=True, xmin=fit["xmin"], verbose=0).lognormal
-    significant = fit["p_value"] < alpha
+    mu, sigma = float(lognormal.mu), float(lognormal.sigma)
+    tail = x[x >= fit["xmin"]]
+    slopes = [1 + (np.log(end) - mu) / sigma**2 for end in (tail.min(), tail.max())] if len(tail) else [np.nan] * 2
+    degenerate = bool(np.isfinite(slopes).all() and abs(slopes[1] - slopes[0]) < LOGNORMAL_DEGENERATE_SLOPE)
+    significant = fit["p_value"] < alpha and not degenerate
     favoured = ("power law" if fit["loglik_ratio"] > 0 else "lognormal") if significant else "neither"
     return {
         "model": "lognormal" if favoured == "lognormal" else "power law",
         "favoured": favoured,
+        "lognormal_degenerate": degenerate,
+        "lognormal_slopes": [float(v) for v in slopes],
         "alpha_exponent": fit["alpha"],
         "xmin": fit["xmin"],
         "n_tail": fit["n_tail"],
-        "mu": float(lognormal.mu),
-        "sigma": float(lognormal.sigma),
+        "mu": mu,
+        "sigma": sigma,
         "loglik_ratio": fit["loglik_ratio"],
         "p_value": fit["p_value"],
     }
