@@ -210,25 +210,35 @@ def test_the_wider_family_counts_each_hypothesis_once():
     assert wide["p_value_wide"].iloc[0] == pytest.approx(0.002)  # BH over (0.001, 0.02): 2 x 0.001
 
 
-def test_the_error_sensitivity_swaps_in_the_other_error_and_redoes_the_adjustment():
-    """With the dyadic-robust error in place of the clustered one, a supported statement
-    whose other error is four times wider reads not supported; one without such a check is
-    not listed; the family's other p-values stay as they are."""
+def test_the_error_sensitivity_swaps_in_every_other_error_at_once_and_redoes_the_adjustment():
+    """With the dyadic-robust errors in place of the clustered ones, all at once: a supported
+    statement whose other error is far wider reads not supported; a statement whose only
+    check is another test (not its own effect) keeps its p-value in the family and is not
+    listed; the adjustment is redone over the swapped family."""
     decisive = _result(1.8, 0.001, 1.6, 2.0)
     wide_error = inference.TestResult("s", decisive.observed, decisive.expected, 1.8, 2.5, 0.9, 3.4,
                                       0.2, 0, "dyadic", "greater", interval="sampling")  # fmt: skip
     row = cat.claim_row("C4a", decisive, "toy", checks={"dyadic": wide_error})
-    other = cat.claim_row("C5", _result(1.6, 0.01, 1.3, 1.9), "toy")
-    table = cat.verdict_table({"04-gated-community": {"claim.C4a": row}, "03-follow-back": {"claim.C5": other}})
+    c5 = _result(1.6, 0.01, 1.3, 1.9)
+    c5_error = inference.TestResult("s", c5.observed, c5.expected, 1.6, 2.5, 1.2, 2.1, 0.03, 0, "dyadic", "greater",
+                                    interval="sampling")  # fmt: skip
+    c5_row = cat.claim_row("C5", c5, "toy", checks={"dyadic": c5_error})
+    union = _result(5.0, 0.04, 4.0, 6.0, observed=2.0, interval="null")  # another test: not swapped in
+    c2a_row = cat.claim_row("C2a", _result(0.7, 0.02, 0.6, 0.8, alternative="less"), "toy", checks={"union": union})
+    table = cat.verdict_table({"04-gated-community": {"claim.C4a": row},
+                               "03-follow-back": {"claim.C5": c5_row, "claim.C2a": c2a_row}})  # fmt: skip
     assert table.set_index("id").loc["C4a", "verdict"] == cat.SUPPORTED
-    found = cat.error_sensitivity(table)
-    assert found["id"].tolist() == ["C4a"] and found["check"].tolist() == ["dyadic"]
-    assert found["verdict_other_error"].iloc[0] == cat.NOT_SUPPORTED
-    assert found["p_value_other_error"].iloc[0] == pytest.approx(0.2)  # BH over (0.2, 0.01): the largest stays
+    found = cat.error_sensitivity(table).set_index("id")
+    assert sorted(found.index) == ["C4a", "C5"] and set(found["check"]) == {"dyadic"}
+    assert found.loc["C4a", "verdict_other_error"] == cat.NOT_SUPPORTED
+    # BH over the swapped family (0.2, 0.03, 0.02): 0.2 stays, 0.03 and 0.02 both become 3 x 0.03 / 2
+    assert found.loc["C4a", "p_adjusted_other_error"] == pytest.approx(0.2)
+    assert found.loc["C5", "p_adjusted_other_error"] == pytest.approx(0.045)
+    assert found.loc["C5", "verdict_other_error"] == cat.SUPPORTED
     same = cat.claim_row("C4a", decisive, "toy", checks={"dyadic": decisive})
     kept = cat.error_sensitivity(cat.verdict_table({"04-gated-community": {"claim.C4a": same}}))
     assert kept["verdict_other_error"].iloc[0] == cat.SUPPORTED
-    assert cat.error_sensitivity(cat.verdict_table({"03-follow-back": {"claim.C5": other}})).empty
+    assert cat.error_sensitivity(cat.verdict_table({"03-follow-back": {"claim.C2a": c2a_row}})).empty
 
 
 def test_the_verdict_page_opens_with_each_claim_at_a_glance():

@@ -24,8 +24,9 @@ Each directed pair gets, in each dataset where it can be seen, one of
     is profiled, or when ``b`` is profiled and follows ``a``;
 
 - an account without a 2009 profile (no Twitter id to join on) makes both directions
-  *not observable* in every dataset; an account with an id but no follow in one dataset
-  makes them *not observable* in that dataset (absent from it).
+  *not observable* in every dataset; in ego-Twitter, an account with an id but no follow
+  there makes them *not observable* too (absent from it; the slice holds every profiled
+  account, so there this cannot happen).
 
 Each row also says *why* (:data:`REASONS`): a recorded follow, a follow the dataset
 would have recorded, an account without a 2009 profile or absent from the dataset, or a pair the dataset could

@@ -605,34 +605,37 @@ def wider_family(statements: pd.DataFrame, alpha: float = inference.ALPHA) -> pd
 
 
 def error_sensitivity(statements: pd.DataFrame, alpha: float = inference.ALPHA) -> pd.DataFrame:
-    """How the verdicts would read with another error for the same effect: for each tested
-    statement with a check that is the verdict test's own effect with another error
-    (``same_effect``, the dyadic-robust error beside the account-clustered one on ego
-    designs), that check's p-value and interval in place of the verdict test's, the other
-    statements' p-values as they are, the Benjamini-Hochberg adjustment redone, and the
-    rule (:func:`statement_verdict`) applied. A sensitivity of the rule's error, not the
-    rule. One row a statement with such a check: ``id``, ``check``, ``verdict``,
-    ``verdict_other_error``, ``p_value`` and ``p_value_other_error`` (both adjusted),
-    ``ci_low_other_error``, ``ci_high_other_error``; empty when no statement has one."""
+    """How the verdicts would read if the rule used another error for the same effects:
+    every tested statement with a check that is the verdict test's own effect with another
+    error (``same_effect``: the dyadic-robust error beside the account-clustered one on
+    ego designs) takes that check's p-value and interval in place of its test's, all at
+    once; the statements without one keep theirs; the Benjamini-Hochberg adjustment is
+    redone over the family and the rule (:func:`statement_verdict`) applied. A
+    sensitivity of the rule's error, not the rule. One row a statement with such a check:
+    ``id``, ``check``, ``verdict``, ``verdict_other_error``, ``p_adjusted`` and
+    ``p_adjusted_other_error``, ``ci_low_other_error``, ``ci_high_other_error``; empty
+    when no statement has one (the first such check of a statement is used)."""
     tests = statements[statements["kind"] == "test"].reset_index(drop=True)
     raw = np.asarray([float(p) for p in tests["p_value_raw"]], dtype=float)
-    rows = []
+    swapped, chosen = raw.copy(), {}
     for i, row in enumerate(tests.itertuples()):
         checks = getattr(row, "checks", None)
         if not isinstance(checks, dict):
             continue
         for name, check in checks.items():
-            if not check.get("same_effect", False) or check.get("p_value") is None:
-                continue
-            swapped = raw.copy()
-            swapped[i] = float(check["p_value"])
-            adjusted = inference.benjamini_hochberg(swapped)[i]
-            word = statement_verdict(row.effect, check["ci_low"], check["ci_high"], adjusted, row.direction, alpha,
-                                     check.get("interval") == INTERVALS["sampling"])  # fmt: skip
-            rows.append({"id": row.id, "check": name, "verdict": row.verdict, "verdict_other_error": word,
-                         "p_value": row.p_value, "p_value_other_error": adjusted,
-                         "ci_low_other_error": check["ci_low"], "ci_high_other_error": check["ci_high"]})  # fmt: skip
-    columns = ["id", "check", "verdict", "verdict_other_error", "p_value", "p_value_other_error",
+            if check.get("same_effect", False) and check.get("p_value") is not None:
+                swapped[i], chosen[i] = float(check["p_value"]), (name, check)
+                break
+    adjusted = inference.benjamini_hochberg(swapped) if len(swapped) else swapped
+    rows = []
+    for i, (name, check) in chosen.items():
+        row = tests.iloc[i]
+        word = statement_verdict(row["effect"], check["ci_low"], check["ci_high"], adjusted[i], row["direction"],
+                                 alpha, check.get("interval") == INTERVALS["sampling"])  # fmt: skip
+        rows.append({"id": row["id"], "check": name, "verdict": row["verdict"], "verdict_other_error": word,
+                     "p_adjusted": row["p_value"], "p_adjusted_other_error": adjusted[i],
+                     "ci_low_other_error": check["ci_low"], "ci_high_other_error": check["ci_high"]})  # fmt: skip
+    columns = ["id", "check", "verdict", "verdict_other_error", "p_adjusted", "p_adjusted_other_error",
                "ci_low_other_error", "ci_high_other_error"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 

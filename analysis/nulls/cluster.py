@@ -31,10 +31,10 @@ subgraph) and checks the graph once; its cost is that the caller holds the
 arrays too and sends them to every worker (workers x size over the network,
 once per ensemble). Each worker holds one copy of the prepared arrays for all
 its tasks: 8 bytes per edge of packed edges and a hash table of
-``2**ceil(log2(5 E))`` slots of 8 bytes (40 to 80 bytes per edge). Each sample
+``2**ceil(log2(4 E))`` slots of 8 bytes (32 to 64 bytes per edge). Each sample
 running on it copies both (the chain works in place), unpacks the result
 (16 bytes per edge) and applies the statistic, so a worker with T threads needs
-about ``(48 to 88) E + T * (64 to 104) E`` bytes plus the statistic's own; give
+about ``(40 to 72) E + T * (56 to 88) E`` bytes plus the statistic's own; give
 big-graph workers one thread each (``dask worker --nthreads 1``; ``local:N``
 does). The reciprocity-keeping null holds the same amounts (its one-way edges
 and mutual pairs together are at most the edges).

@@ -308,8 +308,9 @@ def table_bits(n_keys: int) -> int:
 
     Sparse tables cost memory but switch faster, up to a point: past it the table's
     size costs more cache and TLB misses than the shorter probes save. Measured with the
-    compiled loops of :mod:`analysis.nulls.rewiring` (M attempts/s at 2 switches per
-    edge, three runs, idle machine, ``/tmp/exp/tb.py``, not committed): ego-Twitter's 1.8
+    compiled loops of :mod:`analysis.nulls.rewiring` (``_rewire_kernel`` in place on copies
+    of the prepared arrays, M attempts/s at 2 switches per edge, three runs, idle machine,
+    2026-12-04): ego-Twitter's 1.8
     million edges in 2**22 slots (42% full) 10.2 to 10.4, 2**23 (21%) 14.5 to 16.0, 2**24
     (11%) 14.5 to 14.6, 2**25 (5%) 11.8 to 12.9; a generated graph of 2.5 million edges in
     2**23 (30%) 11.1 to 12.3, 2**24 (15%) 13.8 to 14.6. Both graphs' best is the one a

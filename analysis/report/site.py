@@ -240,8 +240,8 @@ def finding(name: str, numbers: dict) -> str:
         if effects:
             return (
                 f"elite closure on the union graph, against the degree-keeping rewiring null: {min(effects):.2f} to "
-                f"{max(effects):.2f} across {len(effects)} elite definitions (the verdicts' design-aware tests: the "
-                f"specification curve)"
+                f"{max(effects):.2f} across {len(effects)} elite definitions (for the verdicts' own tests across "
+                f"definitions, see its specification curve)"
             )
     if name == "06-verdict" and "verdict" in numbers:
         return ", ".join(f"{count} {verdict}" for verdict, count in sorted(numbers["verdict"]["counts"].items()))
