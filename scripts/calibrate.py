@@ -78,6 +78,16 @@ CALIBRATIONS = {
         "below chance), observed through 60 random egos; 40 graphs, exact 95% interval.",
         "run": lambda rng: design.calibrate_design_power(rng, "C2b-chance", n_planted=40, n_boot=400),
     },
+    "design-aware dyadic-robust power": {
+        "statements": ["C2a", "C2b-chance", "C2b-budget", "C4a", "C5", "C5-vs-regular"],
+        "description": "Power of the design-aware tests with the dyadic-robust error (both accounts of every pair; "
+        "floored at the analytic one-way variance over the accounts each pair is credited to), the error the "
+        "verdict page's sensitivity puts in place of the verdicts' own: the planted graphs of the design-aware "
+        "entry (odds x or / 3 for the class pair, 60 random egos; C2b-chance on the informative chance plant), 40 "
+        "graphs per statement, exact 95% intervals. Its size on graphs from each null is the beyond-the-model "
+        "entry's at amplitude 0.",
+        "run": lambda rng: design.calibrate_dyadic_power(rng, n_planted=40, n_boot=400),
+    },
     "design-aware beyond the model": {
         "statements": ["C2a", "C2b-chance", "C2b-budget", "C4a", "C5", "C5-vs-regular"],
         "description": "Do the design-aware tests keep their size when accounts differ beyond the null model? The "

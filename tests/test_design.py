@@ -151,6 +151,31 @@ def test_calibration_skips_and_counts_graphs_whose_fit_does_not_converge(monkeyp
     assert out["statements"]["C5"]["power_graphs"] == 2
 
 
+def test_the_dyadic_power_reads_the_dyadic_tests_of_the_planted_graphs(monkeypatch):
+    """calibrate_dyadic_power asks for the dyadic-robust tests and counts theirs, not the
+    verdicts' tests: here the dyadic test rejects in the predicted direction and the
+    clustered one does not, so the power is 1; a fit that fails is skipped and counted."""
+    calls = []
+
+    def test(ratio, p):
+        return inference.TestResult("s", 1.0, 1.0, ratio, 0.0, 0.9, 1.1, p, 0, "toy", "greater", 1.0, "sampling")
+
+    def fake(lg, rng, table, n_boot=0, dyadic=False):
+        calls.append(dyadic)
+        if len(calls) == 2:
+            raise maxent.NotConverged("RBCM: largest degree error 0.2 after 2000 sweeps")
+        weak = {sid: test(1.0, 0.5) for sid in design.STATEMENTS}
+        return design.DesignTests(weak, {}, dyadic={sid: test(2.0, 1e-6) for sid in design.STATEMENTS})
+
+    monkeypatch.setattr(design, "design_statements", fake)
+    monkeypatch.setattr(design, "_calibration_graph", lambda rng, family, plant, settings: (None, None))
+    out = design.calibrate_dyadic_power(np.random.default_rng(0), n_planted=3, n_boot=10)
+    assert all(calls)  # every fit asked for the dyadic-robust tests
+    assert out["not_converged"]["C2a"] == 1 and out["statements"]["C2a"]["power_graphs"] == 2
+    assert out["settings"]["error"] == "dyadic-robust"
+    assert all(found["power"] == 1.0 for found in out["statements"].values())
+
+
 def test_the_c2b_chance_plant_starts_from_chance_reciprocation():
     """Mutual weight x_i y_j x_j y_i makes each direction independent, as under the DBCM:
     the mutual pairs drawn match the DBCM's expectation sum p_ij p_ji (the plant then

@@ -1100,19 +1100,21 @@ def calibrate_share_comparison(rng: np.random.Generator, n_graphs: int = 300, n_
             "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "test": "two-sided"}}  # fmt: skip
 
 
-def _planted_rejections(rng, statement_id: str, n_planted: int, n_boot: int, settings: dict, alpha: float):
+def _planted_rejections(rng, statement_id: str, n_planted: int, n_boot: int, settings: dict, alpha: float,
+                        dyadic: bool = False):  # fmt: skip
     """Whether the test of ``statement_id`` rejects in the predicted direction on each of
     ``n_planted`` graphs with its effect planted (:data:`_PLANTS`), and how many graphs
-    were skipped because the null fit did not converge."""
+    were skipped because the null fit did not converge. ``dyadic``: the same effect with
+    the dyadic-robust error (:attr:`DesignTests.dyadic`) instead of the verdicts' one."""
     hits, skipped = [], 0
     for _ in range(n_planted):
         lg, table = _calibration_graph(rng, _PLANTS[statement_id][0], statement_id, settings)
         try:
-            found = design_statements(lg, rng, table, n_boot=n_boot)
+            found = design_statements(lg, rng, table, n_boot=n_boot, **({"dyadic": True} if dyadic else {}))
         except maxent.NotConverged:
             skipped += 1
             continue
-        test = found.tests.get(statement_id)
+        test = (found.dyadic if dyadic else found.tests).get(statement_id)
         if test is not None:
             predicted = test.ratio > 1 if test.alternative == "greater" else test.ratio < 1
             hits.append(test.p_two_sided < alpha and predicted)
@@ -1130,6 +1132,26 @@ def calibrate_design_power(rng: np.random.Generator, statement_id: str, n_plante
     return {"statement": statement_id, "power": rate["rate"], "power_interval": [rate["low"], rate["high"]],
             "power_graphs": rate["datasets"], "not_converged": skipped, "plant": list(_PLANTS[statement_id][:2]),
             "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "test": "two-sided"}}  # fmt: skip
+
+
+def calibrate_dyadic_power(rng: np.random.Generator, n_planted: int = 40, n_boot: int = 400,
+                           settings: dict | None = None, alpha: float = inference.ALPHA) -> dict:  # fmt: skip
+    """The power of the design-aware tests with the dyadic-robust error (both accounts of
+    every pair, :func:`analysis.stats.inference.dyadic_ratio_test`), the error of the
+    verdicts' sensitivity (:func:`analysis.claims.catalogue.error_sensitivity`), on the
+    planted graphs of :func:`calibrate_design` (:data:`_PLANTS`), statement by statement;
+    its size on graphs from each null is :func:`calibrate_design_propensities`' at
+    amplitude 0. Returns per statement ``power`` with its exact 95% interval and graphs,
+    the graphs skipped (fit not converged) and the settings."""
+    settings = {**CALIBRATION_SETTINGS, **(settings or {})}
+    out, skipped = {}, {}
+    for sid in STATEMENTS:
+        hits, skipped[sid] = _planted_rejections(rng, sid, n_planted, n_boot, settings, alpha, dyadic=True)
+        rate = inference.rejection_rate(hits)
+        out[sid] = {"power": rate["rate"], "power_interval": [rate["low"], rate["high"]], "power_graphs": rate["datasets"],
+                    "plant": list(_PLANTS[sid][:2])}  # fmt: skip
+    return {"statements": out, "not_converged": skipped,
+            "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "test": "two-sided", "error": "dyadic-robust"}}  # fmt: skip
 
 
 PROPENSITY_SETTINGS = {"propensity_spreads": [0.0, 1.0], "tastes": "signs, on the probability scale"}

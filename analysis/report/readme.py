@@ -319,10 +319,10 @@ def calibration_rows(calibration: dict) -> list[dict]:
                                      "size_only": True, **_unfloored(found)})  # fmt: skip
         elif "statements" in r:  # design-aware: per statement, with intervals
             sided = r["settings"]["test"]
-            for sid, found in r["statements"].items():
-                rows.append({"test": name, "statements": [sid], "p_value": sided, "size": found["size"],
-                             "size_n": found["size_graphs"], "power": found["power"], "power_n": found["power_graphs"],
-                             **_unfloored(found)})  # fmt: skip
+            for sid, found in r["statements"].items():  # a power-only entry has no size
+                rows.append({"test": name, "statements": [sid], "p_value": sided, "size": found.get("size"),
+                             "size_n": found.get("size_graphs"), "power": found["power"],
+                             "power_n": found["power_graphs"], **_unfloored(found)})  # fmt: skip
         elif isinstance(r.get("size"), dict) and "rejection_rate" in r["size"]:  # elite closure
             size, sided = _two_sided(r["size"], "rejection_rate")
             power, _ = _two_sided(r["power"], "rejection_rate")
