@@ -421,6 +421,12 @@ def test_coverage_direction_needs_the_full_share_outside_the_spread_of_the_draws
         robustness.coverage_direction(rows([], 1.0).iloc[0:0])
 
 
+def test_sweep_summary_counts_sides_by_the_interval_and_significance_by_the_adjusted_p():
+    sweep = {"elite": ["a", "b", "c", "d"], "ci_low": [1.2, 0.1, 0.8, None], "ci_high": [1.5, 0.3, 1.3, 0.9],
+             "p_bh": [0.01, 1.0, 0.2, None]}  # fmt: skip
+    assert robustness.sweep_summary(sweep) == {"definitions": 4, "more": 1, "less": 2, "significant": 1}
+
+
 def test_sampling_experiment_has_one_row_at_fraction_one(ego_graph):
     graph, members, _ = ego_graph
     is_elite = np.isin(graph.ids, [1, 2, 11, 12, 21])

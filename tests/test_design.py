@@ -134,7 +134,7 @@ def test_calibration_skips_and_counts_graphs_whose_fit_does_not_converge(monkeyp
 
     calls = []
 
-    def flaky(lg, rng, table, n_boot):
+    def flaky(lg, rng, table, n_boot, dyadic=False):
         calls.append(1)
         if len(calls) in (1, 4):  # the first null graph of each family
             raise maxent.NotConverged("RBCM: largest degree error 0.2 after 2000 sweeps")

@@ -1110,7 +1110,7 @@ def _planted_rejections(rng, statement_id: str, n_planted: int, n_boot: int, set
     for _ in range(n_planted):
         lg, table = _calibration_graph(rng, _PLANTS[statement_id][0], statement_id, settings)
         try:
-            found = design_statements(lg, rng, table, n_boot=n_boot, **({"dyadic": True} if dyadic else {}))
+            found = design_statements(lg, rng, table, n_boot=n_boot, dyadic=dyadic)
         except maxent.NotConverged:
             skipped += 1
             continue

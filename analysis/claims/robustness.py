@@ -11,7 +11,14 @@ from ..graph import measures
 from ..nulls import analytic, rewiring
 from ..stats import inference
 
-__all__ = ["closure_sweep", "closure_table", "coverage_direction", "ego_subsample", "sampling_experiment"]
+__all__ = [
+    "closure_sweep",
+    "closure_table",
+    "coverage_direction",
+    "ego_subsample",
+    "sampling_experiment",
+    "sweep_summary",
+]
 
 
 def closure_sweep(
@@ -87,6 +94,20 @@ def closure_table(results: dict, masks: dict) -> pd.DataFrame:
     )
     table["p_bh"] = inference.benjamini_hochberg(table["p_value"]) if len(table) else []
     return table
+
+
+def sweep_summary(sweep: dict, alpha: float = inference.ALPHA) -> dict:
+    """Counts over a :func:`closure_table` (as a dict of columns): ``definitions``; ``more``
+    (``less``): the definitions whose whole interval of the effect lies above (below) 1,
+    the side of the null's range, a missing end unbounded
+    (:func:`analysis.claims.catalogue.excludes_one`'s reading); ``significant``: those whose
+    adjusted p-value (``p_bh``, the sweep's one-sided test for more closure) is below
+    ``alpha``."""
+    lows, highs = sweep["ci_low"], sweep["ci_high"]
+    more = sum(low is not None and np.isfinite(low) and low > 1 for low in lows)
+    less = sum(high is not None and np.isfinite(high) and high < 1 for high in highs)
+    significant = sum(p is not None and np.isfinite(p) and p < alpha for p in sweep["p_bh"])
+    return {"definitions": len(sweep["elite"]), "more": int(more), "less": int(less), "significant": int(significant)}
 
 
 def ego_subsample(graph: measures.Graph, members: pd.DataFrame, fraction: float, rng) -> measures.Graph:

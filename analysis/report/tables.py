@@ -77,7 +77,8 @@ P_COLUMNS = {
     "adjusted p (BH)",
     "p (BH)",
     "p_two_sided",
-    "p_value_other_error",
+    "p_adjusted",
+    "p_adjusted_other_error",
 }
 MISSING = "–"
 
