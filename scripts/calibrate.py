@@ -51,6 +51,16 @@ CALIBRATIONS = {
         "ensembles, the normal-approximation p-value (z against the ensemble's mean and standard deviation, no floor).",
         "run": lambda rng: gated.calibrate_community(rng, 500, 199),
     },
+    "community interval": {
+        "statements": ["C4b-community"],
+        "description": "Coverage of C4b-community's sampling interval (the grouped jackknife over ego networks, 20 "
+        "groups, Louvain re-run in each, as in the published 04): 5 latent graphs of 5,000 accounts in 5 planted "
+        "communities (follows inside one 4 times likelier, 40 per account, the 30 most followed as the elite), each "
+        "observed 40 times through 150 random ego networks; the share of nominal 95% intervals covering the "
+        "statistic's mean over the other samples of the same graph, the jackknife's standard error over the "
+        "statistic's spread across samples, and the share covering the complete latent graph's value.",
+        "run": lambda rng: gated.calibrate_community_interval(rng, n_populations=5, draws=40),
+    },
     "stratified median": {
         "statements": ["C1", "C1-10k-100k", "C1-100k-1M", "C1-1M+", "C3", "C3-uncorrected", "C3-organizations"],
         "description": "Median of a group against its label permuted within follower strata (C1: following, "
@@ -102,6 +112,15 @@ CALIBRATIONS = {
         "over both accounts of every pair (floored at the analytic one-way variance over the accounts each pair is "
         "credited to). The mean null effects and each tail's rate are recorded.",
         "run": lambda rng: design.calibrate_design_propensities(rng, n_graphs=400, n_boot=400),
+    },
+    "verdict rule": {
+        "statements": ["C2a", "C2b-chance", "C2b-budget", "C4a", "C5", "C5-vs-regular"],
+        "description": "The whole verdict rule (practical band 0.8-1.25, a sampling interval excluding 1, BH-adjusted "
+        "two-sided p below 0.05, the adjustment over each graph's six design-aware tests) on the design-aware entry's "
+        "graphs (60 random egos): the share of each verdict word on 150 graphs per null family with no class effect "
+        "(a 'supported' there is a false support), on 30 graphs per statement with its effect planted (odds x or / "
+        "3) and on 30 with a small effect planted (odds x or / 1.15, inside the band).",
+        "run": lambda rng: design.calibrate_verdict_rule(rng, n_graphs=150, n_planted=30, n_boot=400),
     },
     "design-aware C5-shares": {
         "statements": [],

@@ -574,3 +574,44 @@ def test_the_whole_graph_floor_refuses_more_pairs_than_it_may_sum():
     with pytest.raises(design.FloorNotComputed, match=f"^{distinct} distinct accounts make more than 100 pairs to sum"):
         design.budget_variance(fit, classes, max_pairs=100)
     assert design.budget_variance(fit, classes, max_pairs=distinct * (distinct + 1) // 2) > 0  # at the limit: computed
+
+
+def test_the_whole_rule_is_applied_to_each_graph_after_the_adjustment_over_its_tests(monkeypatch):
+    """calibrate_verdict_rule tallies the catalogue's word for each statement, on its own
+    null family's graphs, after BH over the graph's tests: an effect of 2 with two-sided
+    p 0.04 is supported alone but not in a family of six with two smaller p-values
+    (adjusted 0.08); an effect of 1.1 at p = 2e-6 is negligible; a significant effect
+    the other way is contradicted. A fit that fails is counted, not tallied."""
+
+    def test(ratio, p, low, high, direction):
+        return inference.TestResult("s", 1.0, 1.0, ratio, 0.0, low, high, p, 0, "toy", direction, 1.0, "sampling")
+
+    def tests():
+        out = {}
+        for sid in design.STATEMENTS:
+            direction = design.catalogue.statement(sid).direction
+            out[sid] = test(1.0, 0.9, 0.8, 1.2, direction)
+        out["C4a"] = test(2.0, 0.02, 1.2, 3.0, "greater")
+        out["C2a"] = test(1.1, 1e-6, 1.05, 1.15, "less")
+        out["C5"] = test(0.5, 1e-6, 0.4, 0.6, "greater")
+        return out
+
+    words = design._rule_words(tests(), 0.05)
+    assert words["C4a"] == "not supported" and words["C2a"] == "negligible" and words["C5"] == "contradicted"
+    alone = design._rule_words({"C4a": tests()["C4a"]}, 0.05)
+    assert alone["C4a"] == "supported"
+    calls = []
+
+    def fake(lg, rng, table, n_boot=0, dyadic=False):
+        calls.append(1)
+        if len(calls) == 1:
+            raise maxent.NotConverged("DBCM: largest degree error 0.2 after 2000 sweeps")
+        return design.DesignTests(tests(), {})
+
+    monkeypatch.setattr(design, "design_statements", fake)
+    monkeypatch.setattr(design, "_calibration_graph", lambda rng, family, plant, settings: (None, None))
+    out = design.calibrate_verdict_rule(np.random.default_rng(0), n_graphs=2, n_planted=2, n_boot=10)
+    assert out["not_converged"]["null"]["dbcm"] == 1
+    assert out["null"]["C4a"]["graphs"] == 1 and out["null"]["C5"]["graphs"] == 2  # C4a: DBCM graphs; C5: RBCM
+    assert out["null"]["C5"]["words"] == {"contradicted": 1.0} and out["planted"]["C2a"]["words"] == {"negligible": 1.0}
+    assert out["small"]["C4a"]["supported"] == 0.0 and out["settings"]["small_factor"] == 1.15

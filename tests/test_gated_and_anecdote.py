@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import labelled_graph
+from scipy import stats
 
 from analysis.claims import anecdote, catalogue, gated, race
 from analysis.graph import measures
@@ -365,3 +366,63 @@ def test_the_community_calibration_uses_the_ensemble_size_of_notebook_04():
     declared = runner.declared_parameters([paths.notebooks_dir() / "04-gated-community.ipynb"])
     entry = json.loads((paths.results_dir() / "calibration.json").read_text())["tests"]["community"]
     assert entry["result"]["null_samples"] == declared["n_null"]
+
+
+def test_one_set_of_jackknife_replicates_gives_every_elite_its_interval(ego_design):
+    lg, table = ego_design
+    g = lg.graph
+    observed = measures.effective_communities(measures.communities(g.src, g.dst, g.n, 1), lg.elite)
+    jackknife = gated.community_jackknife(g, table, 1, np.random.default_rng(2), 5)
+    assert jackknife.memberships.shape == (5, g.n) and jackknife.inside.shape == (5, g.n)
+    # the same interval as the jackknife run for this elite alone, from the same groups
+    alone = gated.community_sampling_interval(lg, table, observed, observed * 1.1, 1, np.random.default_rng(2), 5)
+    shared = gated.community_sampling_interval(lg, table, observed, observed * 1.1, 1, None, jackknife=jackknife)
+    assert shared == alone
+    # another elite read off the same replicates: each replicate's own partition, its own present members
+    other = np.zeros(g.n, dtype=bool)
+    other[-40:] = True
+    values = jackknife.values(other)
+    for membership, inside, value in zip(jackknife.memberships, jackknife.inside, values):
+        assert value == measures.effective_communities(membership, np.flatnonzero(inside & other))
+    with pytest.raises(ValueError, match="elite mask"):
+        jackknife.values(other[:-1])
+
+
+def test_the_jackknife_interval_is_the_grouped_jackknife_on_the_log_scale():
+    values = np.array([2.0, 2.5, 3.0, np.nan])  # a replicate without the elite is dropped
+    found = gated.jackknife_interval(values, 2.4, 2.0)
+    theta = np.log(values[:3] / 2.0)
+    se = np.sqrt(2 / 3 * ((theta - theta.mean()) ** 2).sum())
+    t = stats.t.ppf(0.975, 2)
+    assert found["se_log"] == pytest.approx(se) and found["groups"] == 4
+    assert found["low"] == pytest.approx(1.2 * np.exp(-t * se)) and found["high"] == pytest.approx(1.2 * np.exp(t * se))
+    assert np.isnan(gated.jackknife_interval([2.0, np.nan], 2.0, 2.0)["se_log"])
+
+
+def test_the_community_result_of_stored_partitions_is_the_community_test(ego_design):
+    lg, _ = ego_design
+    g = lg.graph
+    reading = gated.community_statistic(lg, 4, with_membership=True)
+    rows = rewiring.null_ensemble(g.src, g.dst, g.n, reading, 7, np.random.default_rng(5), switches_per_edge=1.0)
+    assert rows.shape == (7, 1 + g.n)
+    plain = rewiring.null_ensemble(g.src, g.dst, g.n, gated.community_statistic(lg, 4), 7, np.random.default_rng(5),
+                                   switches_per_edge=1.0)  # fmt: skip
+    np.testing.assert_array_equal(rows[:, 0], plain.ravel())  # the reading starts with the statistic itself
+    test, _, membership = gated.effective_communities_test(g.src, g.dst, g.n, lg.elite, 7, np.random.default_rng(6), 4,
+                                                           null=rows[:, 0])  # fmt: skip
+    again = gated.community_result(membership, rows[:, 1:].astype(np.int64), lg.is_elite, np.random.default_rng(6))
+    assert (again.observed, again.expected, again.p_value) == (test.observed, test.expected, test.p_value)
+    with pytest.raises(ValueError, match="same nodes"):
+        gated.community_result(membership, rows[:, 2:], lg.is_elite, np.random.default_rng(6))
+    with pytest.raises(ValueError, match="empty"):
+        gated.community_result(membership, rows[:, 1:], np.zeros(g.n, dtype=bool), np.random.default_rng(6))
+
+
+def test_the_community_interval_calibration_covers_and_reports_its_settings():
+    out = gated.calibrate_community_interval(np.random.default_rng(8), n_populations=2, draws=6,
+                                             settings={"n": 600, "egos": 40, "groups": 5})  # fmt: skip
+    assert out["test"] == "C4b-community interval" and out["n"] == 600 and out["groups"] == 5
+    assert out["observations"] == 12 and 0 <= out["coverage"] <= 1 and 0 <= out["coverage_population"] <= 1
+    assert out["se_ratio"] > 0 and len(out["se_ratios"]) == 2
+    with pytest.raises(ValueError, match="three draws"):
+        gated.calibrate_community_interval(np.random.default_rng(8), 1, 2)

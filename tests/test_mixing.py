@@ -218,8 +218,13 @@ def test_one_shared_ensemble_serves_the_tests_of_03_and_04_and_is_read_back(tmp_
                                              np.random.default_rng([21, 3]), switches_per_edge=0.5)  # fmt: skip
     np.testing.assert_array_equal(degree.communities(), community_fresh)  # C4b-community rides on it, seeded alike
     assert degree.values.shape == (6, len(chains.statistic_names(lg)["degree"]))
+    # each sample's Louvain partition is kept, so another elite's statistic can be read off it
+    assert degree.memberships.shape == (6, g.n)
+    read = [ms.effective_communities(m, lg.elite) for m in degree.memberships]
+    np.testing.assert_array_equal(read, degree.communities())
     assert degree.gated(ks[:-1]) is None  # other rich-club sizes: the test draws its own
     reciprocal = chains.shared_null(lg, "reciprocal", 6, 0.5, 21, cache=tmp_path)
+    assert reciprocal.memberships is None
     with pytest.raises(ValueError, match="degree-keeping chain only"):
         reciprocal.gated(ks)
     with pytest.raises(ValueError, match="degree-keeping chain only"):
@@ -244,7 +249,9 @@ def test_one_shared_ensemble_serves_the_tests_of_03_and_04_and_is_read_back(tmp_
         raise AssertionError("the cached ensemble should have been read")
 
     monkeypatch.setattr(rewiring, "null_ensemble", no_run)
-    np.testing.assert_array_equal(chains.shared_null(lg, "degree", 6, 0.5, 21, cache=tmp_path).values, degree.values)
+    read_back = chains.shared_null(lg, "degree", 6, 0.5, 21, cache=tmp_path)
+    np.testing.assert_array_equal(read_back.values, degree.values)
+    np.testing.assert_array_equal(read_back.memberships, degree.memberships)
     for other in ({"seed": 22}, {"n_null": 7}, {"switches_per_edge": 1.0}):
         settings = {"n_null": 6, "switches_per_edge": 0.5, "seed": 21, **other}
         with pytest.raises(AssertionError, match="cached"):  # other settings: another ensemble

@@ -113,7 +113,8 @@ def test_the_readme_calibration_and_timings_are_the_committed_files():
     assert _block(text, "calibration") == readme.calibration_block(calibration)
     assert _block(text, "timings") == readme.timings_block(json.loads(readme.timings_path().read_text()))
     rows = readme.calibration_rows(calibration)
-    assert {row["test"].split(" (")[0] for row in rows} == set(calibration["tests"])  # every entry has its rows
+    covered = {row["test"] for row in readme.coverage_rows(calibration) + readme.rule_rows(calibration)}  # sentences
+    assert {row["test"].split(" (")[0] for row in rows} | covered == set(calibration["tests"])  # every entry shown
     for row in rows:
         assert row["p_value"] in ("one-sided", "two-sided") and (row["power"] is not None or row.get("size_only")), row
 
@@ -184,3 +185,34 @@ def test_a_size_only_entry_gives_a_row_per_spread_error_and_statement():
     assert "| beyond (log-s.d. 0.5, dyadic-robust) |" in readme.calibration_block(
         {"alpha": 0.05, "tests": {"beyond": entry}}
     )
+
+
+def test_the_calibration_block_reads_an_interval_coverage_entry():
+    entry = {"statements": ["C4b-community"], "result": {"coverage": 0.995, "observations": 200, "level": 0.95,
+                                                          "se_ratio": 2.4, "se_ratios": [2.2, 3.8, float("nan")],
+                                                          "coverage_population": 0.97}}  # fmt: skip
+    calibration = {"alpha": 0.05, "tests": {"community interval": entry}}
+    assert readme.calibration_rows(calibration) == []  # no size or power: not a row of the rates' table
+    (row,) = readme.coverage_rows(calibration)
+    assert (row["se_ratio_low"], row["se_ratio_high"], row["coverage_n"]) == (2.2, 3.8, 200)
+    block = readme.calibration_block(calibration)
+    assert "99.5% of 200 nominal 95% intervals" in block and "conservative" in block
+    narrow = {**entry, "result": {**entry["result"], "coverage": 0.8, "se_ratio": 0.6, "se_ratios": [0.6]}}
+    assert "under-covers" in readme.calibration_block({"alpha": 0.05, "tests": {"c": narrow}})
+    assert readme.interval_coverage("C4b-community", calibration)["conservative"]
+    assert not readme.interval_coverage("C4b-community", {"alpha": 0.05, "tests": {"c": narrow}})["conservative"]
+    assert readme.interval_coverage("C4a", calibration) is None
+    committed = readme.interval_coverage("C4b-community")  # the committed file has the entry 04 cites
+    assert committed is not None and committed["test"] == "community interval"
+
+
+def test_the_calibration_block_reads_the_whole_verdict_rule_entry():
+    words = {"null": {"C4a": {"graphs": 300, "words": {"not supported": 0.99, "supported": 0.01}, "supported": 0.01}},
+             "planted": {"C4a": {"graphs": 30, "words": {"supported": 1.0}, "supported": 1.0}},
+             "small": {"C4a": {"graphs": 30, "words": {"negligible": 0.7, "not supported": 0.3}, "supported": 0.0}}}  # fmt: skip
+    calibration = {"alpha": 0.05, "tests": {"verdict rule": {"statements": ["C4a"],
+                                                               "result": {"test": "verdict rule", **words}}}}  # fmt: skip
+    assert readme.calibration_rows(calibration) == []  # no size or power of one test: a sentence of its own
+    (row,) = readme.rule_rows(calibration)
+    assert (row["null"], row["planted"], row["small"], row["null_n"]) == (0.01, 1.0, 0.0, 300)
+    assert "C4a 1% of 300 / 100% of 30 / 0% of 30" in readme.calibration_block(calibration)

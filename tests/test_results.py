@@ -80,9 +80,15 @@ def test_calibration_covers_every_tested_statement_with_size_and_power():
     covered = set()
     for name, entry in calibration["tests"].items():
         assert entry["description"] and entry["seed"] is not None and entry["seconds"] > 0, name
-        text = json.dumps(entry["result"])
-        # a size-only entry (the tests' size under a misspecified null, "spreads"): its tests' power is another entry's
-        assert "size" in text and ("power" in text or "spreads" in entry["result"]), f"{name}: no size or power"
+        text, result = json.dumps(entry["result"]), entry["result"]
+        if "coverage" in result:  # an interval's calibration: its coverage and how its width compares
+            assert 0 <= result["coverage"] <= 1 and result["se_ratio"] > 0 and result["observations"] > 0, name
+        elif result.get("test") == "verdict rule":  # the whole rule: its words with and without an effect
+            assert {"null", "planted", "small"} <= set(result), name
+            assert all(found["graphs"] > 0 for found in result["null"].values()), name
+        else:
+            # a size-only entry (the tests' size under a misspecified null, "spreads"): its power is another entry's
+            assert "size" in text and ("power" in text or "spreads" in result), f"{name}: no size or power"
         covered |= set(entry["statements"])
     tested = {s.id for s in catalogue.STATEMENTS if s.kind == "test"}
     assert tested <= covered, f"statements without calibration: {sorted(tested - covered)}"

@@ -322,3 +322,96 @@ def test_the_grid_statistics_from_one_pass_equal_each_statement_s_union_statisti
         slow = [families.union_statistic(sid, s, d, returned, each.classes, each.is_elite)
                 for each in labellings for sid in design.STATEMENTS]  # fmt: skip
         np.testing.assert_allclose(fast, slow, rtol=1e-12, equal_nan=True)
+
+
+@pytest.fixture(scope="module")
+def community_curve():
+    from analysis.claims import gated
+    from analysis.nulls import rewiring
+
+    rng = np.random.default_rng(41)
+    settings = {**design.CALIBRATION_SETTINGS, "n": 900, "egos": 30}
+    lg, table = design._calibration_graph(rng, "dbcm", "C4a", settings)
+    graphs = _elites(lg, (20, 30))
+    g = lg.graph
+    reading = gated.community_statistic(graphs["top:20"], 3, with_membership=True)
+    null = rewiring.null_ensemble(g.src, g.dst, g.n, reading, 9, np.random.default_rng(42), switches_per_edge=1.0)
+    from analysis.claims import families
+    from analysis.nulls import maxent
+
+    fit = maxent.fit_dbcm(np.bincount(g.src, minlength=g.n), np.bincount(g.dst, minlength=g.n))
+    soft = families.maxent_memberships(g, fit, 9, np.random.default_rng(44), 3, workers=2)
+    rows, agreement = specification.community_specifications(
+        graphs, null[:, 1:].astype(np.int64), 1.0, table, 3, np.random.default_rng(43), groups=4,
+        existence_last_id=700, n_null=9, maxent_memberships=soft,
+    )  # fmt: skip
+    return graphs, table, null, rows, agreement, soft
+
+
+def test_the_community_statement_is_read_for_every_elite_off_one_set_of_partitions(community_curve):
+    from analysis.claims import gated
+
+    graphs, table, null, every, agreement, soft = community_curve
+    assert set(every["statement"]) == {"C4b-community"} and set(every["elite"]) == set(graphs)
+    assert set(every["null"]) == {"union graph, rewiring", "union graph, maximum entropy"}
+    rows = every[every["null"] == "union graph, rewiring"]
+    assert set(rows["accounts"]) == {"all accounts", "accounts that existed by the 2009 crawl"}
+    assert set(rows["interval"]) == {"sampling"} and set(rows["chain"]) == {"1 switches per edge"}
+    # the second family: on all accounts, the null's interval only, and its agreement with the first
+    sampled = every[every["null"] == "union graph, maximum entropy"]
+    assert set(sampled["accounts"]) == {"all accounts"} and set(sampled["interval"]) == {"null"}
+    assert list(agreement["elite"]) == list(graphs) and set(agreement["statement"]) == {"C4b-community"}
+    assert soft.shape == (9, graphs["top:20"].graph.n)
+    # on all accounts, the headline elite's row is the community test given the same null values
+    lg = graphs["top:20"]
+    g = lg.graph
+    test, _, _ = gated.effective_communities_test(g.src, g.dst, g.n, lg.elite, 9, np.random.default_rng(0), 3,
+                                                  null=null[:, 0])  # fmt: skip
+    row = rows[(rows["elite"] == "top:20") & (rows["accounts"] == "all accounts")].iloc[0]
+    assert row["effect"] == pytest.approx(test.ratio) and row["ci_low"] < row["effect"] < row["ci_high"]
+    with pytest.raises(ValueError, match="another graph"):
+        specification.community_specifications(graphs, null[:, 1:], 1.0, table, 3, np.random.default_rng(1),
+                                               null_ids=g.ids[::-1])  # fmt: skip
+    with pytest.raises(ValueError, match="n_null"):
+        specification.community_specifications(graphs, null[:, 1:], 1.0, table, 3, np.random.default_rng(1),
+                                               existence_last_id=700)  # fmt: skip
+
+
+def test_the_existence_table_takes_the_community_statement_from_its_rewiring_rows(community_curve, curve):
+    community_rows = community_curve[3]
+    rows = pd.concat([curve[0], community_rows], ignore_index=True)  # two toy graphs: only the rows' pairing is read
+    table = specification.existence_change(rows, "top:20").set_index("statement")
+    assert table.loc["C4b-community", "null"] == "union graph, rewiring"
+    assert set(table.drop(index="C4b-community")["null"]) == {"design-aware maximum entropy"}
+    mine = community_rows[(community_rows["elite"] == "top:20") & (community_rows["null"] == "union graph, rewiring")]
+    both = mine.set_index("accounts")["effect"]
+    assert table.loc["C4b-community", "effect_all"] == both["all accounts"]
+    assert table.loc["C4b-community", "effect_existed"] == both["accounts that existed by the 2009 crawl"]
+    # the union graph's rewiring rows on all accounts only (other statements) have nothing to pair with
+    only_all = community_rows[community_rows["accounts"] == "all accounts"]
+    assert specification.existence_change(only_all, "top:20").empty
+
+
+def test_the_soft_partitions_do_not_depend_on_the_threads_and_a_sampled_expectation_widens_the_agreement():
+    from analysis.claims import families
+    from analysis.nulls import maxent
+    from analysis.stats import inference
+
+    rng = np.random.default_rng(5)
+    lg, _ = design._calibration_graph(rng, "dbcm", None, {**design.CALIBRATION_SETTINGS, "n": 400, "egos": 20})
+    g = lg.graph
+    fit = maxent.fit_dbcm(np.bincount(g.src, minlength=g.n), np.bincount(g.dst, minlength=g.n))
+    one = families.maxent_memberships(g, fit, 4, np.random.default_rng(9), 2, workers=1)
+    two = families.maxent_memberships(g, fit, 4, np.random.default_rng(9), 2, workers=2)
+    np.testing.assert_array_equal(one, two)
+    with pytest.raises(ValueError, match="DBCM fit of this graph"):
+        families.maxent_memberships(g, maxent.fit_dbcm(np.ones(3, int), np.ones(3, int)), 2, rng, 2)
+
+    def result(expected, n_null):  # observed 10, z 2: a null standard deviation of (10 - expected) / 2
+        return inference.TestResult("s", 10.0, expected, 10.0 / expected, 2.0, 0.5, 1.5, 0.05, n_null, "toy", "less")
+
+    hard = result(8.0, 100)  # sd 1, se 0.1
+    analytic, sampled = result(8.5, 0), result(8.5, 4)  # sampled: sd 0.75, se 0.375
+    assert not families.family_agreement(hard, analytic)["agree"]  # 0.5 > 3 * 0.1 + 1% of 8
+    widened = families.family_agreement(hard, sampled)
+    assert widened["agree"] and widened["allowed"] == pytest.approx(3 * np.hypot(0.1, 0.375) + 0.08)

@@ -25,7 +25,10 @@ each chain gives the null values of every statistic the diagnostic reads, so the
 degree-keeping ensemble serves both 03 (C2a, C2b-chance and the chance level of every
 pair) and 04 (closure, in-leak, clustering, rich club): whichever notebook runs first
 draws it, the other reads it. It carries C4b-community's null values too
-(:meth:`SharedNull.communities`), so that test needs no ensemble of its own.
+(:meth:`SharedNull.communities`), so that test needs no ensemble of its own, and each
+sample's Louvain partition (:attr:`SharedNull.memberships`), so that 05 reads the
+community statistic of every elite definition of its specification curve off the same
+samples.
 """
 
 from __future__ import annotations
@@ -99,13 +102,15 @@ class ChainLength:
         }
 
 
-def _statistics(lg: LabelledGraph, seed: int) -> dict:
+def _statistics(lg: LabelledGraph, seed: int, with_membership: bool = False) -> dict:
+    """The statistic of each chain (``with_membership``: the degree chain's reading ends
+    with the Louvain partition of C4b-community's statistic)."""
     g = lg.graph
-    community = gated.community_statistic(lg, seed)
+    community = gated.community_statistic(lg, seed, with_membership)
     degree_parts = (
         follow_back.degree_statistic(lg.classes, g.n),
         gated.gated_statistics(lg, _ks(lg)),
-        lambda s, d: [community(s, d)],
+        (lambda s, d: community(s, d)) if with_membership else (lambda s, d: [community(s, d)]),
     )
     return {
         "degree": lambda s, d: [value for part in degree_parts for value in part(s, d)],
@@ -213,12 +218,16 @@ def chain_length(
 @dataclass(frozen=True)
 class SharedNull:
     """One ensemble of a rewiring chain and the statistics read on it: ``values`` has a row
-    per sample and a column per name of :func:`statistic_names` for ``model``."""
+    per sample and a column per name of :func:`statistic_names` for ``model``;
+    ``memberships`` (degree chain only, else None): each sample's Louvain partition of
+    C4b-community's statistic, a row per sample and a column per node, for reading the
+    statistic of any other elite (:func:`analysis.claims.gated.community_result`)."""
 
     model: str
     switches_per_edge: float
     values: np.ndarray
     names: list
+    memberships: np.ndarray | None = None
 
     def follow_back(self) -> np.ndarray:
         """The columns of :func:`analysis.claims.follow_back.degree_statistic` (degree chain)
@@ -270,14 +279,16 @@ def shared_null(
     if n_null < 1 or not switches_per_edge > 0:
         raise ValueError("a shared ensemble needs at least one sample and a positive chain length")
     g = lg.graph
-    statistic = _statistics(lg, seed)[model]
+    keep = model == "degree"  # the partitions of the community statistic, read on the degree chain
+    statistic = _statistics(lg, seed, with_membership=keep)[model]
     names = statistic_names(lg)[model]
+    width = len(names) + (g.n if keep else 0)
 
     def run():
         rng = np.random.default_rng([seed, _ENSEMBLE_STREAM[model]])
         values = rewiring.null_ensemble(g.src, g.dst, g.n, statistic, n_null, rng, model=model,
                                         switches_per_edge=switches_per_edge, workers=workers, scheduler=scheduler)  # fmt: skip
-        return np.asarray(values, dtype=float).reshape(n_null, len(names))
+        return np.asarray(values, dtype=float).reshape(n_null, width)
 
     folder = paths.fit_cache_dir() if cache is True else (cache or None)
     if folder is None:
@@ -285,5 +296,6 @@ def shared_null(
     else:
         key = _digest(lg, f"ensemble-{model}", seed, [float(switches_per_edge)], n_null)
         values = _cached(Path(folder) / f"ensemble-{key}.npy", f"the {model} null ensemble",
-                         lambda saved: saved.shape == (n_null, len(names)), run)  # fmt: skip
-    return SharedNull(model, float(switches_per_edge), values, names)
+                         lambda saved: saved.shape == (n_null, width), run)  # fmt: skip
+    memberships = values[:, len(names) :].astype(np.int64) if keep else None
+    return SharedNull(model, float(switches_per_edge), values[:, : len(names)], names, memberships)

@@ -123,6 +123,7 @@ __all__ = [
     "fit_rows",
     "CALIBRATION_SETTINGS",
     "calibrate_design",
+    "calibrate_verdict_rule",
     "calibrate_design_power",
     "PROPENSITY_SETTINGS",
     "calibrate_design_propensities",
@@ -1283,3 +1284,75 @@ def calibrate_design(rng: np.random.Generator, n_graphs: int = 100, n_planted: i
             out[sid]["size_without_floor_graphs"] = len(unfloored[sid])
     return {"statements": out, "not_converged": skipped,
             "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "test": "two-sided"}}  # fmt: skip
+
+
+def _rule_words(tests: dict, alpha: float) -> dict:
+    """The verdict word of each design-aware test of one graph by the catalogue's rule,
+    the Benjamini-Hochberg adjustment made across the graph's tests (one family, as on
+    the verdict page)."""
+    ids = [sid for sid in STATEMENTS if sid in tests]
+    adjusted = inference.benjamini_hochberg(np.array([tests[sid].p_two_sided for sid in ids], dtype=float))
+    return {sid: catalogue.statement_verdict(tests[sid].ratio, tests[sid].ci_low, tests[sid].ci_high, p,
+                                             catalogue.statement(sid).direction, alpha, sampling=True)
+            for sid, p in zip(ids, adjusted)}  # fmt: skip
+
+
+def calibrate_verdict_rule(rng: np.random.Generator, n_graphs: int = 100, n_planted: int = 20, n_boot: int = 400,
+                           settings: dict | None = None, alpha: float = inference.ALPHA,
+                           small_factor: float = 1.15) -> dict:  # fmt: skip
+    """The whole verdict rule (:data:`analysis.claims.catalogue.VERDICT_RULE`: the
+    practical band, a sampling interval that excludes 1, significance after the
+    Benjamini-Hochberg adjustment) on the design-aware graph statements, where each
+    part was calibrated alone.
+
+    On ``n_graphs`` graphs per null family with no class effect (the size graphs of
+    :func:`calibrate_design`), the share of each statement's verdicts that are each word
+    (a *supported* there is a false support; the rule should give it at most about
+    ``alpha / 2``, the predicted tail of the two-sided test); on ``n_planted`` graphs per
+    statement with its effect planted (:data:`_PLANTS`, odds times or over ``factor``),
+    the share of that statement's verdicts that are each word (*supported*: the rule's
+    power); on as many graphs with a small effect planted (odds times or over
+    ``small_factor``, an effect inside the practical band), the same shares (``small``:
+    the rule should call it *negligible* or *not supported*, hardly ever *supported*).
+    The adjustment runs over the graph's own tests (the verdict page's family is
+    larger, which only lowers the rates of *supported*). Returns ``null``, ``planted`` and ``small``:
+    ``{statement: {"graphs": k, "words": {word: share}, "supported": share, "supported_interval": [lo, hi]}}``,
+    the graphs whose fit did not converge, and the settings."""
+    settings = {**CALIBRATION_SETTINGS, **(settings or {})}
+    words = {kind: {sid: [] for sid in STATEMENTS} for kind in ("null", "planted", "small")}
+    skipped = {"null": {"dbcm": 0, "rbcm": 0}, "planted": dict.fromkeys(STATEMENTS, 0),
+               "small": dict.fromkeys(STATEMENTS, 0)}  # fmt: skip
+    for family in ("dbcm", "rbcm"):
+        for _ in range(n_graphs):
+            lg, table = _calibration_graph(rng, family, None, settings)
+            try:
+                found = design_statements(lg, rng, table, n_boot=n_boot)
+            except maxent.NotConverged:
+                skipped["null"][family] += 1
+                continue
+            for sid, word in _rule_words(found.tests, alpha).items():
+                if _NULL_FAMILY[sid] == family:
+                    words["null"][sid].append(word)
+    for kind, factor in (("planted", settings["factor"]), ("small", small_factor)):
+        for sid in STATEMENTS:
+            for _ in range(n_planted):
+                lg, table = _calibration_graph(rng, _PLANTS[sid][0], sid, {**settings, "factor": factor})
+                try:
+                    found = design_statements(lg, rng, table, n_boot=n_boot)
+                except maxent.NotConverged:
+                    skipped[kind][sid] += 1
+                    continue
+                word = _rule_words(found.tests, alpha).get(sid)
+                if word is not None:
+                    words[kind][sid].append(word)
+
+    def summary(found: list) -> dict:
+        rate = inference.rejection_rate([w == catalogue.SUPPORTED for w in found])
+        shares = pd.Series(found, dtype=object).value_counts(normalize=True) if found else pd.Series(dtype=float)
+        return {"graphs": len(found), "words": {str(k): float(v) for k, v in shares.items()},
+                "supported": rate["rate"], "supported_interval": [rate["low"], rate["high"]]}  # fmt: skip
+
+    return {"test": "verdict rule", **{kind: {sid: summary(w) for sid, w in by.items()} for kind, by in words.items()},
+            "not_converged": skipped,
+            "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "band": list(catalogue.PRACTICAL_BAND),
+                         "small_factor": small_factor, "family": "the graph's own design-aware tests"}}  # fmt: skip

@@ -32,6 +32,7 @@ __all__ = [
     "maxent_union_tests",
     "rewiring_union_tests",
     "family_agreement",
+    "maxent_memberships",
 ]
 
 STATEMENTS = ("C2a", "C2b-chance", "C2b-budget", "C4a", "C5", "C5-vs-regular")
@@ -128,6 +129,30 @@ def maxent_union_tests(lg: LabelledGraph, statements=STATEMENTS, tol: float = ma
     return {"tests": tests, "fits": {name: f.summary() for name, f in fits.items()}}
 
 
+def maxent_memberships(graph: measures.Graph, fit: maxent.MaxEntFit, n_samples: int, rng: np.random.Generator,
+                       seed: int, workers: int = 1) -> np.ndarray:  # fmt: skip
+    """The Louvain partitions (:func:`analysis.graph.measures.communities`, seeded with
+    ``seed``, as on the observed graph) of ``n_samples`` graphs drawn from a DBCM ``fit``
+    of ``graph`` (:func:`analysis.nulls.maxent.sample_dbcm_sparse`): C4b-community's
+    statistic under the soft null, which has no analytic expectation. A row per sample, a
+    column per node; each sample seeded from ``rng`` before any runs, so ``workers``
+    (threads) do not change the result."""
+    if fit.model != "dbcm" or len(fit.x) != graph.n:
+        raise ValueError("a DBCM fit of this graph is needed")
+    seeds = rewiring.sample_seeds(rng, n_samples)
+
+    def one(sample_seed):
+        s, d = maxent.sample_dbcm_sparse(fit, np.random.default_rng(sample_seed))
+        return measures.communities(s, d, graph.n, seed)
+
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return np.stack(list(pool.map(one, seeds)))
+    return np.stack([one(s) for s in seeds])
+
+
 def _class_codes(lg: LabelledGraph) -> np.ndarray:
     """The class codes of :func:`analysis.claims.follow_back.class_codes`, for a labelled
     graph whose elite are its celebrities (as :func:`analysis.graph.labelled.label_graph`
@@ -213,15 +238,23 @@ def rewiring_union_tests(labelled_graphs: dict[str, LabelledGraph], rng: np.rand
     return out
 
 
+def _mean_se(result: inference.TestResult) -> float:
+    """The standard error of an ensemble's mean, its standard deviation read back from its
+    test (``(observed - expected) / z``) over ``sqrt(n_null)``; 0 for an analytic
+    expectation (``n_null`` 0)."""
+    sd_null = abs((result.observed - result.expected) / result.z) if result.z else 0.0
+    return sd_null / np.sqrt(result.n_null) if result.n_null > 0 and np.isfinite(sd_null) else 0.0
+
+
 def family_agreement(rewiring: inference.TestResult, soft: inference.TestResult) -> dict:
     """Do the rewiring ensemble's mean and the max-ent expectation of one statistic agree?
 
-    The ensemble's standard deviation is read back from its test (``(observed -
-    expected) / z``); its mean's standard error is that over ``sqrt(n_null)``. Agree when ``|difference| <= 3 se + margin *
-    |expected|`` (:data:`AGREEMENT_MARGIN`). Returns both expectations, the relative
-    difference, the allowed difference and ``agree``."""
-    sd_null = abs((rewiring.observed - rewiring.expected) / rewiring.z) if rewiring.z else 0.0
-    se = sd_null / np.sqrt(rewiring.n_null) if rewiring.n_null > 0 and np.isfinite(sd_null) else 0.0
+    ``se``: the standard error of the rewiring ensemble's mean, combined with that of the
+    max-ent one where it was sampled rather than computed (``soft.n_null > 0``, e.g. the
+    community statistic, which has no analytic expectation): ``sqrt(se_1^2 + se_2^2)``.
+    Agree when ``|difference| <= 3 se + margin * |expected|`` (:data:`AGREEMENT_MARGIN`).
+    Returns both expectations, the relative difference, the allowed difference and ``agree``."""
+    se = float(np.hypot(_mean_se(rewiring), _mean_se(soft)))
     difference = soft.expected - rewiring.expected
     allowed = 3 * se + AGREEMENT_MARGIN * abs(rewiring.expected)
     return {

@@ -56,12 +56,18 @@ __all__ = [
     "community_statistic",
     "community_test",
     "effective_communities_test",
+    "community_result",
     "COMMUNITY_JACKKNIFE_GROUPS",
+    "CommunityJackknife",
+    "community_jackknife",
+    "jackknife_interval",
     "community_sampling_interval",
     "elite_closure_test",
     "in_leak_test",
     "calibrate_inflow",
     "calibrate_community",
+    "INTERVAL_SETTINGS",
+    "calibrate_community_interval",
 ]
 
 
@@ -221,11 +227,22 @@ COMMUNITY_NAME = "elite's effective number of Louvain communities (C4b-community
 """The name of C4b-community's statistic in the mixing diagnostic and the shared ensemble."""
 
 
-def community_statistic(lg: LabelledGraph, seed: int) -> callable:
+def community_statistic(lg: LabelledGraph, seed: int, with_membership: bool = False) -> callable:
     """C4b-community's statistic of a graph's follows ``(src, dst)``: the effective number
     of Louvain communities (:func:`analysis.graph.measures.communities`, seeded with
-    ``seed``) among ``lg``'s elite (:func:`analysis.graph.measures.effective_communities`)."""
-    return _community_reading(lg.graph.n, lg.elite, seed)
+    ``seed``) among ``lg``'s elite (:func:`analysis.graph.measures.effective_communities`).
+    ``with_membership``: the reading is that number followed by the partition (community
+    id per node), so that any other elite of the graph can be read off the same run
+    (:func:`community_result`)."""
+    if not with_membership:
+        return _community_reading(lg.graph.n, lg.elite, seed)
+    n, elite = lg.graph.n, lg.elite
+
+    def reading(src, dst):
+        membership = measures.communities(src, dst, n, seed)
+        return np.r_[measures.effective_communities(membership, elite), membership]
+
+    return reading
 
 
 def _community_reading(n: int, elite, seed: int) -> callable:
@@ -282,19 +299,130 @@ def effective_communities_test(
             workers=workers,
             scheduler=scheduler,
         ).ravel()
-    result = inference.ensemble_test(
+    return _community_ensemble_test(observed, null, rng), null, membership
+
+
+def _community_ensemble_test(observed: float, null, rng, null_model: str | None = None) -> inference.TestResult:
+    return inference.ensemble_test(
         "effective number of communities among the elite",
         observed,
         null,
-        rewiring.NULL_DESCRIPTIONS["degree"],
+        null_model or rewiring.NULL_DESCRIPTIONS["degree"],
         alternative="less",
         tie_rng=rng,
     )
-    return result, null, membership
+
+
+def community_result(membership, null_memberships, is_elite, rng: np.random.Generator,
+                     null_model: str | None = None) -> inference.TestResult:  # fmt: skip
+    """C4b-community's test (:func:`effective_communities_test`) from partitions already
+    made: ``membership``, the observed graph's (community id per node), and
+    ``null_memberships``, one row per null sample (Louvain with the same seed; by
+    default of the degree-keeping rewiring null, else described by ``null_model``),
+    read for the elite ``is_elite`` (a boolean per node); ties broken at random with
+    ``rng``. The partitions do not depend on the elite, so one set serves every definition."""
+    is_elite = np.asarray(is_elite, dtype=bool)
+    null_memberships = np.asarray(null_memberships)
+    if null_memberships.ndim != 2 or null_memberships.shape[1] != len(is_elite) or len(membership) != len(is_elite):
+        raise ValueError("the partitions and the elite mask must cover the same nodes, one null partition per row")
+    if not is_elite.any():
+        raise ValueError("the elite is empty")
+    elite = np.flatnonzero(is_elite)
+    observed = measures.effective_communities(membership, elite)
+    null = np.array([measures.effective_communities(m, elite) for m in null_memberships])
+    return _community_ensemble_test(observed, null, rng, null_model)
 
 
 COMMUNITY_JACKKNIFE_GROUPS = 20
 """Groups of ego networks in the jackknife of C4b-community (one Louvain run each)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class CommunityJackknife:
+    """The replicates of C4b-community's grouped jackknife, for any elite of one graph
+    (:func:`community_jackknife`): replicate ``g`` leaves group ``g`` of ego networks out;
+    ``memberships[g]`` is its Louvain partition (community id per node of the whole
+    graph) and ``inside[g]`` marks the accounts its kept networks contain."""
+
+    memberships: np.ndarray
+    inside: np.ndarray
+
+    @property
+    def groups(self) -> int:
+        return int(len(self.memberships))
+
+    def values(self, is_elite) -> np.ndarray:
+        """Each replicate's effective number of communities among the elite accounts it
+        contains (NaN where it contains none); ``is_elite``: a boolean per node."""
+        is_elite = np.asarray(is_elite, dtype=bool)
+        if is_elite.shape != self.inside.shape[1:]:
+            raise ValueError(f"an elite mask of {self.inside.shape[1]} nodes is needed, not {is_elite.shape}")
+        out = []
+        for membership, inside in zip(self.memberships, self.inside):
+            present = np.flatnonzero(inside & is_elite)
+            out.append(measures.effective_communities(membership, present) if len(present) else np.nan)
+        return np.asarray(out, dtype=float)
+
+
+def community_jackknife(
+    graph: measures.Graph,
+    ego_table: pd.DataFrame,
+    seed: int,
+    rng: np.random.Generator,
+    groups: int = COMMUNITY_JACKKNIFE_GROUPS,
+    workers: int = 1,
+) -> CommunityJackknife:
+    """The Louvain runs of C4b-community's grouped jackknife over ego networks, which do
+    not depend on who counts as a celebrity (so one set serves every elite definition).
+
+    The egos of ``ego_table`` (``ego, member`` ids) are split at random (``rng``) into
+    ``groups`` groups of near-equal size. Replicate ``g`` leaves group ``g`` out: the
+    graph is what the other ego networks see (the follows between two accounts of one
+    kept network), and Louvain runs on it with ``seed``. ``workers``: replicates run at
+    a time (threads; Louvain releases the GIL; the result does not depend on it)."""
+    if groups < 2:
+        raise ValueError("the jackknife needs at least two groups")
+    egos = np.asarray(pd.unique(ego_table["ego"]))
+    if len(egos) < groups:
+        raise ValueError(f"{len(egos)} ego networks cannot be split into {groups} groups")
+    group_of = dict(zip(rng.permutation(egos).tolist(), np.arange(len(egos)) % groups))
+    ego_group = ego_table["ego"].map(group_of).to_numpy()
+
+    def replicate(left_out):
+        kept = ego_table[ego_group != left_out]
+        inside = np.zeros(graph.n, dtype=bool)
+        nodes = graph.index_of(np.union1d(kept["member"].to_numpy(), kept["ego"].to_numpy()))
+        inside[nodes[nodes >= 0]] = True
+        mask = inside[graph.src] & inside[graph.dst]
+        return measures.communities(graph.src[mask], graph.dst[mask], graph.n, seed), inside
+
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            found = list(pool.map(replicate, range(groups)))
+    else:
+        found = [replicate(left_out) for left_out in range(groups)]
+    return CommunityJackknife(np.stack([m for m, _ in found]), np.stack([i for _, i in found]))
+
+
+def jackknife_interval(values, observed: float, null_mean: float, level: float = 0.95) -> dict:
+    """The grouped jackknife interval of a ratio ``observed / null_mean`` from the
+    replicates' statistics ``values`` (one per left-out group; NaN ones dropped): with
+    ``theta_g = log(values_g / null_mean)`` (``null_mean`` held fixed: its Monte Carlo
+    error is the null's, not the data's) and ``G`` finite replicates,
+    ``se = sqrt((G - 1) / G * sum_g (theta_g - mean theta)^2)`` and the interval is
+    ``exp(log(observed / null_mean) +- t_{G-1} se)``. Returns ``low``, ``high``,
+    ``se_log``, ``groups`` (all replicates) and ``values``; with fewer than two finite
+    replicates the standard error and the interval are NaN."""
+    values = np.asarray(values, dtype=float)
+    theta = np.log(values / null_mean)
+    theta = theta[np.isfinite(theta)]
+    k = len(theta)
+    se = float(np.sqrt((k - 1) / k * np.sum((theta - theta.mean()) ** 2))) if k > 1 else float("nan")
+    centre, t = np.log(observed / null_mean), float(stats.t.ppf(0.5 + level / 2, max(k - 1, 1)))
+    return {"low": float(np.exp(centre - t * se)), "high": float(np.exp(centre + t * se)), "se_log": se,
+            "groups": int(len(values)), "values": [float(v) for v in values]}  # fmt: skip
 
 
 def community_sampling_interval(
@@ -307,58 +435,22 @@ def community_sampling_interval(
     groups: int = COMMUNITY_JACKKNIFE_GROUPS,
     level: float = 0.95,
     workers: int = 1,
+    jackknife: CommunityJackknife | None = None,
 ) -> dict:
     """The sampling interval of C4b-community's effect (the elite's effective number of
-    communities over the null mean): a grouped jackknife over ego networks.
+    communities over the null mean): a grouped jackknife over ego networks
+    (:func:`community_jackknife`, then :func:`jackknife_interval` on the effective number
+    of communities of the elite accounts each replicate still contains).
 
-    ``observed``: the statistic on the whole graph. The egos of ``ego_table`` (``ego,
-    member`` ids) are split at random (``rng``) into
-    ``groups`` groups of near-equal size. Replicate ``g`` leaves group ``g`` out: the
-    graph is what the other ego networks see (the follows between two accounts of one
-    kept network), Louvain runs on it with the same ``seed``, and the statistic is the
-    effective number of communities of the elite accounts it still contains. With
-    ``theta_g`` the log of replicate ``g``'s statistic over ``null_mean`` (held fixed:
-    its Monte Carlo error is the null's, not the data's), the jackknife standard error is
-    ``se = sqrt((G - 1) / G * sum_g (theta_g - mean theta)^2)`` and the interval
-    ``exp(log(observed / null_mean) +- t_{G-1} se)``. Louvain is not a smooth function of
-    the data, so the interval is approximate; it carries the partition's dependence on
-    which networks were sampled, which resampling accounts under a fixed partition would not.
-    ``workers``: replicates run at a time (threads; Louvain releases the GIL; the result
-    does not depend on it). Returns ``low``, ``high``, ``se_log``, ``groups`` and the
-    replicates' ``values``."""
-    if groups < 2:
-        raise ValueError("the jackknife needs at least two groups")
-    g = lg.graph
-    egos = np.asarray(pd.unique(ego_table["ego"]))
-    if len(egos) < groups:
-        raise ValueError(f"{len(egos)} ego networks cannot be split into {groups} groups")
-    group_of = dict(zip(rng.permutation(egos).tolist(), np.arange(len(egos)) % groups))
-    ego_group = ego_table["ego"].map(group_of).to_numpy()
-
-    def replicate(left_out):
-        kept = ego_table[ego_group != left_out]
-        inside = np.zeros(g.n, dtype=bool)
-        nodes = g.index_of(np.union1d(kept["member"].to_numpy(), kept["ego"].to_numpy()))
-        inside[nodes[nodes >= 0]] = True
-        mask = inside[g.src] & inside[g.dst]
-        membership = measures.communities(g.src[mask], g.dst[mask], g.n, seed)
-        present = np.flatnonzero(inside & lg.is_elite)
-        return measures.effective_communities(membership, present) if len(present) else np.nan
-
-    if workers > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            values = list(pool.map(replicate, range(groups)))
-    else:
-        values = [replicate(left_out) for left_out in range(groups)]
-    theta = np.log(np.asarray(values, dtype=float) / null_mean)
-    theta = theta[np.isfinite(theta)]
-    k = len(theta)
-    se = float(np.sqrt((k - 1) / k * np.sum((theta - theta.mean()) ** 2))) if k > 1 else float("nan")
-    centre, t = np.log(observed / null_mean), float(stats.t.ppf(0.5 + level / 2, max(k - 1, 1)))
-    return {"low": float(np.exp(centre - t * se)), "high": float(np.exp(centre + t * se)), "se_log": se,
-            "groups": int(groups), "values": [float(v) for v in values]}  # fmt: skip
+    ``observed``: the statistic on the whole graph. Louvain is not a smooth function of
+    the data, so the interval is approximate (its coverage on ego-sampled graphs is
+    measured by :func:`calibrate_community_interval`); it carries the partition's
+    dependence on which networks were sampled, which resampling accounts under a fixed
+    partition would not. ``jackknife``: replicates already run on this graph (then
+    ``ego_table``, ``seed``, ``rng``, ``groups`` and ``workers`` are unused)."""
+    if jackknife is None:
+        jackknife = community_jackknife(lg.graph, ego_table, seed, rng, groups, workers)
+    return jackknife_interval(jackknife.values(lg.is_elite), observed, null_mean, level)
 
 
 def community_test(
@@ -605,3 +697,95 @@ def calibrate_community(
 
     out = _calibrate(rng, n_graphs, test, n, m, elite_size, factor, switches_per_edge)
     return {"test": "C4b-community", "null_samples": n_null, "louvain_seed": seed, **out}
+
+
+INTERVAL_SETTINGS = {"n": 5000, "mean_degree": 40.0, "communities": 5, "within_factor": 4.0, "elite_size": 30,
+                     "egos": 150, "groups": COMMUNITY_JACKKNIFE_GROUPS, "louvain_seed": 1}  # fmt: skip
+"""The population of :func:`calibrate_community_interval`: ``n`` accounts in
+``communities`` planted communities of equal size (follows inside one ``within_factor``
+times likelier), ``mean_degree`` follows per account, the ``elite_size`` most followed
+as the elite, observed through ``egos`` random ego networks (whose union holds a
+minority of the accounts, as SNAP's egos saw a sliver of Twitter), ``groups`` jackknife
+groups as in 04."""
+
+
+def _community_population(rng, settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n, k = settings["n"], settings["mean_degree"]
+    w_in = synthetic.heavy_tailed_weights(n, 2.5, rng)  # sorted: the first accounts the most followed
+    w_out = rng.permutation(synthetic.heavy_tailed_weights(n, 3.5, rng))
+    block = rng.permutation(np.arange(n) % settings["communities"])
+    same = block[:, None] == block[None, :]
+    boost = np.where(same, settings["within_factor"], 1.0)
+    # scale the odds so that the mean number of follows per account is about mean_degree
+    base = np.outer(w_out / w_out.mean(), w_in / w_in.mean()) * boost
+    np.fill_diagonal(base, 0.0)
+    scale = k * n / base.sum()
+    x, y = scale * w_out / w_out.mean(), w_in / w_in.mean()
+    src, dst = synthetic.latent_maxent_graph(rng, x, y, odds_boost=lambda kind: boost)
+    is_elite = np.zeros(n, dtype=bool)
+    is_elite[: settings["elite_size"]] = True
+    return src, dst, is_elite
+
+
+def calibrate_community_interval(rng: np.random.Generator, n_populations: int = 5, draws: int = 40,
+                                 settings: dict | None = None, level: float = 0.95) -> dict:  # fmt: skip
+    """Coverage of C4b-community's sampling interval (:func:`community_sampling_interval`,
+    the grouped jackknife over ego networks) on graphs observed as SNAP observed Twitter.
+
+    ``n_populations`` latent graphs with planted communities (:data:`INTERVAL_SETTINGS`),
+    each observed ``draws`` times through different random egos
+    (:func:`analysis.stats.synthetic.ego_sample`). On each observation: ``theta``, the log
+    of the elite's effective number of Louvain communities in the union of the sampled
+    networks (the null mean is held fixed in the interval, so it drops out), and the
+    jackknife's standard error of it. The target is what the interval claims to cover:
+    the statistic's mean over repeated samples of egos from the same population (its
+    design expectation, estimated by the mean over the ``draws``, leaving the draw itself
+    out). Returns the settings, ``coverage`` (share of intervals at ``level`` that cover
+    their population's target), ``se_ratio`` (median over populations of the mean
+    jackknife standard error over the standard deviation of ``theta`` across draws: 1
+    when the jackknife measures the sampling spread, above 1 when it overstates it) and,
+    for what the interval does not claim, ``coverage_population`` (share covering the
+    statistic of the complete latent graph: sampling only ego networks can move the
+    statistic, which no resampling of them can show)."""
+    settings = {**INTERVAL_SETTINGS, **(settings or {})}
+    if draws < 3:
+        raise ValueError("at least three draws per population are needed for a leave-one-out target")
+    seed, groups = settings["louvain_seed"], settings["groups"]
+    t = float(stats.t.ppf(0.5 + level / 2, groups - 1))
+    rows = []
+    for population in range(n_populations):
+        src, dst, is_elite = _community_population(rng, settings)
+        n = settings["n"]
+        whole = measures.effective_communities(measures.communities(src, dst, n, seed), np.flatnonzero(is_elite))
+        for _ in range(draws):
+            s, d, table = synthetic.ego_sample(rng, src, dst, n, settings["egos"])
+            graph = measures.Graph(s, d, np.arange(n))
+            ego_table = pd.DataFrame(table, columns=["ego", "member"])
+            present = np.zeros(n, dtype=bool)
+            present[np.union1d(table[:, 0], table[:, 1])] = True
+            elite_seen = np.flatnonzero(present & is_elite)
+            if len(elite_seen) < 2:
+                continue
+            observed = measures.effective_communities(measures.communities(s, d, n, seed), elite_seen)
+            found = community_sampling_interval(
+                LabelledGraph("calibration", graph, np.where(is_elite, "celebrity", "regular"), is_elite, "top"),
+                ego_table, observed, 1.0, seed, rng, groups, level,
+            )  # fmt: skip
+            rows.append({"population": population, "theta": np.log(observed), "se": found["se_log"],
+                         "whole": np.log(whole)})  # fmt: skip
+    table = pd.DataFrame(rows).dropna()
+    covered, covered_whole, ratios = [], [], []
+    for _, block in table.groupby("population"):
+        theta, se = block["theta"].to_numpy(), block["se"].to_numpy()
+        if len(theta) < 3:
+            continue
+        target = (theta.sum() - theta) / (len(theta) - 1)  # the other draws' mean
+        covered += list(np.abs(theta - target) <= t * se)
+        covered_whole += list(np.abs(theta - block["whole"].to_numpy()) <= t * se)
+        ratios.append(float(se.mean() / theta.std(ddof=1)) if theta.std(ddof=1) > 0 else np.nan)
+    return {"test": "C4b-community interval", **settings, "populations": n_populations, "draws": draws,
+            "observations": int(len(covered)), "level": level,
+            "coverage": float(np.mean(covered)) if covered else float("nan"),
+            "se_ratio": float(np.nanmedian(ratios)) if ratios else float("nan"),
+            "se_ratios": ratios,
+            "coverage_population": float(np.mean(covered_whole)) if covered_whole else float("nan")}  # fmt: skip

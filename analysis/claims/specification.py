@@ -36,14 +36,17 @@ verdict is reported beside it: do the union-graph nulls point the same way?
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ..graph import measures
 from ..graph.labelled import LabelledGraph, elite_ids
+from ..nulls import rewiring
 from ..stats import inference
-from . import broadcasters, catalogue, design, families
+from . import broadcasters, catalogue, design, families, gated
 
 __all__ = [
     "ROBUSTNESS_BANDS",
@@ -53,6 +56,7 @@ __all__ = [
     "UnionRewiring",
     "union_rewiring",
     "rewiring_specifications",
+    "community_specifications",
     "profile_specifications",
     "verdict_counts",
     "summarise",
@@ -264,6 +268,92 @@ def rewiring_specifications(
     return pd.DataFrame(rows), pd.DataFrame(agreement)
 
 
+def community_specifications(
+    labelled_graphs: dict[str, LabelledGraph],
+    null_memberships,
+    switches_per_edge: float,
+    ego_table: pd.DataFrame | None,
+    seed: int,
+    rng: np.random.Generator,
+    groups: int = gated.COMMUNITY_JACKKNIFE_GROUPS,
+    existence_last_id: int | None = None,
+    n_null: int = 0,
+    workers: int = 1,
+    scheduler=None,
+    null_ids=None,
+    maxent_memberships=None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """C4b-community under every elite definition of ``labelled_graphs`` (all of one
+    graph): the degree-keeping rewiring null's Louvain partitions ``null_memberships``
+    (a row per sample at ``switches_per_edge``, :attr:`analysis.claims.chains.SharedNull.memberships`,
+    Louvain seeded with ``seed`` as on the observed graph) read for each elite
+    (:func:`analysis.claims.gated.community_result`), with the sampling interval of the
+    grouped jackknife over ego networks (one set of ``groups`` Louvain runs for every
+    definition, :func:`analysis.claims.gated.community_jackknife`; without an
+    ``ego_table``, the null's interval). ``existence_last_id``: also the accounts that
+    existed by the crawl, their own ensemble of ``n_null`` samples drawn here (the
+    partitions of the whole graph's null are not of the restricted one; ``workers`` and
+    ``scheduler`` choose how they run). ``null_ids``: the node ids the partitions are of,
+    checked against the graphs' (a shared ensemble of another graph is refused).
+    ``maxent_memberships``: the partitions of graphs drawn from the union graph's DBCM
+    (:func:`analysis.claims.families.maxent_memberships`), the second null family, on all
+    accounts (the null's interval only).
+
+    Returns the rows (:func:`specification_row`; null "union graph, rewiring" with
+    ``chain`` the length, or "union graph, maximum entropy") and, with
+    ``maxent_memberships``, the two families' agreement per definition
+    (:func:`analysis.claims.families.family_agreement`, as :func:`rewiring_specifications` gives it)."""
+    if not labelled_graphs:
+        raise ValueError("no elite definition given")
+    first = next(iter(labelled_graphs.values()))
+    if any(lg.graph.n != first.graph.n or not np.array_equal(lg.graph.ids, first.graph.ids)
+           for lg in labelled_graphs.values()):  # fmt: skip
+        raise ValueError("every labelled graph must be of the same graph")
+    if null_ids is not None and not np.array_equal(np.asarray(null_ids), first.graph.ids):
+        raise ValueError("the null partitions are of another graph than the elite definitions'")
+    if existence_last_id is not None and n_null < 1:
+        raise ValueError("the accounts that existed need an ensemble of their own: give n_null")
+    sets = [("all accounts", labelled_graphs, ego_table, np.asarray(null_memberships))]
+    if existence_last_id is not None:
+        restricted, table = {}, ego_table
+        for definition, lg in labelled_graphs.items():
+            try:
+                restricted[definition], table = design.existed_by(lg, ego_table, int(existence_last_id))
+            except ValueError:  # no celebrity of this definition existed by then
+                continue
+        if restricted:
+            sets.append(("accounts that existed by the 2009 crawl", restricted, table, None))
+    rows, agreement = [], []
+    for accounts, graphs, table, memberships in sets:
+        g = next(iter(graphs.values())).graph
+        if memberships is None:
+            reading = lambda s, d, n=g.n: measures.communities(s, d, n, seed)
+            memberships = rewiring.null_ensemble(g.src, g.dst, g.n, reading, n_null, rng,
+                                                 switches_per_edge=switches_per_edge, workers=workers,
+                                                 scheduler=scheduler).astype(np.int64)  # fmt: skip
+        observed = measures.communities(g.src, g.dst, g.n, seed)
+        jackknife = gated.community_jackknife(g, table, seed, rng, groups, workers) if table is not None else None
+        for definition, lg in graphs.items():
+            if not lg.is_elite.any():
+                continue
+            choices = {"elite": definition, "elite_size": int(lg.is_elite.sum()), "accounts": accounts,
+                       "ego_edges": "all follows of the union graph"}  # fmt: skip
+            hard = gated.community_result(observed, memberships, lg.is_elite, rng)
+            result = hard
+            if jackknife is not None and np.isfinite(hard.expected) and hard.expected > 0:
+                found = gated.jackknife_interval(jackknife.values(lg.is_elite), hard.observed, hard.expected)
+                result = dataclasses.replace(hard, ci_low=found["low"], ci_high=found["high"], interval="sampling")
+            rows.append(specification_row("C4b-community", result, **choices, null=_NULL["rewiring"],
+                                          chain=f"{switches_per_edge:g} switches per edge"))  # fmt: skip
+            if maxent_memberships is not None and accounts == "all accounts":
+                soft = gated.community_result(observed, maxent_memberships, lg.is_elite, rng,
+                                              design.maxent.NULL_DESCRIPTIONS["dbcm"] + " (sampled)")  # fmt: skip
+                rows.append(specification_row("C4b-community", soft, **choices, null=_NULL["union"]))
+                agreement.append({"elite": definition, "statement": "C4b-community",
+                                  **families.family_agreement(hard, soft)})  # fmt: skip
+    return pd.DataFrame(rows), pd.DataFrame(agreement)
+
+
 def profile_specifications(accounts: pd.DataFrame, definitions, rng: np.random.Generator, n_perm: int) -> pd.DataFrame:
     """C1 and C3 under every elite definition (the 2009 profiles; ``accounts`` as
     :func:`analysis.data.sources.accounts_with_labels` gives them), C3 with the curated
@@ -345,26 +435,41 @@ def summarise(specifications: pd.DataFrame, headline: dict[str, str]) -> dict:
 
 
 def existence_change(specifications: pd.DataFrame, elite: str) -> pd.DataFrame:
-    """For the elite definition ``elite``, each graph statement's design-aware effect
-    (egos' own follows left out) on all accounts and on the accounts that existed by the
-    2009 crawl, side by side: columns ``statement``, ``effect_all``, ``verdict_all``,
-    ``effect_existed``, ``ci_low_existed``, ``ci_high_existed``, ``verdict_existed``,
-    ``change`` (existed / all). Empty when the curve has no existence filter."""
-    chosen = specifications[(specifications["elite"] == elite) & (specifications["null"] == _NULL["design"])
-                            & (specifications["ego_edges"] != _EGO_EDGES[True])]  # fmt: skip
-    every = chosen[chosen["accounts"] == "all accounts"].set_index("statement")
-    existed = chosen[chosen["accounts"] != "all accounts"].set_index("statement")
-    both = every.index.intersection(existed.index)
-    table = pd.DataFrame({
-        "statement": list(both),
-        "effect_all": every.loc[both, "effect"].to_numpy(),
-        "verdict_all": every.loc[both, "verdict"].to_numpy(),
-        "effect_existed": existed.loc[both, "effect"].to_numpy(),
-        "ci_low_existed": existed.loc[both, "ci_low"].to_numpy(),
-        "ci_high_existed": existed.loc[both, "ci_high"].to_numpy(),
-        "verdict_existed": existed.loc[both, "verdict"].to_numpy(),
-    })  # fmt: skip
-    table["change"] = table["effect_existed"] / table["effect_all"]
+    """For the elite definition ``elite``, each graph statement's effect on all accounts
+    and on the accounts that existed by the 2009 crawl, side by side: the design-aware
+    one (egos' own follows left out) where the statement has one, else the union graph's
+    rewiring null where the curve has it on both sets of accounts (C4b-community). Columns
+    ``statement``, ``null``, ``effect_all``, ``verdict_all``, ``effect_existed``,
+    ``ci_low_existed``, ``ci_high_existed``, ``verdict_existed``, ``change`` (existed /
+    all). Empty when the curve has no existence filter."""
+    mine = specifications[specifications["elite"] == elite]
+    design_rows = mine[(mine["null"] == _NULL["design"]) & (mine["ego_edges"] != _EGO_EDGES[True])]
+    rewiring_rows = mine[mine["null"] == _NULL["rewiring"]]
+    parts = []
+    for null, chosen in ((_NULL["design"], design_rows), (_NULL["rewiring"], rewiring_rows)):
+        if chosen.empty:
+            continue
+        if null == _NULL["rewiring"] and "chain" in chosen:  # one reading per set: the rows read on both sets
+            lengths = chosen.groupby("chain")["accounts"].nunique()
+            chosen = chosen[chosen["chain"].isin(lengths[lengths > 1].index)]
+        every = chosen[chosen["accounts"] == "all accounts"].drop_duplicates("statement").set_index("statement")
+        existed = chosen[chosen["accounts"] != "all accounts"].drop_duplicates("statement").set_index("statement")
+        done = {sid for part in parts for sid in part["statement"]}
+        both = [sid for sid in every.index.intersection(existed.index) if sid not in done]
+        parts.append(pd.DataFrame({
+            "statement": both,
+            "null": null,
+            "effect_all": every.loc[both, "effect"].to_numpy(),
+            "verdict_all": every.loc[both, "verdict"].to_numpy(),
+            "effect_existed": existed.loc[both, "effect"].to_numpy(),
+            "ci_low_existed": existed.loc[both, "ci_low"].to_numpy(),
+            "ci_high_existed": existed.loc[both, "ci_high"].to_numpy(),
+            "verdict_existed": existed.loc[both, "verdict"].to_numpy(),
+        }))  # fmt: skip
+    columns = ["statement", "null", "effect_all", "verdict_all", "effect_existed", "ci_low_existed",
+               "ci_high_existed", "verdict_existed"]  # fmt: skip
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    table["change"] = table["effect_existed"].astype(float) / table["effect_all"].astype(float)
     return table
 
 

@@ -22,6 +22,7 @@ every README block.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -38,6 +39,9 @@ __all__ = [
     "calibration_block",
     "calibration_path",
     "calibration_rows",
+    "coverage_rows",
+    "rule_rows",
+    "interval_coverage",
     "timings_block",
     "timings_path",
     "verdicts_from_numbers",
@@ -346,6 +350,8 @@ def calibration_rows(calibration: dict) -> list[dict]:
                 rows.append({"test": f"{name} ({other} reference)", "statements": statements, "p_value": "two-sided",
                              "size": r[key], "size_n": r["graphs"], "power": r.get(f"power_two_sided_{other}"),
                              "power_n": r["graphs"]})  # fmt: skip
+        elif "coverage" in r or r.get("test") == "verdict rule":  # not a test's rates: a sentence of their own
+            continue
         elif "power" in r:  # a power-only entry
             rows.append({"test": name, "statements": statements, "p_value": r["settings"]["test"], "size": None,
                          "size_n": None, "power": r["power"], "power_n": r["power_graphs"]})  # fmt: skip
@@ -361,6 +367,62 @@ def calibration_rows(calibration: dict) -> list[dict]:
         else:
             raise ValueError(f"calibration entry {name!r} has a shape the README block does not know")
     return rows
+
+
+def coverage_rows(calibration: dict) -> list[dict]:
+    """One row per interval calibration of ``results/calibration.json`` (an entry whose
+    result has a ``coverage``): ``test``, ``statements``, ``level``, ``coverage`` and the
+    number of intervals (``coverage_n``), ``se_ratio`` (the interval's standard error over
+    the statistic's spread across samples; ``se_ratio_low``, ``se_ratio_high``: its range
+    over the populations) and ``coverage_population``."""
+    rows = []
+    for name, entry in calibration["tests"].items():
+        r = entry["result"]
+        if "coverage" not in r:
+            continue
+        ratios = [x for x in r.get("se_ratios", []) if x is not None and math.isfinite(x)]
+        rows.append({"test": name, "statements": list(entry["statements"]) or [name], "level": r["level"],
+                     "coverage": r["coverage"], "coverage_n": r["observations"], "se_ratio": r["se_ratio"],
+                     "se_ratio_low": min(ratios) if ratios else None, "se_ratio_high": max(ratios) if ratios else None,
+                     "coverage_population": r.get("coverage_population")})  # fmt: skip
+    return rows
+
+
+def rule_rows(calibration: dict) -> list[dict]:
+    """One row per statement of the whole verdict rule's calibration (the entry whose
+    result's ``test`` is ``"verdict rule"``): ``statement`` and, for each kind of graph
+    (``null``: no class effect; ``planted``: the effect planted; ``small``: a small effect
+    planted, inside the practical band), the share called *supported* and the graphs."""
+    rows = []
+    for name, entry in calibration["tests"].items():
+        r = entry["result"]
+        if r.get("test") != "verdict rule":
+            continue
+        for sid in r["null"]:
+            row = {"test": name, "statement": sid}
+            for kind in ("null", "planted", "small"):
+                found = r.get(kind, {}).get(sid, {})
+                row[kind] = found.get("supported")
+                row[f"{kind}_n"] = found.get("graphs", 0)
+                row[f"{kind}_words"] = found.get("words", {})
+            rows.append(row)
+    return rows
+
+
+def interval_coverage(statement_id: str, calibration: dict | None = None) -> dict | None:
+    """The :func:`coverage_rows` row of ``statement_id``'s sampling interval, from
+    ``calibration`` (default: the committed ``results/calibration.json``), with
+    ``conservative``: its standard error above the sampling spread by more than a quarter
+    while it covers at least its level (then it can hold a verdict back at *not supported*,
+    never make one). None when the interval has no calibration."""
+    if calibration is None:
+        if not calibration_path().exists():
+            return None
+        calibration = json.loads(calibration_path().read_text())
+    row = next((r for r in coverage_rows(calibration) if statement_id in r["statements"]), None)
+    if row is None:
+        return None
+    return {**row, "conservative": bool(row["se_ratio"] > 1.25 and row["coverage"] >= row["level"])}
 
 
 _KINDS = {s.id: s.kind for s in catalogue.STATEMENTS}
@@ -408,6 +470,29 @@ def calibration_block(calibration: dict) -> str:
         lines.append("A test whose standard error is the larger of the resampling's and a variance floor (the "
                      "spread its fitted null itself implies, `analysis.claims.design.budget_variance`) has its size "
                      "with the floor above and without it, on the same datasets: " + "; ".join(floored) + ".")  # fmt: skip
+    for row in coverage_rows(calibration):
+        ratio = f"{row['se_ratio']:.2g} times"
+        if row["se_ratio_low"] is not None and row["se_ratio_high"] is not None:
+            ratio += f" (from {row['se_ratio_low']:.2g} to {row['se_ratio_high']:.2g} over the graphs)"
+        conservative = interval_coverage(row["statements"][0], calibration)["conservative"]
+        reading = ("wider than the sampling spread: conservative" if conservative
+                   else "narrower than the sampling spread: it under-covers" if row["coverage"] < row["level"] - 0.02
+                   else "about the sampling spread")  # fmt: skip
+        lines.append(f"Coverage of the sampling interval of {', '.join(row['statements'])} ({row['test']}): "
+                     f"{row['coverage']:.1%} of {row['coverage_n']} nominal {row['level']:.0%} intervals cover "
+                     f"the statistic's mean over samples of the same graph; its standard error is {ratio} the "
+                     f"statistic's spread across samples, {reading}.")  # fmt: skip
+    rule = [r for r in rule_rows(calibration) if r["null_n"]]
+    if rule:
+
+        def share(r, kind):
+            return "untested" if r[kind] is None else f"{r[kind]:.0%} of {r[f'{kind}_n']}"
+
+        lines.append("The whole verdict rule (band, sampling interval and BH-adjusted significance together; entry "
+                     f"'{rule[0]['test']}'), the share of graphs on which each design-aware graph statement is called "
+                     "*supported*, with no class effect / with its effect planted / with a small effect inside the "
+                     "band planted: " + "; ".join(f"{r['statement']} {share(r, 'null')} / {share(r, 'planted')} / "
+                                                  f"{share(r, 'small')}" for r in rule) + ".")  # fmt: skip
     kept_out = [f"{', '.join(row['statements'])}, {row['size']:.1%} of {row['size_n']} null graphs" for row in rows
                 if described(row) and row["size"] is not None]  # fmt: skip
     if kept_out:
