@@ -613,5 +613,6 @@ def test_the_whole_rule_is_applied_to_each_graph_after_the_adjustment_over_its_t
     out = design.calibrate_verdict_rule(np.random.default_rng(0), n_graphs=2, n_planted=2, n_boot=10)
     assert out["not_converged"]["null"]["dbcm"] == 1
     assert out["null"]["C4a"]["graphs"] == 1 and out["null"]["C5"]["graphs"] == 2  # C4a: DBCM graphs; C5: RBCM
+    assert out["beyond"]["C4a"]["graphs"] == 2 and out["settings"]["beyond_spread"] == 1.0
     assert out["null"]["C5"]["words"] == {"contradicted": 1.0} and out["planted"]["C2a"]["words"] == {"negligible": 1.0}
     assert out["small"]["C4a"]["supported"] == 0.0 and out["settings"]["small_factor"] == 1.15

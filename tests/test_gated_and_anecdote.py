@@ -418,11 +418,18 @@ def test_the_community_result_of_stored_partitions_is_the_community_test(ego_des
         gated.community_result(membership, rows[:, 1:], np.zeros(g.n, dtype=bool), np.random.default_rng(6))
 
 
-def test_the_community_interval_calibration_covers_and_reports_its_settings():
-    out = gated.calibrate_community_interval(np.random.default_rng(8), n_populations=2, draws=6,
-                                             settings={"n": 600, "egos": 40, "groups": 5})  # fmt: skip
+def test_the_community_interval_calibration_covers_and_reports_its_settings(monkeypatch):
+    settings = {"n": 600, "egos": 40, "groups": 5, "null_samples": 3}
+    out = gated.calibrate_community_interval(np.random.default_rng(8), n_populations=2, draws=6, settings=settings)
     assert out["test"] == "C4b-community interval" and out["n"] == 600 and out["groups"] == 5
     assert out["observations"] == 12 and 0 <= out["coverage"] <= 1 and 0 <= out["coverage_population"] <= 1
-    assert out["se_ratio"] > 0 and len(out["se_ratios"]) == 2
+    assert out["se_ratio"] > 0 and len(out["se_ratios"]) == 2 and 0 < out["union_share"] <= 1
+    # the tally itself: an interval of zero width covers no draw that differs from the others' mean, an
+    # unbounded one covers every draw, and the ratio of errors follows the error given
+    for se, coverage in ((0.0, 0.0), (1e9, 1.0)):
+        monkeypatch.setattr(gated, "community_sampling_interval", lambda *a, se=se, **k: {"se_log": se})
+        fixed = gated.calibrate_community_interval(np.random.default_rng(8), 2, 6, settings=settings)
+        assert fixed["coverage"] == coverage and fixed["coverage_statistic"] == coverage
+        assert (fixed["se_ratio"] == 0.0) if se == 0 else fixed["se_ratio"] > 1e6
     with pytest.raises(ValueError, match="three draws"):
         gated.calibrate_community_interval(np.random.default_rng(8), 1, 2)

@@ -334,6 +334,25 @@ def test_the_sparse_dbcm_sampler_draws_every_pair_with_its_probability():
     assert 0.9 < float(np.mean(z**2)) < 1.1 and np.abs(z).max() < 5
     a = maxent.sample_dbcm_sparse(fit, np.random.default_rng(3))
     b = maxent.sample_dbcm_sparse(fit, np.random.default_rng(3))
-    np.testing.assert_array_equal(a[0], b[0]) and np.testing.assert_array_equal(a[1], b[1])
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
     with pytest.raises(ValueError, match="DBCM fit"):
         maxent.sample_dbcm_sparse(dataclasses.replace(fit, model="rbcm"), rng)
+
+
+def test_the_sparse_dbcm_sampler_handles_certain_impossible_and_tiny_probabilities():
+    """A product that overflows is a certain follow, an infinite multiplier against a
+    zero one no follow, a probability below 1e-16 neither crashes nor draws; the edge
+    arrays grow from a capacity of one."""
+    x = np.array([1e300, 0.0, 1.0, 1e-17])
+    y = np.array([1e300, 1.0, 0.0, 1e-3])
+    fit = maxent.MaxEntFit("dbcm", x, y, None, 0, 0.0, 0.0, 4)
+    src, dst = maxent.sample_dbcm_sparse(fit, np.random.default_rng(1))
+    pairs = set(zip(src.tolist(), dst.tolist()))
+    assert {(0, 1), (0, 3), (2, 0), (3, 0)} <= pairs  # the product overflows (1e600) or is huge: certain
+    assert not {(0, 2), (1, 0), (1, 2), (1, 3), (3, 2)} & pairs  # a zero multiplier (0 * inf too): impossible
+    assert (3, 1) not in pairs and all(s != d for s, d in pairs)  # probability 1e-17
+    order = np.argsort(-y, kind="stable")
+    grown = maxent._thinned_dbcm(np.full(50, 1e9), np.full(50, 1e9), np.arange(50), 3, 1)
+    assert len(grown[0]) == 50 * 49  # every pair but the self-pairs, from a capacity of 1
+    assert len(maxent._thinned_dbcm(x, y[order], order, 3, 1)[0]) >= 2

@@ -243,7 +243,9 @@ def test_one_shared_ensemble_serves_the_tests_of_03_and_04_and_is_read_back(tmp_
         gated.gated_community(lg, ks, np.random.default_rng(1), 5, 0.5, null=degree.gated(ks))
     with pytest.raises(ValueError, match="shape"):
         follow_back.follow_back_statements(lg, np.random.default_rng(1), 5, 0.5, nulls={"degree": degree.follow_back()})
-    assert len(list(tmp_path.glob("ensemble-*.npy"))) == 2 and not list(tmp_path.glob("*.lock"))
+    # the statistics of each chain and the degree chain's partitions (int32) beside them
+    assert len(list(tmp_path.glob("ensemble-*.npy"))) == 3 and not list(tmp_path.glob("*.lock"))
+    assert len(list(tmp_path.glob("ensemble-*-partitions.npy"))) == 1
 
     def no_run(*args, **kwargs):
         raise AssertionError("the cached ensemble should have been read")

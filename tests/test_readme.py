@@ -215,4 +215,13 @@ def test_the_calibration_block_reads_the_whole_verdict_rule_entry():
     assert readme.calibration_rows(calibration) == []  # no size or power of one test: a sentence of its own
     (row,) = readme.rule_rows(calibration)
     assert (row["null"], row["planted"], row["small"], row["null_n"]) == (0.01, 1.0, 0.0, 300)
-    assert "C4a 1% of 300 / 100% of 30 / 0% of 30" in readme.calibration_block(calibration)
+    assert "C4a 3 of 300 / not run / 30 of 30 / 0 of 30" in readme.calibration_block(calibration)
+    held = {**words, "planted": {"C4a": {"graphs": 30, "words": {"negligible": 0.3, "supported": 0.7},
+                                         "supported": 0.7}}}  # fmt: skip
+    block = readme.calibration_block({"alpha": 0.05, "tests": {"verdict rule": {"statements": ["C4a"],
+                                                                                 "result": {"test": "verdict rule", **held}}}})  # fmt: skip
+    assert "*negligible* for C4a (30%)" in block and "sampling carries its estimate" not in block
+    loose = {**words, "small": {"C4a": {"graphs": 30, "words": {"supported": 0.1}, "supported": 0.1}}}
+    entry = {"statements": ["C4a"], "result": {"test": "verdict rule", **loose}}
+    block = readme.calibration_block({"alpha": 0.05, "tests": {"verdict rule": entry}})
+    assert "beyond the band: C4a (3 of 30)" in block

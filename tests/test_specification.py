@@ -369,6 +369,15 @@ def test_the_community_statement_is_read_for_every_elite_off_one_set_of_partitio
                                                   null=null[:, 0])  # fmt: skip
     row = rows[(rows["elite"] == "top:20") & (rows["accounts"] == "all accounts")].iloc[0]
     assert row["effect"] == pytest.approx(test.ratio) and row["ci_low"] < row["effect"] < row["ci_high"]
+    # 04's test of the same elite with the same partitions and jackknife stream: the same interval
+    in_04, _, _ = gated.community_test(lg, np.random.default_rng(0), 9, 1.0, 3, ego_table=table, jackknife_groups=4,
+                                       null=null[:, 0], jackknife_rng=gated.jackknife_rng(3))  # fmt: skip
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((in_04.ci_low, in_04.ci_high))
+    # the accounts that existed: each definition's elite restricted to them
+    for definition, lg_d in graphs.items():
+        restricted, _ = design.existed_by(lg_d, table, 700)
+        existed = rows[(rows["elite"] == definition) & (rows["accounts"] != "all accounts")]
+        assert existed["elite_size"].tolist() == [int(restricted.is_elite.sum())]
     with pytest.raises(ValueError, match="another graph"):
         specification.community_specifications(graphs, null[:, 1:], 1.0, table, 3, np.random.default_rng(1),
                                                null_ids=g.ids[::-1])  # fmt: skip

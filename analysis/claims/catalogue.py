@@ -51,7 +51,8 @@ The interval must be a *sampling* interval (the data's uncertainty, from resampl
 what was sampled: the accounts of C1 and C3 within their follower strata, the
 accounts of the graph statements (each pair counted once and credited to one account:
 ego networks overlap too much to be resampled as independent); for C4b-community a
-jackknife over groups of ego networks with Louvain re-run in each), not the null's
+jackknife over groups of ego networks with Louvain re-run in each, conservative by its
+calibration), not the null's
 spread: a statement whose test has only the null's interval (C4b-community on a graph
 that is not a union of ego networks) can be at most *not supported* or *negligible*,
 and the verdict page says so. The graph statements (C2a, C2b, C4a,

@@ -293,9 +293,24 @@ def shared_null(
     folder = paths.fit_cache_dir() if cache is True else (cache or None)
     if folder is None:
         values = run()
-    else:
-        key = _digest(lg, f"ensemble-{model}", seed, [float(switches_per_edge)], n_null)
-        values = _cached(Path(folder) / f"ensemble-{key}.npy", f"the {model} null ensemble",
-                         lambda saved: saved.shape == (n_null, width), run)  # fmt: skip
-    memberships = values[:, len(names) :].astype(np.int64) if keep else None
-    return SharedNull(model, float(switches_per_edge), values[:, : len(names)], names, memberships)
+        return SharedNull(model, float(switches_per_edge), values[:, : len(names)], names,
+                          values[:, len(names) :].astype(np.int64) if keep else None)  # fmt: skip
+    key = _digest(lg, f"ensemble-{model}", seed, [float(switches_per_edge)], n_null)
+    path = Path(folder) / f"ensemble-{key}.npy"
+    partitions = path.with_name(f"ensemble-{key}-partitions.npy")  # int32: a quarter of the floats' size
+
+    def run_and_keep():  # the statistics in one file, the partitions beside them (written first)
+        found = run()
+        if keep:
+            with files.atomic_path(partitions) as tmp, open(tmp, "wb") as handle:
+                np.save(handle, found[:, len(names) :].astype(np.int32))
+        return found[:, : len(names)]
+
+    def complete(saved):
+        return saved.shape == (n_null, len(names)) and (not keep or partitions.exists())
+
+    values = _cached(path, f"the {model} null ensemble", complete, run_and_keep)
+    memberships = np.load(partitions).astype(np.int64) if keep else None
+    if memberships is not None and memberships.shape != (n_null, g.n):
+        raise RuntimeError(f"the cached partitions {partitions} are not of this ensemble: remove it and run again")
+    return SharedNull(model, float(switches_per_edge), values, names, memberships)

@@ -1299,7 +1299,7 @@ def _rule_words(tests: dict, alpha: float) -> dict:
 
 def calibrate_verdict_rule(rng: np.random.Generator, n_graphs: int = 100, n_planted: int = 20, n_boot: int = 400,
                            settings: dict | None = None, alpha: float = inference.ALPHA,
-                           small_factor: float = 1.15) -> dict:  # fmt: skip
+                           small_factor: float = 1.15, beyond_spread: float = 1.0) -> dict:  # fmt: skip
     """The whole verdict rule (:data:`analysis.claims.catalogue.VERDICT_RULE`: the
     practical band, a sampling interval that excludes 1, significance after the
     Benjamini-Hochberg adjustment) on the design-aware graph statements, where each
@@ -1315,24 +1315,28 @@ def calibrate_verdict_rule(rng: np.random.Generator, n_graphs: int = 100, n_plan
     ``small_factor``, an effect inside the practical band), the same shares (``small``:
     the rule should call it *negligible* or *not supported*, hardly ever *supported*).
     The adjustment runs over the graph's own tests (the verdict page's family is
-    larger, which only lowers the rates of *supported*). Returns ``null``, ``planted`` and ``small``:
+    larger, which only lowers the rates of *supported*). ``beyond``: as ``null`` on graphs
+    whose accounts have tastes beyond the null model at amplitude ``beyond_spread``
+    (:func:`calibrate_design_propensities`, where the tests alone reject too often): does
+    the whole rule still hold false support down? Returns ``null``, ``beyond``, ``planted`` and ``small``:
     ``{statement: {"graphs": k, "words": {word: share}, "supported": share, "supported_interval": [lo, hi]}}``,
     the graphs whose fit did not converge, and the settings."""
     settings = {**CALIBRATION_SETTINGS, **(settings or {})}
-    words = {kind: {sid: [] for sid in STATEMENTS} for kind in ("null", "planted", "small")}
-    skipped = {"null": {"dbcm": 0, "rbcm": 0}, "planted": dict.fromkeys(STATEMENTS, 0),
-               "small": dict.fromkeys(STATEMENTS, 0)}  # fmt: skip
-    for family in ("dbcm", "rbcm"):
-        for _ in range(n_graphs):
-            lg, table = _calibration_graph(rng, family, None, settings)
-            try:
-                found = design_statements(lg, rng, table, n_boot=n_boot)
-            except maxent.NotConverged:
-                skipped["null"][family] += 1
-                continue
-            for sid, word in _rule_words(found.tests, alpha).items():
-                if _NULL_FAMILY[sid] == family:
-                    words["null"][sid].append(word)
+    words = {kind: {sid: [] for sid in STATEMENTS} for kind in ("null", "beyond", "planted", "small")}
+    skipped = {"null": {"dbcm": 0, "rbcm": 0}, "beyond": {"dbcm": 0, "rbcm": 0},
+               "planted": dict.fromkeys(STATEMENTS, 0), "small": dict.fromkeys(STATEMENTS, 0)}  # fmt: skip
+    for kind, spread in (("null", 0.0), ("beyond", beyond_spread)):
+        for family in ("dbcm", "rbcm"):
+            for _ in range(n_graphs):
+                lg, table = _calibration_graph(rng, family, None, {**settings, "propensity_spread": spread})
+                try:
+                    found = design_statements(lg, rng, table, n_boot=n_boot)
+                except maxent.NotConverged:
+                    skipped[kind][family] += 1
+                    continue
+                for sid, word in _rule_words(found.tests, alpha).items():
+                    if _NULL_FAMILY[sid] == family:
+                        words[kind][sid].append(word)
     for kind, factor in (("planted", settings["factor"]), ("small", small_factor)):
         for sid in STATEMENTS:
             for _ in range(n_planted):
@@ -1355,4 +1359,5 @@ def calibrate_verdict_rule(rng: np.random.Generator, n_graphs: int = 100, n_plan
     return {"test": "verdict rule", **{kind: {sid: summary(w) for sid, w in by.items()} for kind, by in words.items()},
             "not_converged": skipped,
             "settings": {**settings, "n_boot": n_boot, "alpha": alpha, "band": list(catalogue.PRACTICAL_BAND),
-                         "small_factor": small_factor, "family": "the graph's own design-aware tests"}}  # fmt: skip
+                         "small_factor": small_factor, "beyond_spread": beyond_spread,
+                         "tastes": PROPENSITY_SETTINGS["tastes"], "family": "the graph's own design-aware tests"}}  # fmt: skip

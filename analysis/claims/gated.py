@@ -59,6 +59,8 @@ __all__ = [
     "community_result",
     "COMMUNITY_JACKKNIFE_GROUPS",
     "CommunityJackknife",
+    "JACKKNIFE_STREAM",
+    "jackknife_rng",
     "community_jackknife",
     "jackknife_interval",
     "community_sampling_interval",
@@ -364,6 +366,44 @@ class CommunityJackknife:
         return np.asarray(out, dtype=float)
 
 
+JACKKNIFE_STREAM = 5
+"""The random stream of the jackknife's groups (``default_rng([seed, JACKKNIFE_STREAM])``,
+:func:`jackknife_rng`): 04's test and 05's curve split the ego networks alike."""
+
+
+def jackknife_rng(seed: int) -> np.random.Generator:
+    """The generator that splits the ego networks into the jackknife's groups, from the
+    run's ``seed`` alone, so that 04 and 05 give the headline elite the same interval."""
+    return np.random.default_rng([seed, JACKKNIFE_STREAM])
+
+
+def _network_edges(graph: measures.Graph, ego_table: pd.DataFrame, egos) -> tuple[np.ndarray, np.ndarray]:
+    """Which ego network sees which follow: the pairs ``(follow index, network index)`` of
+    every follow whose two accounts both belong to the network (the ego and the accounts
+    it follows; network ``k`` is ``egos[k]``)."""
+    order = np.argsort(graph.src, kind="stable")
+    starts = np.searchsorted(graph.src[order], np.arange(graph.n + 1))
+    network = pd.Series(np.arange(len(egos)), index=egos)
+    inside = np.zeros(graph.n, dtype=bool)
+    follows, networks = [], []
+    for ego, block in ego_table.groupby("ego", sort=False):
+        nodes = graph.index_of(np.r_[block["member"].to_numpy(), ego])
+        nodes = np.unique(nodes[nodes >= 0])
+        if not len(nodes):
+            continue
+        counts = starts[nodes + 1] - starts[nodes]
+        positions = np.repeat(starts[nodes] - np.cumsum(np.r_[0, counts[:-1]]), counts) + np.arange(counts.sum())
+        candidates = order[positions]
+        inside[nodes] = True
+        seen = candidates[inside[graph.dst[candidates]]]
+        inside[nodes] = False
+        follows.append(seen)
+        networks.append(np.full(len(seen), network[ego], dtype=np.int64))
+    if not follows:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(follows), np.concatenate(networks)
+
+
 def community_jackknife(
     graph: measures.Graph,
     ego_table: pd.DataFrame,
@@ -375,11 +415,12 @@ def community_jackknife(
     """The Louvain runs of C4b-community's grouped jackknife over ego networks, which do
     not depend on who counts as a celebrity (so one set serves every elite definition).
 
-    The egos of ``ego_table`` (``ego, member`` ids) are split at random (``rng``) into
-    ``groups`` groups of near-equal size. Replicate ``g`` leaves group ``g`` out: the
-    graph is what the other ego networks see (the follows between two accounts of one
-    kept network), and Louvain runs on it with ``seed``. ``workers``: replicates run at
-    a time (threads; Louvain releases the GIL; the result does not depend on it)."""
+    The egos of ``ego_table`` (``ego, member`` ids) are split at random (``rng``;
+    :func:`jackknife_rng` in the notebooks) into ``groups`` groups of near-equal size.
+    Replicate ``g`` leaves group ``g`` out: its graph is what the other ego networks
+    saw, the follows between two accounts of one kept network (the ego and the accounts
+    it follows), and Louvain runs on it with ``seed``. ``workers``: replicates run at a
+    time (threads; Louvain releases the GIL; the result does not depend on it)."""
     if groups < 2:
         raise ValueError("the jackknife needs at least two groups")
     egos = np.asarray(pd.unique(ego_table["ego"]))
@@ -387,13 +428,17 @@ def community_jackknife(
         raise ValueError(f"{len(egos)} ego networks cannot be split into {groups} groups")
     group_of = dict(zip(rng.permutation(egos).tolist(), np.arange(len(egos)) % groups))
     ego_group = ego_table["ego"].map(group_of).to_numpy()
+    follows, networks = _network_edges(graph, ego_table, egos)
+    network_group = np.array([group_of[e] for e in egos.tolist()], dtype=np.int64)[networks]
+    seen_by = np.bincount(follows, minlength=graph.m)  # networks that see each follow
 
     def replicate(left_out):
         kept = ego_table[ego_group != left_out]
         inside = np.zeros(graph.n, dtype=bool)
         nodes = graph.index_of(np.union1d(kept["member"].to_numpy(), kept["ego"].to_numpy()))
         inside[nodes[nodes >= 0]] = True
-        mask = inside[graph.src] & inside[graph.dst]
+        lost = np.bincount(follows[network_group == left_out], minlength=graph.m)
+        mask = seen_by - lost > 0  # still seen by a kept network
         return measures.communities(graph.src[mask], graph.dst[mask], graph.n, seed), inside
 
     if workers > 1:
@@ -464,13 +509,14 @@ def community_test(
     ego_table: pd.DataFrame | None = None,
     jackknife_groups: int = COMMUNITY_JACKKNIFE_GROUPS,
     null=None,
+    jackknife_rng: np.random.Generator | None = None,
 ) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
     """C4b-community on a labelled graph: :func:`effective_communities_test` with its
     elite (``null``: the shared ensemble's values, :meth:`analysis.claims.chains.SharedNull.communities`);
     with an ``ego_table`` (the graph is a union of ego networks) its interval is
     the sampling interval of :func:`community_sampling_interval` (``jackknife_groups``
-    groups, ``workers`` Louvain runs at a time), otherwise the null's. Returns the test,
-    the null values and the observed membership."""
+    groups drawn with ``jackknife_rng``, default ``rng``; ``workers`` Louvain runs at a
+    time), otherwise the null's. Returns the test, the null values and the observed membership."""
     g = lg.graph
     result, null, membership = effective_communities_test(
         g.src,
@@ -488,8 +534,9 @@ def community_test(
     if ego_table is None or not np.isfinite(result.expected) or result.expected <= 0:
         return result, null, membership
     found = community_sampling_interval(
-        lg, ego_table, result.observed, result.expected, seed, rng, jackknife_groups, workers=workers
-    )
+        lg, ego_table, result.observed, result.expected, seed, rng if jackknife_rng is None else jackknife_rng,
+        jackknife_groups, workers=workers,
+    )  # fmt: skip
     return (
         dataclasses.replace(result, ci_low=found["low"], ci_high=found["high"], interval="sampling"),
         null,
@@ -700,13 +747,15 @@ def calibrate_community(
 
 
 INTERVAL_SETTINGS = {"n": 5000, "mean_degree": 40.0, "communities": 5, "within_factor": 4.0, "elite_size": 30,
-                     "egos": 150, "groups": COMMUNITY_JACKKNIFE_GROUPS, "louvain_seed": 1}  # fmt: skip
+                     "egos": 80, "groups": COMMUNITY_JACKKNIFE_GROUPS, "louvain_seed": 1, "null_samples": 19,
+                     "switches_per_edge": 3.0}  # fmt: skip
 """The population of :func:`calibrate_community_interval`: ``n`` accounts in
 ``communities`` planted communities of equal size (follows inside one ``within_factor``
 times likelier), ``mean_degree`` follows per account, the ``elite_size`` most followed
-as the elite, observed through ``egos`` random ego networks (whose union holds a
-minority of the accounts, as SNAP's egos saw a sliver of Twitter), ``groups`` jackknife
-groups as in 04."""
+as the elite, observed through ``egos`` random ego networks (the share of the accounts
+their union holds is measured and returned), ``groups`` jackknife groups as in 04; each
+observation's null mean from ``null_samples`` degree-keeping rewirings of
+``switches_per_edge``."""
 
 
 def _community_population(rng, settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -734,28 +783,30 @@ def calibrate_community_interval(rng: np.random.Generator, n_populations: int = 
 
     ``n_populations`` latent graphs with planted communities (:data:`INTERVAL_SETTINGS`),
     each observed ``draws`` times through different random egos
-    (:func:`analysis.stats.synthetic.ego_sample`). On each observation: ``theta``, the log
-    of the elite's effective number of Louvain communities in the union of the sampled
-    networks (the null mean is held fixed in the interval, so it drops out), and the
-    jackknife's standard error of it. The target is what the interval claims to cover:
-    the statistic's mean over repeated samples of egos from the same population (its
-    design expectation, estimated by the mean over the ``draws``, leaving the draw itself
-    out). Returns the settings, ``coverage`` (share of intervals at ``level`` that cover
-    their population's target), ``se_ratio`` (median over populations of the mean
-    jackknife standard error over the standard deviation of ``theta`` across draws: 1
-    when the jackknife measures the sampling spread, above 1 when it overstates it) and,
-    for what the interval does not claim, ``coverage_population`` (share covering the
-    statistic of the complete latent graph: sampling only ego networks can move the
-    statistic, which no resampling of them can show)."""
+    (:func:`analysis.stats.synthetic.ego_sample`). On each observation, as 04 does: the
+    elite's effective number of Louvain communities in the union of the sampled networks,
+    its null mean from a small degree-keeping rewiring ensemble of that union, the effect
+    (their ratio) and the jackknife interval of the effect (the null mean held fixed).
+    The target is what the interval claims to cover: the log effect's mean over repeated
+    samples of egos from the same population (its design expectation, estimated by the
+    mean over the other draws). Returns the settings; ``coverage`` (the share of intervals
+    at ``level`` that cover their population's target); ``se_ratio`` (median over the
+    populations of the mean jackknife standard error over the log effect's standard
+    deviation across draws; ``se_ratios`` per population: 1 when the jackknife measures
+    the sampling spread, above 1 when it overstates it); the same two for the statistic
+    alone (``coverage_statistic``, ``se_ratio_statistic``: the numerator, whose spread the
+    jackknife resamples); ``coverage_population``, the share of intervals of the
+    statistic covering the complete latent graph's value (what the interval does not
+    claim: seeing only ego networks can move the statistic, which no resampling of them
+    shows); and ``union_share``, the mean share of the accounts the sampled networks hold."""
     settings = {**INTERVAL_SETTINGS, **(settings or {})}
     if draws < 3:
         raise ValueError("at least three draws per population are needed for a leave-one-out target")
-    seed, groups = settings["louvain_seed"], settings["groups"]
+    seed, groups, n = settings["louvain_seed"], settings["groups"], settings["n"]
     t = float(stats.t.ppf(0.5 + level / 2, groups - 1))
     rows = []
     for population in range(n_populations):
         src, dst, is_elite = _community_population(rng, settings)
-        n = settings["n"]
         whole = measures.effective_communities(measures.communities(src, dst, n, seed), np.flatnonzero(is_elite))
         for _ in range(draws):
             s, d, table = synthetic.ego_sample(rng, src, dst, n, settings["egos"])
@@ -767,25 +818,37 @@ def calibrate_community_interval(rng: np.random.Generator, n_populations: int = 
             if len(elite_seen) < 2:
                 continue
             observed = measures.effective_communities(measures.communities(s, d, n, seed), elite_seen)
-            found = community_sampling_interval(
-                LabelledGraph("calibration", graph, np.where(is_elite, "celebrity", "regular"), is_elite, "top"),
-                ego_table, observed, 1.0, seed, rng, groups, level,
-            )  # fmt: skip
-            rows.append({"population": population, "theta": np.log(observed), "se": found["se_log"],
-                         "whole": np.log(whole)})  # fmt: skip
+            null = rewiring.null_ensemble(s, d, n, _community_reading(n, elite_seen, seed), settings["null_samples"],
+                                          rng, switches_per_edge=settings["switches_per_edge"]).ravel()  # fmt: skip
+            null_mean = float(null.mean())
+            lg = LabelledGraph("calibration", graph, np.where(is_elite, "celebrity", "regular"), is_elite, "top")
+            found = community_sampling_interval(lg, ego_table, observed, null_mean, seed, rng, groups, level)
+            rows.append({"population": population, "theta": np.log(observed / null_mean),
+                         "statistic": np.log(observed), "se": found["se_log"], "whole": np.log(whole),
+                         "union_share": float(present.mean())})  # fmt: skip
     table = pd.DataFrame(rows).dropna()
-    covered, covered_whole, ratios = [], [], []
+    covered, covered_statistic, covered_whole, ratios, ratios_statistic = [], [], [], [], []
     for _, block in table.groupby("population"):
-        theta, se = block["theta"].to_numpy(), block["se"].to_numpy()
-        if len(theta) < 3:
+        if len(block) < 3:
             continue
-        target = (theta.sum() - theta) / (len(theta) - 1)  # the other draws' mean
-        covered += list(np.abs(theta - target) <= t * se)
-        covered_whole += list(np.abs(theta - block["whole"].to_numpy()) <= t * se)
-        ratios.append(float(se.mean() / theta.std(ddof=1)) if theta.std(ddof=1) > 0 else np.nan)
+        se = block["se"].to_numpy()
+        for column, hits, spreads in (("theta", covered, ratios), ("statistic", covered_statistic, ratios_statistic)):
+            values = block[column].to_numpy()
+            target = (values.sum() - values) / (len(values) - 1)  # the other draws' mean
+            hits += list(np.abs(values - target) <= t * se)
+            spread = values.std(ddof=1)
+            spreads.append(float(se.mean() / spread) if spread > 0 else np.nan)
+        covered_whole += list(np.abs(block["statistic"].to_numpy() - block["whole"].to_numpy()) <= t * se)
+
+    def rate(hits):
+        return float(np.mean(hits)) if hits else float("nan")
+
+    def median(values):
+        finite = [v for v in values if np.isfinite(v)]
+        return float(np.median(finite)) if finite else float("nan")
+
     return {"test": "C4b-community interval", **settings, "populations": n_populations, "draws": draws,
-            "observations": int(len(covered)), "level": level,
-            "coverage": float(np.mean(covered)) if covered else float("nan"),
-            "se_ratio": float(np.nanmedian(ratios)) if ratios else float("nan"),
-            "se_ratios": ratios,
-            "coverage_population": float(np.mean(covered_whole)) if covered_whole else float("nan")}  # fmt: skip
+            "observations": int(len(covered)), "level": level, "coverage": rate(covered),
+            "se_ratio": median(ratios), "se_ratios": ratios, "coverage_statistic": rate(covered_statistic),
+            "se_ratio_statistic": median(ratios_statistic), "coverage_population": rate(covered_whole),
+            "union_share": float(table["union_share"].mean()) if len(table) else float("nan")}  # fmt: skip

@@ -289,8 +289,9 @@ def community_specifications(
     Louvain seeded with ``seed`` as on the observed graph) read for each elite
     (:func:`analysis.claims.gated.community_result`), with the sampling interval of the
     grouped jackknife over ego networks (one set of ``groups`` Louvain runs for every
-    definition, :func:`analysis.claims.gated.community_jackknife`; without an
-    ``ego_table``, the null's interval). ``existence_last_id``: also the accounts that
+    definition, :func:`analysis.claims.gated.community_jackknife`, its groups drawn from
+    :func:`analysis.claims.gated.jackknife_rng` as in 04; without an ``ego_table``, the
+    null's interval). ``existence_last_id``: also the accounts that
     existed by the crawl, their own ensemble of ``n_null`` samples drawn here (the
     partitions of the whole graph's null are not of the restricted one; ``workers`` and
     ``scheduler`` choose how they run). ``null_ids``: the node ids the partitions are of,
@@ -332,7 +333,8 @@ def community_specifications(
                                                  switches_per_edge=switches_per_edge, workers=workers,
                                                  scheduler=scheduler).astype(np.int64)  # fmt: skip
         observed = measures.communities(g.src, g.dst, g.n, seed)
-        jackknife = gated.community_jackknife(g, table, seed, rng, groups, workers) if table is not None else None
+        jackknife = (gated.community_jackknife(g, table, seed, gated.jackknife_rng(seed), groups, workers)
+                     if table is not None else None)  # fmt: skip
         for definition, lg in graphs.items():
             if not lg.is_elite.any():
                 continue

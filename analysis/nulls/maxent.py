@@ -581,6 +581,18 @@ def sample_dbcm(fit: MaxEntFit, rng: np.random.Generator) -> tuple[np.ndarray, n
     return src.astype(np.int64), dst.astype(np.int64)
 
 
+@nb.njit(cache=True, inline="always")
+def _pair_probability(a, b):
+    """``a b / (1 + a b)``, 1 where the product overflows, 0 where it is undefined (an
+    infinite multiplier against a zero one)."""
+    product = a * b
+    if product != product:
+        return 0.0
+    if product == np.inf:
+        return 1.0
+    return product / (1.0 + product)
+
+
 @nb.njit(cache=True, nogil=True)
 def _thinned_dbcm(x, ys, order, seed, capacity):
     """Every pair ``i -> order[j]`` with probability ``q = x_i ys_j / (1 + x_i ys_j)``,
@@ -588,22 +600,23 @@ def _thinned_dbcm(x, ys, order, seed, capacity):
     with probability ``q / bound`` (a valid thinning because q only falls along the row);
     the project's xoshiro256** stream (:mod:`analysis.nulls.kernels`) seeded with ``seed``."""
     state = kernels.rng_state(seed)
-    src = np.empty(capacity, np.int64)
-    dst = np.empty(capacity, np.int64)
+    src = np.empty(max(capacity, 1), np.int64)
+    dst = np.empty(max(capacity, 1), np.int64)
     k = 0
     n_targets = len(ys)
     for i in range(len(x)):
         xi = x[i]
-        if xi <= 0.0:
+        if not xi > 0.0 or n_targets == 0:
             continue
-        bound = xi * ys[0] / (1.0 + xi * ys[0])
+        bound = _pair_probability(xi, ys[0])
         j = 0
         while j < n_targets and bound > 0.0:
             if bound < 1.0:
-                j += int(np.floor(np.log(1.0 - kernels.uniform(state)) / np.log(1.0 - bound)))
-                if j >= n_targets:
+                step = np.log1p(-kernels.uniform(state)) / np.log1p(-bound)
+                if not step < n_targets - j:  # beyond the row, or not finite
                     break
-            q = xi * ys[j] / (1.0 + xi * ys[j])
+                j += int(step)
+            q = _pair_probability(xi, ys[j])
             if kernels.uniform(state) * bound < q and order[j] != i:
                 if k == len(src):
                     grown_src = np.empty(2 * k, np.int64)
@@ -631,10 +644,8 @@ def sample_dbcm_sparse(fit: MaxEntFit, rng: np.random.Generator) -> tuple[np.nda
         raise ValueError(f"a DBCM fit is needed, not {fit.model!r}")
     x, y = np.asarray(fit.x, dtype=float), np.asarray(fit.y, dtype=float)
     order = np.argsort(-y, kind="stable")
-    ys = y[order]
-    expected = float(np.sum(x * np.sum(ys / (1 + x[:, None] * ys), axis=1))) if len(x) <= 2000 else None
-    capacity = int(1.2 * expected) + 1024 if expected is not None else max(1024, 4 * len(x))
-    return _thinned_dbcm(x, ys, order, int(rng.integers(0, 2**63 - 1)), capacity)
+    capacity = 4 * len(x) + 1024  # a first guess; the sampler doubles it as it needs
+    return _thinned_dbcm(x, y[order], order, int(rng.integers(0, 2**63 - 1)), capacity)
 
 
 # ------------------------------------------------------------------ observable pairs only

@@ -373,8 +373,10 @@ def coverage_rows(calibration: dict) -> list[dict]:
     """One row per interval calibration of ``results/calibration.json`` (an entry whose
     result has a ``coverage``): ``test``, ``statements``, ``level``, ``coverage`` and the
     number of intervals (``coverage_n``), ``se_ratio`` (the interval's standard error over
-    the statistic's spread across samples; ``se_ratio_low``, ``se_ratio_high``: its range
-    over the populations) and ``coverage_population``."""
+    the effect's spread across samples; ``se_ratio_low``, ``se_ratio_high``: its range
+    over the populations), ``coverage_population`` (of the complete latent graph's
+    statistic), ``populations`` and ``union_share`` (the share of accounts the sampled
+    networks held), None where not recorded."""
     rows = []
     for name, entry in calibration["tests"].items():
         r = entry["result"]
@@ -384,15 +386,17 @@ def coverage_rows(calibration: dict) -> list[dict]:
         rows.append({"test": name, "statements": list(entry["statements"]) or [name], "level": r["level"],
                      "coverage": r["coverage"], "coverage_n": r["observations"], "se_ratio": r["se_ratio"],
                      "se_ratio_low": min(ratios) if ratios else None, "se_ratio_high": max(ratios) if ratios else None,
-                     "coverage_population": r.get("coverage_population")})  # fmt: skip
+                     "coverage_population": r.get("coverage_population"), "populations": r.get("populations"),
+                     "union_share": r.get("union_share")})  # fmt: skip
     return rows
 
 
 def rule_rows(calibration: dict) -> list[dict]:
     """One row per statement of the whole verdict rule's calibration (the entry whose
     result's ``test`` is ``"verdict rule"``): ``statement`` and, for each kind of graph
-    (``null``: no class effect; ``planted``: the effect planted; ``small``: a small effect
-    planted, inside the practical band), the share called *supported* and the graphs."""
+    (``null``: no class effect; ``beyond``: none, with tastes beyond the null model;
+    ``planted``: the effect planted; ``small``: a small effect planted, inside the
+    practical band), the share called *supported* and the graphs (0 where not run)."""
     rows = []
     for name, entry in calibration["tests"].items():
         r = entry["result"]
@@ -400,7 +404,7 @@ def rule_rows(calibration: dict) -> list[dict]:
             continue
         for sid in r["null"]:
             row = {"test": name, "statement": sid}
-            for kind in ("null", "planted", "small"):
+            for kind in ("null", "beyond", "planted", "small"):
                 found = r.get(kind, {}).get(sid, {})
                 row[kind] = found.get("supported")
                 row[f"{kind}_n"] = found.get("graphs", 0)
@@ -478,21 +482,44 @@ def calibration_block(calibration: dict) -> str:
         reading = ("wider than the sampling spread: conservative" if conservative
                    else "narrower than the sampling spread: it under-covers" if row["coverage"] < row["level"] - 0.02
                    else "about the sampling spread")  # fmt: skip
-        lines.append(f"Coverage of the sampling interval of {', '.join(row['statements'])} ({row['test']}): "
-                     f"{row['coverage']:.1%} of {row['coverage_n']} nominal {row['level']:.0%} intervals cover "
-                     f"the statistic's mean over samples of the same graph; its standard error is {ratio} the "
-                     f"statistic's spread across samples, {reading}.")  # fmt: skip
+        design = ""
+        if row["populations"] and row["union_share"] is not None:
+            design = (
+                f", on one synthetic design ({row['populations']} latent graphs, the sampled networks holding "
+                f"{row['union_share']:.0%} of their accounts)"
+            )
+        whole = ("" if row["coverage_population"] is None else f" ({row['coverage_population']:.1%} cover the complete "
+                 "latent graph's statistic, which the interval does not claim)")  # fmt: skip
+        lines.append(f"Coverage of the sampling interval of {', '.join(row['statements'])} ({row['test']}){design}: "
+                     f"{row['coverage']:.1%} of {row['coverage_n']} nominal {row['level']:.0%} intervals cover the "
+                     f"effect's mean over samples of the same graph{whole}; their standard error is {ratio} the "
+                     f"effect's spread across samples, {reading}.")  # fmt: skip
     rule = [r for r in rule_rows(calibration) if r["null_n"]]
     if rule:
 
         def share(r, kind):
-            return "untested" if r[kind] is None else f"{r[kind]:.0%} of {r[f'{kind}_n']}"
+            if r[kind] is None:
+                return "not run"
+            return f"{round(r[kind] * r[f'{kind}_n'])} of {r[f'{kind}_n']}"
 
         lines.append("The whole verdict rule (band, sampling interval and BH-adjusted significance together; entry "
-                     f"'{rule[0]['test']}'), the share of graphs on which each design-aware graph statement is called "
-                     "*supported*, with no class effect / with its effect planted / with a small effect inside the "
-                     "band planted: " + "; ".join(f"{r['statement']} {share(r, 'null')} / {share(r, 'planted')} / "
-                                                  f"{share(r, 'small')}" for r in rule) + ".")  # fmt: skip
+                     f"'{rule[0]['test']}'), the graphs on which each design-aware graph statement is called "
+                     "*supported*, with no class effect / with none but accounts' tastes beyond the null model / with "
+                     "its effect planted / with a small effect inside the band planted: "
+                     + "; ".join(f"{r['statement']} {share(r, 'null')} / {share(r, 'beyond')} / {share(r, 'planted')} / "
+                                 f"{share(r, 'small')}" for r in rule) + ".")  # fmt: skip
+        held = [f"{r['statement']} ({r['planted_words'].get(catalogue.NEGLIGIBLE, 0):.0%})" for r in rule
+                if r["planted_words"].get(catalogue.NEGLIGIBLE, 0) >= 0.2]  # fmt: skip
+        loose = [f"{r['statement']} ({round(r['small'] * r['small_n'])} of {r['small_n']})" for r in rule
+                 if r["small"] is not None and r["small"] > 0.05]  # fmt: skip
+        if loose:
+            lines.append("The rule reads the effect's point estimate against the band, so a small effect planted inside "
+                         "it is called *supported* when sampling carries its estimate beyond the band: "
+                         + ", ".join(loose) + ".")  # fmt: skip
+        if held:
+            lines.append("With the effect planted, the rule calls a fifth or more of the graphs *negligible* for "
+                         + ", ".join(held) + ": there the plant moves the statistic to near the practical band, so "
+                         "the rule's power is below the test's.")  # fmt: skip
     kept_out = [f"{', '.join(row['statements'])}, {row['size']:.1%} of {row['size_n']} null graphs" for row in rows
                 if described(row) and row["size"] is not None]  # fmt: skip
     if kept_out:
