@@ -119,7 +119,8 @@ CALIBRATIONS = {
         "two-sided p below 0.05, the adjustment over each graph's six design-aware tests) on the design-aware entry's "
         "graphs (60 random egos): the share of each verdict word on 150 graphs per null family with no class effect "
         "(a 'supported' there is a false support), on as many whose accounts have tastes beyond the null model "
-        "(amplitude 1, as in the beyond-the-model entry, where the tests alone reject too often), on 30 graphs per "
+        "(amplitude 1, as in the beyond-the-model entry, where the tests alone reject too often), both also with the "
+        "dyadic-robust error in place of the verdicts' (the verdict page's sensitivity), on 30 graphs per "
         "statement with its effect planted (odds x or / 3) and on 30 with a small effect planted (odds x or / 1.15, "
         "inside the band).",
         "run": lambda rng: design.calibrate_verdict_rule(rng, n_graphs=150, n_planted=30, n_boot=400),

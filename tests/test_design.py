@@ -606,7 +606,7 @@ def test_the_whole_rule_is_applied_to_each_graph_after_the_adjustment_over_its_t
         calls.append(1)
         if len(calls) == 1:
             raise maxent.NotConverged("DBCM: largest degree error 0.2 after 2000 sweeps")
-        return design.DesignTests(tests(), {})
+        return design.DesignTests(tests(), {}, dyadic={sid: t for sid, t in tests().items() if sid != "C5"})
 
     monkeypatch.setattr(design, "design_statements", fake)
     monkeypatch.setattr(design, "_calibration_graph", lambda rng, family, plant, settings: (None, None))
@@ -614,5 +614,6 @@ def test_the_whole_rule_is_applied_to_each_graph_after_the_adjustment_over_its_t
     assert out["not_converged"]["null"]["dbcm"] == 1
     assert out["null"]["C4a"]["graphs"] == 1 and out["null"]["C5"]["graphs"] == 2  # C4a: DBCM graphs; C5: RBCM
     assert out["beyond"]["C4a"]["graphs"] == 2 and out["settings"]["beyond_spread"] == 1.0
+    assert out["null_dyadic"]["C4a"]["graphs"] == 1 and out["beyond_dyadic"]["C5"]["graphs"] == 0  # no dyadic C5
     assert out["null"]["C5"]["words"] == {"contradicted": 1.0} and out["planted"]["C2a"]["words"] == {"negligible": 1.0}
     assert out["small"]["C4a"]["supported"] == 0.0 and out["settings"]["small_factor"] == 1.15

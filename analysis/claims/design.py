@@ -1318,11 +1318,14 @@ def calibrate_verdict_rule(rng: np.random.Generator, n_graphs: int = 100, n_plan
     larger, which only lowers the rates of *supported*). ``beyond``: as ``null`` on graphs
     whose accounts have tastes beyond the null model at amplitude ``beyond_spread``
     (:func:`calibrate_design_propensities`, where the tests alone reject too often): does
-    the whole rule still hold false support down? Returns ``null``, ``beyond``, ``planted`` and ``small``:
+    the whole rule still hold false support down? ``null_dyadic``, ``beyond_dyadic``: the
+    same graphs with the dyadic-robust error in place of the verdicts' (the verdict page's
+    sensitivity, :func:`analysis.claims.catalogue.error_sensitivity`). Returns those and ``planted`` and ``small``:
     ``{statement: {"graphs": k, "words": {word: share}, "supported": share, "supported_interval": [lo, hi]}}``,
     the graphs whose fit did not converge, and the settings."""
     settings = {**CALIBRATION_SETTINGS, **(settings or {})}
-    words = {kind: {sid: [] for sid in STATEMENTS} for kind in ("null", "beyond", "planted", "small")}
+    kinds = ("null", "beyond", "planted", "small", "null_dyadic", "beyond_dyadic")
+    words = {kind: {sid: [] for sid in STATEMENTS} for kind in kinds}
     skipped = {"null": {"dbcm": 0, "rbcm": 0}, "beyond": {"dbcm": 0, "rbcm": 0},
                "planted": dict.fromkeys(STATEMENTS, 0), "small": dict.fromkeys(STATEMENTS, 0)}  # fmt: skip
     for kind, spread in (("null", 0.0), ("beyond", beyond_spread)):
@@ -1330,13 +1333,14 @@ def calibrate_verdict_rule(rng: np.random.Generator, n_graphs: int = 100, n_plan
             for _ in range(n_graphs):
                 lg, table = _calibration_graph(rng, family, None, {**settings, "propensity_spread": spread})
                 try:
-                    found = design_statements(lg, rng, table, n_boot=n_boot)
+                    found = design_statements(lg, rng, table, n_boot=n_boot, dyadic=True)
                 except maxent.NotConverged:
                     skipped[kind][family] += 1
                     continue
-                for sid, word in _rule_words(found.tests, alpha).items():
-                    if _NULL_FAMILY[sid] == family:
-                        words[kind][sid].append(word)
+                for suffix, tests in (("", found.tests), ("_dyadic", found.dyadic)):
+                    for sid, word in _rule_words(tests, alpha).items():
+                        if _NULL_FAMILY[sid] == family:
+                            words[kind + suffix][sid].append(word)
     for kind, factor in (("planted", settings["factor"]), ("small", small_factor)):
         for sid in STATEMENTS:
             for _ in range(n_planted):

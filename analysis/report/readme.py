@@ -404,9 +404,9 @@ def rule_rows(calibration: dict) -> list[dict]:
             continue
         for sid in r["null"]:
             row = {"test": name, "statement": sid}
-            for kind in ("null", "beyond", "planted", "small"):
+            for kind in ("null", "beyond", "planted", "small", "null_dyadic", "beyond_dyadic"):
                 found = r.get(kind, {}).get(sid, {})
-                row[kind] = found.get("supported")
+                row[kind] = found.get("supported") if found.get("graphs") else None
                 row[f"{kind}_n"] = found.get("graphs", 0)
                 row[f"{kind}_words"] = found.get("words", {})
             rows.append(row)
@@ -510,6 +510,12 @@ def calibration_block(calibration: dict) -> str:
                                  f"{share(r, 'small')}" for r in rule) + ".")  # fmt: skip
         held = [f"{r['statement']} ({r['planted_words'].get(catalogue.NEGLIGIBLE, 0):.0%})" for r in rule
                 if r["planted_words"].get(catalogue.NEGLIGIBLE, 0) >= 0.2]  # fmt: skip
+        dyadic = [r for r in rule if r["beyond_dyadic"] is not None]
+        if dyadic:
+            lines.append("With the dyadic-robust error in place of the verdicts' (the verdict page's sensitivity), on the "
+                         "same graphs with no class effect / with tastes beyond the null model: "
+                         + "; ".join(f"{r['statement']} {share(r, 'null_dyadic')} / {share(r, 'beyond_dyadic')}"
+                                     for r in dyadic) + ".")  # fmt: skip
         loose = [f"{r['statement']} ({round(r['small'] * r['small_n'])} of {r['small_n']})" for r in rule
                  if r["small"] is not None and r["small"] > 0.05]  # fmt: skip
         if loose:
