@@ -340,7 +340,7 @@ def community_curve():
     from analysis.nulls import maxent
 
     fit = maxent.fit_dbcm(np.bincount(g.src, minlength=g.n), np.bincount(g.dst, minlength=g.n))
-    soft = families.maxent_memberships(g, fit, 9, np.random.default_rng(44), 3, workers=2)
+    soft = families.maxent_memberships(g, fit, 9, 3, workers=2)
     rows, agreement = specification.community_specifications(
         graphs, null[:, 1:].astype(np.int64), 1.0, table, 3, np.random.default_rng(43), groups=4,
         existence_last_id=700, n_null=9, maxent_memberships=soft,
@@ -401,7 +401,9 @@ def test_the_existence_table_takes_the_community_statement_from_its_rewiring_row
     assert specification.existence_change(only_all, "top:20").empty
 
 
-def test_the_soft_partitions_do_not_depend_on_the_threads_and_a_sampled_expectation_widens_the_agreement():
+def test_the_soft_partitions_do_not_depend_on_the_threads_and_a_sampled_expectation_widens_the_agreement(
+    tmp_path, monkeypatch
+):
     from analysis.claims import families
     from analysis.nulls import maxent
     from analysis.stats import inference
@@ -410,11 +412,16 @@ def test_the_soft_partitions_do_not_depend_on_the_threads_and_a_sampled_expectat
     lg, _ = design._calibration_graph(rng, "dbcm", None, {**design.CALIBRATION_SETTINGS, "n": 400, "egos": 20})
     g = lg.graph
     fit = maxent.fit_dbcm(np.bincount(g.src, minlength=g.n), np.bincount(g.dst, minlength=g.n))
-    one = families.maxent_memberships(g, fit, 4, np.random.default_rng(9), 2, workers=1)
-    two = families.maxent_memberships(g, fit, 4, np.random.default_rng(9), 2, workers=2)
-    np.testing.assert_array_equal(one, two)
+    one = families.maxent_memberships(g, fit, 4, 2, workers=1)
+    two = families.maxent_memberships(g, fit, 4, 2, workers=2, cache=tmp_path)
+    np.testing.assert_array_equal(one, two)  # threads and the cache change nothing
+    assert len(list(tmp_path.glob("maxent-partitions-*.npy"))) == 1 and not list(tmp_path.glob("*.lock"))
+    monkeypatch.setattr(maxent, "sample_dbcm_sparse", lambda *a, **k: (_ for _ in ()).throw(AssertionError("drawn")))
+    np.testing.assert_array_equal(families.maxent_memberships(g, fit, 4, 2, cache=tmp_path), one)  # read back
+    with pytest.raises(AssertionError, match="drawn"):
+        families.maxent_memberships(g, fit, 4, 3, cache=tmp_path)  # another seed: other samples
     with pytest.raises(ValueError, match="DBCM fit of this graph"):
-        families.maxent_memberships(g, maxent.fit_dbcm(np.ones(3, int), np.ones(3, int)), 2, rng, 2)
+        families.maxent_memberships(g, maxent.fit_dbcm(np.ones(3, int), np.ones(3, int)), 2, 2)
 
     def result(expected, n_null):  # observed 10, z 2: a null standard deviation of (10 - expected) / 2
         return inference.TestResult("s", 10.0, expected, 10.0 / expected, 2.0, 0.5, 1.5, 0.05, n_null, "toy", "less")

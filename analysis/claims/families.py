@@ -16,11 +16,15 @@ soft null lets a hub's degree vary and the hard one cannot).
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import numpy as np
 
-from ..graph import measures
+from .. import files
+from ..graph import arrays, louvain, measures
 from ..graph.labelled import LabelledGraph
-from ..nulls import maxent, mixing, rewiring
+from ..nulls import kernels, maxent, mixing, rewiring
 from ..stats import inference
 from . import catalogue, follow_back
 
@@ -32,6 +36,7 @@ __all__ = [
     "maxent_union_tests",
     "rewiring_union_tests",
     "family_agreement",
+    "MAXENT_STREAM",
     "maxent_memberships",
 ]
 
@@ -129,28 +134,58 @@ def maxent_union_tests(lg: LabelledGraph, statements=STATEMENTS, tol: float = ma
     return {"tests": tests, "fits": {name: f.summary() for name, f in fits.items()}}
 
 
-def maxent_memberships(graph: measures.Graph, fit: maxent.MaxEntFit, n_samples: int, rng: np.random.Generator,
-                       seed: int, workers: int = 1) -> np.ndarray:  # fmt: skip
+MAXENT_STREAM = 6
+"""The random stream of :func:`maxent_memberships` (``default_rng([seed, MAXENT_STREAM])``)."""
+
+
+def maxent_memberships(graph: measures.Graph, fit: maxent.MaxEntFit, n_samples: int, seed: int, workers: int = 1,
+                       cache=None) -> np.ndarray:  # fmt: skip
     """The Louvain partitions (:func:`analysis.graph.measures.communities`, seeded with
     ``seed``, as on the observed graph) of ``n_samples`` graphs drawn from a DBCM ``fit``
     of ``graph`` (:func:`analysis.nulls.maxent.sample_dbcm_sparse`): C4b-community's
     statistic under the soft null, which has no analytic expectation. A row per sample, a
-    column per node; each sample seeded from ``rng`` before any runs, so ``workers``
-    (threads) do not change the result."""
+    column per node (int32). The samples are seeded from ``seed`` alone (stream
+    :data:`MAXENT_STREAM`), so ``workers`` (threads) do not change them and 04 and 05
+    draw the same ones; ``cache``: a folder (:func:`analysis.paths.fit_cache_dir`) where
+    they are kept under a digest of the graph, the fit, the settings and the code, so the
+    notebook that asks second reads them (under ``make -j2`` too: a lock)."""
     if fit.model != "dbcm" or len(fit.x) != graph.n:
         raise ValueError("a DBCM fit of this graph is needed")
-    seeds = rewiring.sample_seeds(rng, n_samples)
+    if n_samples < 1:
+        raise ValueError("at least one sample is needed")
 
-    def one(sample_seed):
-        s, d = maxent.sample_dbcm_sparse(fit, np.random.default_rng(sample_seed))
-        return measures.communities(s, d, graph.n, seed)
+    def run():
+        seeds = rewiring.sample_seeds(np.random.default_rng([seed, MAXENT_STREAM]), n_samples)
 
-    if workers > 1:
-        from concurrent.futures import ThreadPoolExecutor
+        def one(sample_seed):
+            s, d = maxent.sample_dbcm_sparse(fit, np.random.default_rng(sample_seed))
+            return measures.communities(s, d, graph.n, seed).astype(np.int32)
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            return np.stack(list(pool.map(one, seeds)))
-    return np.stack([one(s) for s in seeds])
+        if workers > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                return np.stack(list(pool.map(one, seeds)))
+        return np.stack([one(s) for s in seeds])
+
+    if cache is None:
+        return run()
+    digest = hashlib.blake2b(f"maxent-partitions|{graph.n}|{n_samples}|{seed}".encode(), digest_size=20)
+    for array in (graph.src, graph.dst, fit.x, fit.y):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    for module in (maxent, measures, louvain, arrays, kernels):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    path = Path(cache) / f"maxent-partitions-{digest.hexdigest()}.npy"
+    with files.exclusive_lock(path.with_suffix(".lock"), "the maximum-entropy partitions", wait=True):
+        if path.exists():
+            saved = np.load(path)
+            if saved.shape == (n_samples, graph.n):
+                return saved
+        found = run()
+        with files.atomic_path(path) as tmp, open(tmp, "wb") as handle:
+            np.save(handle, found)
+    return found
 
 
 def _class_codes(lg: LabelledGraph) -> np.ndarray:
