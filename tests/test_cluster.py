@@ -277,3 +277,16 @@ def test_the_command_lines_refuse_a_bad_setting_in_one_line_before_anything_runs
     lines = capsys.readouterr().err.strip().splitlines()
     assert status == 2 and len(lines) == 1, lines
     assert lines[0].startswith("error: scheduler ") and "give" in lines[0], lines
+
+
+def test_the_dbcm_partitions_on_a_cluster_are_the_threads_partitions(two_workers, graph):
+    from analysis.claims import families
+    from analysis.nulls import maxent
+
+    src, dst, _ = graph
+    g = ms.Graph(src=src, dst=dst, ids=np.arange(N))
+    fit = maxent.fit_dbcm(np.bincount(src, minlength=N), np.bincount(dst, minlength=N))
+    threads = families.maxent_memberships(g, fit, 4, 11, workers=2)
+    dask = families.maxent_memberships(g, fit, 4, 11, scheduler=two_workers)
+    np.testing.assert_array_equal(dask, threads)
+    _released(two_workers)

@@ -24,7 +24,7 @@ import numpy as np
 from .. import files
 from ..graph import arrays, louvain, measures
 from ..graph.labelled import LabelledGraph
-from ..nulls import kernels, maxent, mixing, rewiring
+from ..nulls import cluster, kernels, maxent, mixing, rewiring
 from ..stats import inference
 from . import catalogue, follow_back
 
@@ -37,6 +37,7 @@ __all__ = [
     "rewiring_union_tests",
     "family_agreement",
     "MAXENT_STREAM",
+    "maxent_partition",
     "maxent_memberships",
 ]
 
@@ -138,15 +139,24 @@ MAXENT_STREAM = 6
 """The random stream of :func:`maxent_memberships` (``default_rng([seed, MAXENT_STREAM])``)."""
 
 
+def maxent_partition(sample_seed, fit: maxent.MaxEntFit, n: int, seed: int) -> np.ndarray:
+    """One sample of :func:`maxent_memberships`: a graph drawn from the DBCM ``fit``
+    (seeded with ``sample_seed``) and its Louvain partition (seeded with ``seed``), int32;
+    the one function every runner applies (threads, or the workers of a cluster)."""
+    s, d = maxent.sample_dbcm_sparse(fit, np.random.default_rng(sample_seed))
+    return measures.communities(s, d, n, seed).astype(np.int32)
+
+
 def maxent_memberships(graph: measures.Graph, fit: maxent.MaxEntFit, n_samples: int, seed: int, workers: int = 1,
-                       cache=None) -> np.ndarray:  # fmt: skip
+                       cache=None, scheduler=None) -> np.ndarray:  # fmt: skip
     """The Louvain partitions (:func:`analysis.graph.measures.communities`, seeded with
     ``seed``, as on the observed graph) of ``n_samples`` graphs drawn from a DBCM ``fit``
     of ``graph`` (:func:`analysis.nulls.maxent.sample_dbcm_sparse`): C4b-community's
     statistic under the soft null, which has no analytic expectation. A row per sample, a
     column per node (int32). The samples are seeded from ``seed`` alone (stream
-    :data:`MAXENT_STREAM`), so ``workers`` (threads) do not change them and 04 and 05
-    draw the same ones; ``cache``: a folder (:func:`analysis.paths.fit_cache_dir`) where
+    :data:`MAXENT_STREAM`), so neither ``workers`` (threads) nor ``scheduler`` (a Dask
+    cluster, as :func:`analysis.nulls.rewiring.null_ensemble` takes it; the fit goes to
+    every worker once) changes them, and 04 and 05 draw the same ones; ``cache``: a folder (:func:`analysis.paths.fit_cache_dir`) where
     they are kept under a digest of the graph, the fit, the settings and the code, so the
     notebook that asks second reads them (under ``make -j2`` too: a lock)."""
     if fit.model != "dbcm" or len(fit.x) != graph.n:
@@ -154,12 +164,16 @@ def maxent_memberships(graph: measures.Graph, fit: maxent.MaxEntFit, n_samples: 
     if n_samples < 1:
         raise ValueError("at least one sample is needed")
 
+    on_cluster = cluster.wanted(scheduler)  # a bad setting fails before any sample
+
     def run():
         seeds = rewiring.sample_seeds(np.random.default_rng([seed, MAXENT_STREAM]), n_samples)
+        if on_cluster:
+            return np.stack(cluster.map_shared(maxent_partition, seeds, (fit, graph.n, seed), scheduler,
+                                               name="maxent-partitions"))  # fmt: skip
 
         def one(sample_seed):
-            s, d = maxent.sample_dbcm_sparse(fit, np.random.default_rng(sample_seed))
-            return measures.communities(s, d, graph.n, seed).astype(np.int32)
+            return maxent_partition(sample_seed, fit, graph.n, seed)
 
         if workers > 1:
             from concurrent.futures import ThreadPoolExecutor
