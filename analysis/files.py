@@ -27,6 +27,7 @@ __all__ = [
     "write_json",
     "write_parquet",
     "exclusive_lock",
+    "cached_array",
     "staged_folder",
     "remove_stale_staging",
 ]
@@ -108,6 +109,24 @@ def exclusive_lock(path: str | Path, what: str, wait: bool = False) -> Iterator[
     finally:
         path.unlink(missing_ok=True)
         handle.close()
+
+
+def cached_array(path: str | Path, what: str, shape_ok, run):
+    """``run()``'s NumPy array, kept at ``path`` (``.npy``): the first caller computes it
+    under a lock (:func:`exclusive_lock`, waiting), the others wait for it and read it;
+    ``shape_ok(saved)`` guards a file of other settings (then it is computed again)."""
+    import numpy as np
+
+    path = Path(path)
+    with exclusive_lock(path.with_suffix(".lock"), what, wait=True):
+        if path.exists():
+            saved = np.load(path)
+            if shape_ok(saved):
+                return saved
+        values = run()
+        with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+            np.save(handle, values)
+    return values
 
 
 @contextmanager

@@ -157,20 +157,6 @@ def _digest(lg: LabelledGraph, model: str, seed: int, checkpoints, n_chains: int
     return digest.hexdigest()
 
 
-def _cached(path: Path, what: str, shape_ok, run) -> np.ndarray:
-    """``run()``'s array, kept at ``path``: the first caller computes it under a lock, the
-    others wait for it and read it (``shape_ok(saved)`` guards a file of other settings)."""
-    with files.exclusive_lock(path.with_suffix(".lock"), what, wait=True):
-        if path.exists():
-            saved = np.load(path)
-            if shape_ok(saved):
-                return saved
-        values = run()
-        with files.atomic_path(path) as tmp, open(tmp, "wb") as handle:
-            np.save(handle, values)
-    return values
-
-
 def _trajectories(lg, model, statistic, seed, checkpoints, n_chains, workers, scheduler, cache) -> np.ndarray:
     g = lg.graph
     rng = np.random.default_rng([seed, _STREAM[model]])
@@ -179,7 +165,9 @@ def _trajectories(lg, model, statistic, seed, checkpoints, n_chains, workers, sc
     if cache is None:
         return run()
     path = Path(cache) / f"mixing-{_digest(lg, model, seed, checkpoints, n_chains)}.npy"
-    return _cached(path, "the mixing diagnostic", lambda saved: saved.shape[:2] == (n_chains, len(checkpoints)), run)
+    return files.cached_array(
+        path, "the mixing diagnostic", lambda saved: saved.shape[:2] == (n_chains, len(checkpoints)), run
+    )
 
 
 def chain_length(
@@ -309,7 +297,7 @@ def shared_null(
     def complete(saved):
         return saved.shape == (n_null, len(names)) and (not keep or partitions.exists())
 
-    values = _cached(path, f"the {model} null ensemble", complete, run_and_keep)
+    values = files.cached_array(path, f"the {model} null ensemble", complete, run_and_keep)
     memberships = np.load(partitions).astype(np.int64) if keep else None
     if memberships is not None and memberships.shape != (n_null, g.n):
         raise RuntimeError(f"the cached partitions {partitions} are not of this ensemble: remove it and run again")

@@ -191,15 +191,8 @@ def maxent_memberships(graph: measures.Graph, fit: maxent.MaxEntFit, n_samples: 
         digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     path = Path(cache) / f"maxent-partitions-{digest.hexdigest()}.npy"
-    with files.exclusive_lock(path.with_suffix(".lock"), "the maximum-entropy partitions", wait=True):
-        if path.exists():
-            saved = np.load(path)
-            if saved.shape == (n_samples, graph.n):
-                return saved
-        found = run()
-        with files.atomic_path(path) as tmp, open(tmp, "wb") as handle:
-            np.save(handle, found)
-    return found
+    return files.cached_array(path, "the maximum-entropy partitions",
+                              lambda saved: saved.shape == (n_samples, graph.n), run)  # fmt: skip
 
 
 def _class_codes(lg: LabelledGraph) -> np.ndarray:

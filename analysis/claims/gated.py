@@ -349,10 +349,6 @@ class CommunityJackknife:
     memberships: np.ndarray
     inside: np.ndarray
 
-    @property
-    def groups(self) -> int:
-        return int(len(self.memberships))
-
     def values(self, is_elite) -> np.ndarray:
         """Each replicate's effective number of communities among the elite accounts it
         contains (NaN where it contains none); ``is_elite``: a boolean per node."""

@@ -424,9 +424,13 @@ def interval_coverage(statement_id: str, calibration: dict | None = None) -> dic
             return None
         calibration = json.loads(calibration_path().read_text())
     row = next((r for r in coverage_rows(calibration) if statement_id in r["statements"]), None)
-    if row is None:
-        return None
-    return {**row, "conservative": bool(row["se_ratio"] > 1.25 and row["coverage"] >= row["level"])}
+    return None if row is None else {**row, "conservative": _conservative(row)}
+
+
+def _conservative(row: dict) -> bool:
+    """An interval whose standard error exceeds the sampling spread by more than a quarter
+    while it covers at least its level."""
+    return bool(row["se_ratio"] > 1.25 and row["coverage"] >= row["level"])
 
 
 _KINDS = {s.id: s.kind for s in catalogue.STATEMENTS}
@@ -478,8 +482,7 @@ def calibration_block(calibration: dict) -> str:
         ratio = f"{row['se_ratio']:.2g} times"
         if row["se_ratio_low"] is not None and row["se_ratio_high"] is not None:
             ratio += f" (from {row['se_ratio_low']:.2g} to {row['se_ratio_high']:.2g} over the graphs)"
-        conservative = interval_coverage(row["statements"][0], calibration)["conservative"]
-        reading = ("wider than the sampling spread: conservative" if conservative
+        reading = ("wider than the sampling spread: conservative" if _conservative(row)
                    else "narrower than the sampling spread: it under-covers" if row["coverage"] < row["level"] - 0.02
                    else "about the sampling spread")  # fmt: skip
         design = ""
