@@ -433,3 +433,27 @@ def test_the_community_interval_calibration_covers_and_reports_its_settings(monk
         assert (fixed["se_ratio"] == 0.0) if se == 0 else fixed["se_ratio"] > 1e6
     with pytest.raises(ValueError, match="three draws"):
         gated.calibrate_community_interval(np.random.default_rng(8), 1, 2)
+
+
+def test_the_jackknife_replicates_are_kept_once_and_read_back_alike(ego_design, tmp_path):
+    lg, table = ego_design
+    g = lg.graph
+    plain = gated.community_jackknife(g, table, 1, np.random.default_rng(2), 5)
+    first_rng, second_rng = np.random.default_rng(2), np.random.default_rng(2)
+    first = gated.community_jackknife(g, table, 1, first_rng, 5, cache=tmp_path)
+    kept = list(tmp_path.glob("jackknife-*.npy"))
+    assert len(kept) == 1
+    second = gated.community_jackknife(g, table, 1, second_rng, 5, cache=tmp_path)  # read, not run
+    for found in (first, second):
+        assert np.array_equal(found.memberships, plain.memberships) and np.array_equal(found.inside, plain.inside)
+    assert first_rng.integers(1 << 30) == second_rng.integers(1 << 30)  # the rng advanced alike either way
+    # other groups (another rng), another Louvain seed or fewer networks: other entries, not the kept one
+    gated.community_jackknife(g, table, 1, np.random.default_rng(3), 5, cache=tmp_path)
+    gated.community_jackknife(g, table, 2, np.random.default_rng(2), 5, cache=tmp_path)
+    fewer = table[table["ego"] != table["ego"].iloc[0]]
+    gated.community_jackknife(g, fewer, 1, np.random.default_rng(2), 5, cache=tmp_path)
+    assert len(list(tmp_path.glob("jackknife-*.npy"))) == 4
+    # a file of other settings under the key is refused and computed again
+    np.save(kept[0], np.zeros((2, 3), dtype=np.int32))
+    again = gated.community_jackknife(g, table, 1, np.random.default_rng(2), 5, cache=tmp_path)
+    assert np.array_equal(again.memberships, plain.memberships)

@@ -130,3 +130,24 @@ def test_cluster_ratio_interval_resamples_clusters_around_the_pooled_ratio():
     assert all(np.isnan(inference.cluster_ratio_interval([1.0, 2.0], [0.0, 0.0], rng)))  # nothing to divide by
     with pytest.raises(ValueError, match="same length"):
         inference.cluster_ratio_interval([1.0, 2.0], [1.0], rng)
+
+
+@pytest.mark.parametrize("block", [None, 7])  # 7: every resample of 5 clusters in a block of its own
+def test_resampled_totals_are_multinomial_resamples_of_the_clusters(monkeypatch, block):
+    """Each resample draws G clusters with replacement: its counts sum to G and follow
+    multinomial(G, 1/G) (mean 1, variance 1 - 1/G, covariance -1/G), whatever the blocks."""
+    if block is not None:
+        monkeypatch.setattr(inference, "_RESAMPLE_BLOCK", block)
+    clusters, n_boot = 5, 20_000
+    counts = inference._resampled_totals(np.eye(clusters), np.random.default_rng(3), n_boot)  # totals = counts
+    assert counts.shape == (n_boot, clusters)
+    assert np.array_equal(counts, np.round(counts)) and (counts.sum(axis=1) == clusters).all()
+    cov = np.cov(counts, rowvar=False)
+    assert np.allclose(counts.mean(axis=0), 1.0, atol=0.03)
+    assert np.allclose(np.diag(cov), 1 - 1 / clusters, atol=0.04)
+    assert np.allclose(cov[~np.eye(clusters, dtype=bool)], -1 / clusters, atol=0.03)
+    # and against numpy's own multinomial: the same law of a resample's total of one column
+    parts = np.arange(1.0, clusters + 1)[:, None]
+    ours = inference._resampled_totals(parts, np.random.default_rng(4), n_boot)[:, 0]
+    theirs = np.random.default_rng(5).multinomial(clusters, np.full(clusters, 1 / clusters), size=n_boot) @ parts[:, 0]
+    assert stats.ks_2samp(ours, theirs).pvalue > 0.001

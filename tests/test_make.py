@@ -188,6 +188,25 @@ def test_a_dataset_run_needs_only_the_venv_and_keeps_the_settings(tmp_path):
     ]
 
 
+def test_the_longest_notebook_keeps_the_priority_and_the_others_run_niced(tmp_path):
+    """Under -j2 the notebook that is the longest path (05) runs at normal priority and the others under
+    NICE, so they take the cycles it leaves; NICE= runs every notebook alike."""
+    import os
+
+    tree = _fake_tree(tmp_path)
+    longest = tree / "notebooks" / "05-robustness.ipynb"
+    longest.touch()
+    os.utime(longest, (os.path.getmtime(tree / "notebooks" / "01-first.ipynb"),) * 2)
+    recipes = [line for line in _make(tree, "-n").stdout.splitlines() if "-m analysis.report.execute" in line]
+    assert len(recipes) == 3
+    for line in recipes:
+        notebook = line.split("-m analysis.report.execute ")[1].split()[0]
+        niced = line.startswith("nice -n 10 ./stub -m analysis.report.execute ")
+        assert niced == (notebook != "notebooks/05-robustness.ipynb"), line
+    plain = [line for line in _make(tree, "-n", "NICE=").stdout.splitlines() if "-m analysis.report.execute" in line]
+    assert len(plain) == 3 and all(line.startswith("./stub ") for line in plain)
+
+
 def test_the_notebook_recipe_runs_the_executor_and_clean_removes_stray_temporary_files(tmp_path):
     tree = _fake_tree(tmp_path)
     recipe = _make(tree, "-n", "build/01-first.ipynb").stdout

@@ -33,12 +33,15 @@ Calibration (size on graphs drawn from the degree null, power on planted graphs)
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..graph import measures
+from .. import files
+from ..graph import louvain, measures
 from ..graph.labelled import LabelledGraph
 from ..nulls import rewiring
 from ..stats import inference, synthetic
@@ -407,6 +410,7 @@ def community_jackknife(
     rng: np.random.Generator,
     groups: int = COMMUNITY_JACKKNIFE_GROUPS,
     workers: int = 1,
+    cache: Path | str | None = None,
 ) -> CommunityJackknife:
     """The Louvain runs of C4b-community's grouped jackknife over ego networks, which do
     not depend on who counts as a celebrity (so one set serves every elite definition).
@@ -416,7 +420,12 @@ def community_jackknife(
     Replicate ``g`` leaves group ``g`` out: its graph is what the other ego networks
     saw, the follows between two accounts of one kept network (the ego and the accounts
     it follows), and Louvain runs on it with ``seed``. ``workers``: replicates run at a
-    time (threads; Louvain releases the GIL; the result does not depend on it)."""
+    time (threads; Louvain releases the GIL; the result does not depend on it).
+
+    ``cache``: a folder (the fit cache) that keeps the replicates' partitions under a
+    digest of the graph, the ego table, the groups drawn, ``seed`` and the code, so that
+    04's test and 05's curve run them once (the groups are drawn either way: ``rng``
+    advances alike whether the partitions are read or run)."""
     if groups < 2:
         raise ValueError("the jackknife needs at least two groups")
     egos = np.asarray(pd.unique(ego_table["ego"]))
@@ -428,23 +437,50 @@ def community_jackknife(
     network_group = np.array([group_of[e] for e in egos.tolist()], dtype=np.int64)[networks]
     seen_by = np.bincount(follows, minlength=graph.m)  # networks that see each follow
 
-    def replicate(left_out):
+    def kept_accounts(left_out):
         kept = ego_table[ego_group != left_out]
         inside = np.zeros(graph.n, dtype=bool)
         nodes = graph.index_of(np.union1d(kept["member"].to_numpy(), kept["ego"].to_numpy()))
         inside[nodes[nodes >= 0]] = True
+        return inside
+
+    def replicate(left_out):
         lost = np.bincount(follows[network_group == left_out], minlength=graph.m)
         mask = seen_by - lost > 0  # still seen by a kept network
-        return measures.communities(graph.src[mask], graph.dst[mask], graph.n, seed), inside
+        return measures.communities(graph.src[mask], graph.dst[mask], graph.n, seed)
 
-    if workers > 1:
-        from concurrent.futures import ThreadPoolExecutor
+    def run():
+        if workers > 1:
+            from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            found = list(pool.map(replicate, range(groups)))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                return np.stack(list(pool.map(replicate, range(groups))))
+        return np.stack([replicate(left_out) for left_out in range(groups)])
+
+    if cache is None:
+        memberships = run()
     else:
-        found = [replicate(left_out) for left_out in range(groups)]
-    return CommunityJackknife(np.stack([m for m, _ in found]), np.stack([i for _, i in found]))
+        key = _jackknife_digest(graph, ego_table, ego_group, seed, groups)
+        memberships = files.cached_array(
+            Path(cache) / f"jackknife-{key}.npy",
+            "the community jackknife's replicates",
+            lambda saved: saved.shape == (groups, graph.n),
+            lambda: run().astype(np.int32),  # community ids < n: a quarter of int64's size
+        ).astype(np.int64)
+    return CommunityJackknife(memberships, np.stack([kept_accounts(g) for g in range(groups)]))
+
+
+def _jackknife_digest(graph: measures.Graph, ego_table: pd.DataFrame, ego_group, seed: int, groups: int) -> str:
+    """The cache key of :func:`community_jackknife`'s replicates: everything they are a
+    function of (the graph, the ego table and each row's group, the Louvain seed) and
+    the code that computes them."""
+    digest = hashlib.blake2b(f"jackknife|{graph.n}|{seed}|{groups}".encode(), digest_size=20)
+    for module in (measures, louvain):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    for array in (graph.src, graph.dst, graph.ids, ego_table["ego"], ego_table["member"], ego_group):
+        digest.update(np.ascontiguousarray(np.asarray(array), dtype=np.int64).tobytes())
+    return digest.hexdigest()
 
 
 def jackknife_interval(values, observed: float, null_mean: float, level: float = 0.95) -> dict:
@@ -477,6 +513,7 @@ def community_sampling_interval(
     level: float = 0.95,
     workers: int = 1,
     jackknife: CommunityJackknife | None = None,
+    cache: Path | str | None = None,
 ) -> dict:
     """The sampling interval of C4b-community's effect (the elite's effective number of
     communities over the null mean): a grouped jackknife over ego networks
@@ -488,9 +525,10 @@ def community_sampling_interval(
     measured by :func:`calibrate_community_interval`); it carries the partition's
     dependence on which networks were sampled, which resampling accounts under a fixed
     partition would not. ``jackknife``: replicates already run on this graph (then
-    ``ego_table``, ``seed``, ``rng``, ``groups`` and ``workers`` are unused)."""
+    ``ego_table``, ``seed``, ``rng``, ``groups``, ``workers`` and ``cache`` are unused);
+    ``cache``: where :func:`community_jackknife` keeps them."""
     if jackknife is None:
-        jackknife = community_jackknife(lg.graph, ego_table, seed, rng, groups, workers)
+        jackknife = community_jackknife(lg.graph, ego_table, seed, rng, groups, workers, cache)
     return jackknife_interval(jackknife.values(lg.is_elite), observed, null_mean, level)
 
 
@@ -506,13 +544,15 @@ def community_test(
     jackknife_groups: int = COMMUNITY_JACKKNIFE_GROUPS,
     null=None,
     jackknife_rng: np.random.Generator | None = None,
+    cache: Path | str | None = None,
 ) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
     """C4b-community on a labelled graph: :func:`effective_communities_test` with its
     elite (``null``: the shared ensemble's values, :meth:`analysis.claims.chains.SharedNull.communities`);
     with an ``ego_table`` (the graph is a union of ego networks) its interval is
     the sampling interval of :func:`community_sampling_interval` (``jackknife_groups``
     groups drawn with ``jackknife_rng``, default ``rng``; ``workers`` Louvain runs at a
-    time), otherwise the null's. Returns the test, the null values and the observed membership."""
+    time; ``cache``: where the replicates are kept, :func:`community_jackknife`),
+    otherwise the null's. Returns the test, the null values and the observed membership."""
     g = lg.graph
     result, null, membership = effective_communities_test(
         g.src,
@@ -531,7 +571,7 @@ def community_test(
         return result, null, membership
     found = community_sampling_interval(
         lg, ego_table, result.observed, result.expected, seed, rng if jackknife_rng is None else jackknife_rng,
-        jackknife_groups, workers=workers,
+        jackknife_groups, workers=workers, cache=cache,
     )  # fmt: skip
     return (
         dataclasses.replace(result, ci_low=found["low"], ci_high=found["high"], interval="sampling"),

@@ -282,6 +282,7 @@ def community_specifications(
     scheduler=None,
     null_ids=None,
     maxent_memberships=None,
+    cache=None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """C4b-community under every elite definition of ``labelled_graphs`` (all of one
     graph): the degree-keeping rewiring null's Louvain partitions ``null_memberships``
@@ -298,7 +299,9 @@ def community_specifications(
     checked against the graphs' (a shared ensemble of another graph is refused).
     ``maxent_memberships``: the partitions of graphs drawn from the union graph's DBCM
     (:func:`analysis.claims.families.maxent_memberships`), the second null family, on all
-    accounts (the null's interval only).
+    accounts (the null's interval only). ``cache``: the folder where the whole graph's
+    jackknife replicates are kept (:func:`analysis.claims.gated.community_jackknife`; 04
+    runs the same ones).
 
     Returns the rows (:func:`specification_row`; null "union graph, rewiring" with
     ``chain`` the length, or "union graph, maximum entropy") and, with
@@ -333,7 +336,8 @@ def community_specifications(
                                                  switches_per_edge=switches_per_edge, workers=workers,
                                                  scheduler=scheduler).astype(np.int64)  # fmt: skip
         observed = measures.communities(g.src, g.dst, g.n, seed)
-        jackknife = (gated.community_jackknife(g, table, seed, gated.jackknife_rng(seed), groups, workers)
+        kept = cache if accounts == "all accounts" else None  # the restricted graph's replicates are this curve's alone
+        jackknife = (gated.community_jackknife(g, table, seed, gated.jackknife_rng(seed), groups, workers, kept)
                      if table is not None else None)  # fmt: skip
         for definition, lg in graphs.items():
             if not lg.is_elite.any():

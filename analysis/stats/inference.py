@@ -247,11 +247,35 @@ def cluster_ratio_interval(numerator, denominator, rng: np.random.Generator, n_b
     return float(low), float(high)
 
 
+_RESAMPLE_BLOCK = 1 << 22
+"""Draws held at once by :func:`_resampled_totals` (32 MB of int64 indices)."""
+
+
+def _resampled_totals(parts: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
+    """The column totals of ``n_boot`` resamples of the rows of ``parts`` (``G`` clusters
+    drawn with replacement, ``G`` per resample): row ``b`` is ``sum_g c_bg parts[g]`` with
+    ``c_b`` the counts of ``G`` uniform draws of a cluster, a multinomial(G, 1/G) vector
+    (the counts of :meth:`numpy.random.Generator.multinomial` in distribution, from
+    ``rng.integers``: about ten times faster at ten thousand clusters). Drawn in blocks of
+    at most :data:`_RESAMPLE_BLOCK` indices, so memory stays bounded for many clusters."""
+    parts = np.asarray(parts, dtype=float)
+    clusters = len(parts)
+    rows = max(1, min(n_boot, _RESAMPLE_BLOCK // max(clusters, 1)))
+    out = np.empty((n_boot, parts.shape[1]))
+    for start in range(0, n_boot, rows):
+        r = min(rows, n_boot - start)
+        drawn = rng.integers(0, clusters, size=(r, clusters))
+        drawn += (np.arange(r) * clusters)[:, None]  # resample b's draws counted in its own block of bins
+        counts = np.bincount(drawn.ravel(), minlength=r * clusters).reshape(r, clusters)
+        out[start : start + r] = counts.astype(float) @ parts
+    return out
+
+
 def _resampled_effects(parts: np.ndarray, split, rng: np.random.Generator, n_boot: int) -> np.ndarray:
     """The effect ``observed / expected`` (``split`` of the column totals) of ``n_boot``
-    resamples of the rows of ``parts`` (clusters, with replacement); undefined ones dropped."""
-    clusters = len(parts)
-    totals = rng.multinomial(clusters, np.full(clusters, 1 / clusters), size=n_boot) @ parts
+    resamples of the rows of ``parts`` (clusters, with replacement,
+    :func:`_resampled_totals`); undefined ones dropped."""
+    totals = _resampled_totals(parts, rng, n_boot)
     pairs = [split(row) for row in totals]
     with np.errstate(divide="ignore", invalid="ignore"):
         effects = np.array([o / e if e != 0 else np.nan for o, e in pairs])
