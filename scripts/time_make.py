@@ -1,11 +1,14 @@
 """Time the notebook build one notebook at a time and with ``make -j2``, or the test tiers; write ``results/make_timings.json``.
 
 ``python scripts/time_make.py [--quick] [--repeats N] [--jobs 1 2]``
+``python scripts/time_make.py --cold [--repeats N]``: ``make -j2`` at the published settings with the
+fit cache emptied before each run (entry ``cold``: every fit, ensemble and partition drawn again, as a
+build after a change to the code they depend on draws them).
 ``python scripts/time_make.py --tests [--repeats N]``: ``make test-fast``, ``make test`` and
 ``make test-long`` in turn (entry ``tests``; the data mirror of the environment, if any, is used;
 nothing else should run on the machine meanwhile), each with its pytest summary line.
 
-The file keeps one entry per mode (``published``, ``quick``): a run of one mode leaves
+The file keeps one entry per mode (``published``, ``quick``, ``cold``, ``tests``): a run of one mode leaves
 the other's as it was. The published entry also gives each notebook's execution time
 (the sum of its cells' times in the executed notebook) from the last run.
 
@@ -40,8 +43,10 @@ def _reset(root: Path) -> None:
         shutil.rmtree(root / folder, ignore_errors=True)
 
 
-def _run(root: Path, jobs: int, quick: bool) -> float:
+def _run(root: Path, jobs: int, quick: bool, cold: bool = False) -> float:
     _reset(root)
+    if cold:
+        shutil.rmtree(root / "build" / "cache", ignore_errors=True)
     start = time.perf_counter()
     subprocess.run(["make", f"-j{jobs}", f"QUICK={int(quick)}", "reports"], cwd=root, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -107,7 +112,12 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], choices=[1, 2], help="make -jN to time")
     parser.add_argument("--tests", action="store_true", help="time the test tiers instead of the build")
+    parser.add_argument("--cold", action="store_true", help="empty the fit cache before each run (published, -j2)")
     args = parser.parse_args(argv)
+    if args.cold and (args.quick or args.tests):
+        parser.error("--cold times the published build: not with --quick or --tests")
+    if args.cold:
+        args.jobs = [2]
     path = ROOT / "results" / "make_timings.json"
     if args.tests:
         result = _tests_entry(ROOT, args.repeats)
@@ -118,9 +128,9 @@ def main(argv=None) -> int:
     notebooks, notebooks_run = {}, ""
     for _ in range(args.repeats):
         for jobs in args.jobs:
-            runs[str(jobs)].append(round(_run(ROOT, jobs, args.quick), 1))
+            runs[str(jobs)].append(round(_run(ROOT, jobs, args.quick, args.cold), 1))
             notebooks, notebooks_run = _notebook_seconds(ROOT), f"make -j{jobs}"
-    mode = "quick" if args.quick else "published"
+    mode = "quick" if args.quick else "cold" if args.cold else "published"
     result = {
         "mode": mode,
         "seconds": {f"make -j{jobs}": values for jobs, values in runs.items()},
@@ -129,7 +139,8 @@ def main(argv=None) -> int:
         "notebooks_run": f"the last run, {notebooks_run}",
         "cores": os.cpu_count(),
         "machine": f"{platform.machine()}, {platform.python_version()}",
-        "note": "warm fit cache; data and tables built; executed notebooks and reports removed before each run",
+        "note": ("fit cache emptied" if args.cold else "warm fit cache")
+        + "; data and tables built; executed notebooks and reports removed before each run",
     }
     median = result["median_seconds"]
     if "make -j1" in median and "make -j2" in median:

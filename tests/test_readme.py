@@ -143,6 +143,12 @@ def test_the_timings_block_reads_each_mode_and_says_what_was_not_measured():
         "(1 run each, 2 cores" in block
         and "`make test-fast` 41 s, `make test` 3.8 min, `make test-long` 4.2 min." in block
     )
+    assert "fit cache emptied first" not in block
+    cold = {"median_seconds": {"make -j2": 590.0}, "seconds": {"make -j2": [590.0]}, "cores": 2,
+            "machine": "x86_64, 3.11.7"}  # fmt: skip
+    block = readme.timings_block({"quick": quick, "cold": cold})
+    assert "With the fit cache emptied first" in block and "(every fit, ensemble and partition drawn again" in block
+    assert "1 run, `python scripts/time_make.py --cold`): `make -j2` at the published settings 9.8 min." in block
 
 
 def test_a_floored_tests_size_without_its_floor_is_said_beside_its_size():

@@ -566,6 +566,12 @@ def timings_block(timings: dict) -> str:
             "",
             f"Notebook by notebook at the published settings ({timings['published']['notebooks_run']}): {slow}.",
         ]
+    cold = timings.get("cold")
+    if cold:
+        runs = sum(len(v) for v in cold["seconds"].values())
+        lines += ["", f"With the fit cache emptied first (every fit, ensemble and partition drawn again, as after a change "
+                      f"to the code they depend on; {runs} run{'' if runs == 1 else 's'}, `python scripts/time_make.py "
+                      f"--cold`): `make -j2` at the published settings {_duration(cold['median_seconds']['make -j2'])}."]  # fmt: skip
     tests = timings.get("tests")
     if tests:
         med = tests["median_seconds"]
@@ -577,8 +583,11 @@ def timings_block(timings: dict) -> str:
         "",
         "Each run starts with the data fetched, the tables built and the fit cache warm, and the executed "
         "notebooks and reports removed (`python scripts/time_make.py`). The fit cache holds the maximum-entropy "
-        "fits, the mixing diagnostic and the ensembles 03 and 04 share, each under a digest of the code and inputs "
-        "it depends on: a build after a change to that code draws them again, and takes longer.",
+        "fits, the mixing diagnostic, the ensembles 03 and 04 share and the Louvain partitions 04 and 05 share (of "
+        "the DBCM's graphs and of the community jackknife), each under a digest of the code and inputs it depends "
+        "on: a build after a change to that code draws them again, and takes longer. `make` runs every notebook "
+        "but the longest (05) under `nice -n 10` (`NICE=` turns it off), so that under `-j2` the others take the "
+        "cycles 05 leaves rather than half of its share.",
     ]
     return "\n".join(lines)
 
