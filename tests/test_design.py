@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 from analysis.claims import design, families
+from analysis.graph import measures
 from analysis.nulls import maxent
 from analysis.stats import inference, synthetic
 
@@ -617,3 +618,87 @@ def test_the_whole_rule_is_applied_to_each_graph_after_the_adjustment_over_its_t
     assert out["null_dyadic"]["C4a"]["graphs"] == 1 and out["beyond_dyadic"]["C5"]["graphs"] == 0  # no dyadic C5
     assert out["null"]["C5"]["words"] == {"contradicted": 1.0} and out["planted"]["C2a"]["words"] == {"negligible": 1.0}
     assert out["small"]["C4a"]["supported"] == 0.0 and out["settings"]["small_factor"] == 1.15
+
+
+# ---------------------------------------------------------------- C4b-community's design-aware null
+
+
+@pytest.fixture(scope="module")
+def sampled_design():
+    lg, table, _ = _sampled(41, "dbcm")
+    fit = design.fit_design(lg.graph, design.ego_networks(lg, table), tol=1e-6)
+    return lg, table, fit
+
+
+def test_design_graphs_draw_follows_only_where_they_could_be_seen_with_the_degrees_kept_on_average(sampled_design):
+    lg, table, fit = sampled_design
+    g, n = lg.graph, lg.graph.n
+    graphs = design.design_graphs(g, fit)
+    observable, _ = design.observable_pairs(design.ego_networks(lg, table), n)
+    keys = g.src.astype(np.int64) * n + g.dst
+    # the egos' own follows of their members are no pair and are kept as they are
+    assert len(graphs.fixed) == fit.facts["follows_outside_pairs"] + fit.facts["fits"]["dbcm"]["certain_pairs_dropped"]
+    assert np.isin(graphs.fixed, keys).all() and np.isin(graphs.keys, observable).all()
+    rng, draws = np.random.default_rng(5), 200
+    out = np.zeros(n)
+    for k in range(draws):
+        s, d = graphs.sample(rng)
+        drawn = s * n + d
+        assert np.array_equal(drawn[: len(graphs.fixed)], graphs.fixed)  # in every graph
+        if k < 3:
+            assert np.isin(drawn[len(graphs.fixed) :], observable).all()  # the rest only on observable pairs
+        out += np.bincount(s[len(graphs.fixed) :], minlength=n)
+    counted = np.bincount(g.src[np.isin(keys, graphs.keys)], minlength=n)
+    # each account's follows on the modelled pairs, on average over the draws, are its observed ones (the fit's
+    # constraint), within Monte Carlo error
+    assert np.abs(out / draws - counted).max() < 5 * np.sqrt(max(counted.max(), 1) / draws) + 1e-6
+    with pytest.raises(ValueError, match="another graph"):
+        design.design_graphs(measures.Graph(g.src[:-1], g.dst[:-1], g.ids), fit)
+
+
+def test_design_memberships_are_seeded_from_the_seed_alone_and_kept_in_the_cache(sampled_design, tmp_path):
+    lg, _, fit = sampled_design
+    g = lg.graph
+    one = design.design_memberships(g, fit, 3, seed=7)
+    assert one.shape == (3, g.n) and one.dtype == np.int32
+    assert np.array_equal(design.design_memberships(g, fit, 3, seed=7, workers=2), one)
+    first = design.design_memberships(g, fit, 3, seed=7, cache=tmp_path)
+    assert np.array_equal(first, one) and len(list(tmp_path.glob("design-partitions-*.npy"))) == 1
+    assert np.array_equal(design.design_memberships(g, fit, 3, seed=7, cache=tmp_path), one)  # read back
+    assert not np.array_equal(design.design_memberships(g, fit, 3, seed=8), one)
+
+
+def test_the_design_aware_community_test_combines_the_jackknife_and_the_null_means_error():
+    from analysis.claims import gated
+
+    n = 6
+    membership = np.array([0, 0, 1, 1, 2, 2])
+    is_elite = np.array([True, True, True, False, False, False])  # two communities, shares 2/3 and 1/3
+    observed = np.exp(-(2 / 3 * np.log(2 / 3) + 1 / 3 * np.log(1 / 3)))
+    null = np.array([[0, 1, 2, 3, 4, 5], [0, 1, 2, 0, 1, 2], [0, 0, 0, 1, 1, 1]])  # 3, 3 and 1 community
+    inside = np.ones((4, n), dtype=bool)
+    inside[3, :2] = False  # the last replicate keeps one elite account
+    replicates = np.array([[0, 0, 1, 1, 2, 2], [0, 0, 0, 1, 1, 1], [0, 1, 2, 0, 1, 2], [0, 1, 2, 3, 4, 5]])
+    jackknife = gated.CommunityJackknife(replicates, inside)
+    found = gated.design_community_result(membership, null, is_elite, jackknife, "toy")
+    mean = np.mean([3.0, 3.0, 1.0])
+    values = jackknife.values(is_elite)
+    theta = np.log(values / mean)
+    se_jk = np.sqrt(3 / 4 * ((theta - theta.mean()) ** 2).sum())
+    se = np.hypot(se_jk, np.std([3.0, 3.0, 1.0], ddof=1) / (mean * np.sqrt(3)))
+    assert found.observed == pytest.approx(observed) and found.expected == pytest.approx(mean)
+    assert found.ratio == pytest.approx(observed / mean) and found.interval == "sampling" and found.n_null == 3
+    assert found.z == pytest.approx(np.log(observed / mean) / se)
+    assert found.p_value == pytest.approx(stats.t.cdf(found.z, 3)) and found.alternative == "less"
+    half = stats.t.ppf(0.975, 3) * se
+    assert found.ci_low == pytest.approx(found.ratio * np.exp(-half)) and found.ci_high == pytest.approx(
+        found.ratio * np.exp(half)
+    )
+    # fewer than two replicates with the elite: no p-value, no interval
+    none_inside = gated.CommunityJackknife(replicates[:2], np.zeros((2, n), dtype=bool) | ~is_elite)
+    empty = gated.design_community_result(membership, null, is_elite, none_inside, "toy")
+    assert np.isnan(empty.p_value) and np.isnan(empty.ci_low) and empty.ratio == pytest.approx(observed / mean)
+    with pytest.raises(ValueError, match="another graph"):
+        gated.design_community_result(
+            membership, null, is_elite, gated.CommunityJackknife(replicates[:, :5], inside[:, :5]), "toy"
+        )

@@ -341,19 +341,27 @@ def community_curve():
 
     fit = maxent.fit_dbcm(np.bincount(g.src, minlength=g.n), np.bincount(g.dst, minlength=g.n))
     soft = families.maxent_memberships(g, fit, 9, 3, workers=2)
+    restricted, restricted_table = design.existed_by(graphs["top:20"], table, 700)
+    fits = {("all accounts", False): design.fit_design(g, design.ego_networks(lg, table)),
+            ("accounts that existed by the 2009 crawl", False):
+                design.fit_design(restricted.graph, design.ego_networks(restricted, restricted_table))}  # fmt: skip
     rows, agreement = specification.community_specifications(
         graphs, null[:, 1:].astype(np.int64), 1.0, table, 3, np.random.default_rng(43), groups=4,
-        existence_last_id=700, n_null=9, maxent_memberships=soft,
+        existence_last_id=700, n_null=9, maxent_memberships=soft, design_fits=fits, design_samples=9,
     )  # fmt: skip
-    return graphs, table, null, rows, agreement, soft
+    return graphs, table, null, rows, agreement, soft, fits
 
 
 def test_the_community_statement_is_read_for_every_elite_off_one_set_of_partitions(community_curve):
     from analysis.claims import gated
 
-    graphs, table, null, every, agreement, soft = community_curve
+    graphs, table, null, every, agreement, soft, fits = community_curve
     assert set(every["statement"]) == {"C4b-community"} and set(every["elite"]) == set(graphs)
-    assert set(every["null"]) == {"union graph, rewiring", "union graph, maximum entropy"}
+    assert set(every["null"]) == {
+        "union graph, rewiring",
+        "union graph, maximum entropy",
+        "design-aware maximum entropy",
+    }
     rows = every[every["null"] == "union graph, rewiring"]
     assert set(rows["accounts"]) == {"all accounts", "accounts that existed by the 2009 crawl"}
     assert set(rows["interval"]) == {"sampling"} and set(rows["chain"]) == {"1 switches per edge"}
@@ -378,6 +386,19 @@ def test_the_community_statement_is_read_for_every_elite_off_one_set_of_partitio
         restricted, _ = design.existed_by(lg_d, table, 700)
         existed = rows[(rows["elite"] == definition) & (rows["accounts"] != "all accounts")]
         assert existed["elite_size"].tolist() == [int(restricted.is_elite.sum())]
+    # the design-aware rows (04's verdict test): on both sets of accounts, a sampling interval, and for the headline
+    # elite 04's test given the same partitions and jackknife
+    aware = every[every["null"] == "design-aware maximum entropy"]
+    assert set(aware["accounts"]) == {"all accounts", "accounts that existed by the 2009 crawl"}
+    assert set(aware["interval"]) == {"sampling"} and set(aware["ego_edges"]) == {"egos' own follows left out"}
+    partitions = design.design_memberships(g, fits[("all accounts", False)], 9, 3)
+    jackknife = gated.community_jackknife(g, table, 3, gated.jackknife_rng(3), 4)
+    membership = measures.communities(g.src, g.dst, g.n, 3)
+    in_04 = gated.design_community_result(membership, partitions, lg.is_elite, jackknife, design.COMMUNITY_NULL)
+    row = aware[(aware["elite"] == "top:20") & (aware["accounts"] == "all accounts")].iloc[0]
+    assert (row["effect"], row["ci_low"], row["ci_high"], row["p_value"]) == pytest.approx(
+        (in_04.ratio, in_04.ci_low, in_04.ci_high, in_04.p_two_sided)
+    )
     with pytest.raises(ValueError, match="another graph"):
         specification.community_specifications(graphs, null[:, 1:], 1.0, table, 3, np.random.default_rng(1),
                                                null_ids=g.ids[::-1])  # fmt: skip
@@ -386,9 +407,19 @@ def test_the_community_statement_is_read_for_every_elite_off_one_set_of_partitio
                                                existence_last_id=700)  # fmt: skip
 
 
-def test_the_existence_table_takes_the_community_statement_from_its_rewiring_rows(community_curve, curve):
+def test_the_existence_table_takes_the_community_statement_from_its_design_aware_rows(community_curve, curve):
     community_rows = community_curve[3]
     rows = pd.concat([curve[0], community_rows], ignore_index=True)  # two toy graphs: only the rows' pairing is read
+    table = specification.existence_change(rows, "top:20").set_index("statement")
+    assert set(table["null"]) == {"design-aware maximum entropy"}
+    design_rows = community_rows[(community_rows["elite"] == "top:20")
+                                 & (community_rows["null"] == "design-aware maximum entropy")]  # fmt: skip
+    both = design_rows.set_index("accounts")["effect"]
+    assert table.loc["C4b-community", "effect_all"] == both["all accounts"]
+    assert table.loc["C4b-community", "effect_existed"] == both["accounts that existed by the 2009 crawl"]
+    # without its design-aware rows (a curve without ego networks) it falls back on the rewiring rows
+    community_rows = community_rows[community_rows["null"] != "design-aware maximum entropy"]
+    rows = pd.concat([curve[0], community_rows], ignore_index=True)
     table = specification.existence_change(rows, "top:20").set_index("statement")
     assert table.loc["C4b-community", "null"] == "union graph, rewiring"
     assert set(table.drop(index="C4b-community")["null"]) == {"design-aware maximum entropy"}

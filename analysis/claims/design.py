@@ -84,15 +84,17 @@ it does not.
 from __future__ import annotations
 
 import copy
+import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..graph import arrays, labelled, measures
+from .. import files
+from ..graph import arrays, labelled, louvain, measures
 from ..graph.labelled import LabelledGraph
-from ..nulls import maxent
+from ..nulls import cluster, maxent, rewiring
 from ..stats import inference, synthetic
 from . import catalogue, families
 
@@ -121,6 +123,14 @@ __all__ = [
     "tests_table",
     "existed_by",
     "fit_rows",
+    "COMMUNITY_STREAM",
+    "COMMUNITY_NULL",
+    "COMMUNITY_CALIBRATION",
+    "calibrate_design_community",
+    "DesignGraphs",
+    "design_graphs",
+    "design_partition",
+    "design_memberships",
     "CALIBRATION_SETTINGS",
     "calibrate_design",
     "calibrate_verdict_rule",
@@ -270,6 +280,9 @@ class DesignTests:
     facts: dict = field(default_factory=dict)
     described: dict[str, inference.TestResult] = field(default_factory=dict)
     dyadic: dict[str, inference.TestResult] = field(default_factory=dict)
+    fit: DesignFit | None = field(default=None, repr=False, compare=False)
+    """The structural-zero fits the tests used (ego designs; None for a whole graph), for
+    C4b-community's design-aware null (:func:`design_memberships`)."""
 
 
 def _description(design: str, include_ego: bool, model: str) -> str:
@@ -513,7 +526,7 @@ def design_tests(
     described = {}
     if not include_ego:
         _record_share_test(shares, described, untested, facts)
-    return DesignTests(tests, untested, facts, described, dyadic_tests)
+    return DesignTests(tests, untested, facts, described, dyadic_tests, fit)
 
 
 def _dyadic_tests(units: dict, include_ego: bool, least: dict) -> dict:
@@ -787,6 +800,181 @@ def _ratio_of_ratios(totals):
     o1, e1, o2, e2 = totals
     with np.errstate(divide="ignore", invalid="ignore"):
         return (o1 / e1 if e1 else np.nan), (o2 / e2 if e2 else np.nan)
+
+
+COMMUNITY_STREAM = 9
+"""The random stream of :func:`design_memberships` (``default_rng([seed, COMMUNITY_STREAM])``)."""
+
+COMMUNITY_NULL = (
+    "directed binary configuration model with structural zeros: follows only between accounts that share an "
+    "ego network, every account's degrees there kept on average; the egos' own follows kept as seen (sampled)"
+)
+"""The null of C4b-community's design-aware test (:func:`design_memberships`)."""
+
+
+@dataclass(frozen=True)
+class DesignGraphs:
+    """Graphs drawn from the structural-zero DBCM of a design fit (:func:`design_graphs`):
+    ``fixed``, the keys ``i * n + j`` of the observed follows outside the modelled pairs
+    (the egos' follows of their own members, which exist by construction, and the pairs
+    the fit dropped as certain), in every graph as they are; ``keys``, the modelled ordered
+    pairs, each a follow with its probability ``probabilities`` (``x_i y_j / (1 + x_i y_j)``)."""
+
+    n: int
+    fixed: np.ndarray
+    keys: np.ndarray
+    probabilities: np.ndarray
+
+    def sample(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """One graph: the fixed follows and each modelled pair drawn on its own. ``(src, dst)``."""
+        keys = np.concatenate([self.fixed, self.keys[rng.random(len(self.keys)) < self.probabilities]])
+        return keys // self.n, keys % self.n
+
+
+def design_graphs(graph: measures.Graph, fit: DesignFit) -> DesignGraphs:
+    """The sampler of :class:`DesignGraphs` for ``graph`` and its design ``fit``
+    (:func:`fit_design`, without the egos' ties: ``include_ego`` False). A null graph is
+    what the same ego networks could have shown if the follows among their members had
+    been drawn with the observed degrees kept on average: follows only where they could be
+    seen, the egos' own follows of their members as they are."""
+    if fit.include_ego:
+        raise ValueError("the design-aware graphs are drawn from the fit without the egos' ties")
+    n = graph.n
+    if fit.n != n or fit.facts["follows_counted"] + fit.facts["follows_outside_pairs"] != graph.m:
+        raise ValueError("the fit is of another graph")
+    keys = graph.src.astype(np.int64) * n + graph.dst
+    fixed = np.sort(keys[~_member(fit.d_keys, keys)])
+    xy = fit.dbcm.x[fit.d_keys // n] * fit.dbcm.y[fit.d_keys % n]
+    with np.errstate(invalid="ignore", over="ignore"):
+        probabilities = np.where(np.isinf(xy), 1.0, xy / (1 + xy))
+    return DesignGraphs(n, fixed, fit.d_keys, np.nan_to_num(probabilities, nan=0.0))
+
+
+def design_partition(sample_seed: int, graphs: DesignGraphs, seed: int) -> np.ndarray:
+    """The Louvain partition (seeded with ``seed``) of one graph of ``graphs`` drawn from
+    ``default_rng(sample_seed)``: the one function every runner applies (threads, or the
+    workers of a cluster). int32, a community id per node."""
+    s, d = graphs.sample(np.random.default_rng(sample_seed))
+    return measures.communities(s, d, graphs.n, seed).astype(np.int32)
+
+
+def design_memberships(graph: measures.Graph, fit: DesignFit, n_samples: int, seed: int, workers: int = 1,
+                       cache=None, scheduler=None) -> np.ndarray:  # fmt: skip
+    """The Louvain partitions (seeded with ``seed``, as on the observed graph) of
+    ``n_samples`` graphs drawn from the structural-zero DBCM of ``fit``
+    (:func:`design_graphs`): C4b-community's design-aware null
+    (:func:`analysis.claims.gated.design_community_result`). A row per sample, a column
+    per node (int32). Seeded from ``seed`` alone (stream :data:`COMMUNITY_STREAM`), so
+    neither ``workers`` (threads) nor ``scheduler`` (a Dask cluster; the sampler goes to
+    every worker once) changes them, and 04 and 05 draw the same ones; ``cache``: a folder
+    (:func:`analysis.paths.fit_cache_dir`) where they are kept under a digest of the graph,
+    the fit, the settings and the code, so the notebook that asks second reads them."""
+    if n_samples < 1:
+        raise ValueError("at least one sample is needed")
+    graphs = design_graphs(graph, fit)
+    on_cluster = cluster.wanted(scheduler)  # a bad setting fails before any sample
+
+    def run():
+        seeds = rewiring.sample_seeds(np.random.default_rng([seed, COMMUNITY_STREAM]), n_samples)
+        if on_cluster:
+            return np.stack(cluster.map_shared(design_partition, seeds, (graphs, seed), scheduler,
+                                               name="design-partitions"))  # fmt: skip
+        if workers > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                return np.stack(list(pool.map(lambda s: design_partition(s, graphs, seed), seeds)))
+        return np.stack([design_partition(s, graphs, seed) for s in seeds])
+
+    if cache is None:
+        return run()
+    digest = hashlib.blake2b(f"design-partitions|{graph.n}|{n_samples}|{seed}".encode(), digest_size=20)
+    for array in (graphs.fixed, graphs.keys, graphs.probabilities):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    for module in (maxent, measures, louvain, arrays):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    path = Path(cache) / f"design-partitions-{digest.hexdigest()}.npy"
+    return files.cached_array(path, "the design-aware partitions",
+                              lambda saved: saved.shape == (n_samples, graph.n), run)  # fmt: skip
+
+
+COMMUNITY_CALIBRATION = {"n": 3000, "egos": 60, "null_samples": 49, "rewiring_samples": 39}
+"""The design-aware C4b-community calibration's own settings (the rest are
+:data:`analysis.claims.gated.INTERVAL_SETTINGS`): ``n`` accounts seen through ``egos``
+random egos, ``null_samples`` graphs of the design-aware null per observation (as 04
+draws), ``rewiring_samples`` of the union graph's degree-keeping rewiring beside it."""
+
+
+def calibrate_design_community(rng: np.random.Generator, n_graphs: int = 100, n_planted: int = 40,
+                               settings: dict | None = None, alpha: float = inference.ALPHA) -> dict:  # fmt: skip
+    """Size and power of C4b-community's design-aware test
+    (:func:`analysis.claims.gated.design_community_result` on :func:`design_memberships`,
+    the grouped jackknife over ego networks, two-sided at ``alpha`` as the verdicts read
+    it), and beside it the union graph's degree-keeping rewiring null (the rank p-value,
+    one-sided ``less``), on latent graphs with planted communities
+    (``gated._community_population``, :data:`COMMUNITY_CALIBRATION` over
+    :data:`analysis.claims.gated.INTERVAL_SETTINGS`) observed through random egos:
+    ``n_graphs`` with the elite (the most followed) spread over the communities like
+    every account (no elite effect: a rejection there is the design, or the graph's own
+    communities, passing for one) and ``n_planted`` with the elite planted in one
+    community. Beside the verdict's test, the same null samples with their own spread as
+    the error (``"design-aware, the null's spread"``: the normal-approximation two-sided
+    p-value of :func:`analysis.stats.inference.normal_ensemble_test`, which says how much
+    power the jackknife's error costs). Graphs whose fit does not converge are skipped and
+    counted. Returns the settings and, per test and kind, the rejection rate with its exact
+    interval and the mean and median effect."""
+    from . import gated
+
+    settings = {**gated.INTERVAL_SETTINGS, **COMMUNITY_CALIBRATION, **(settings or {})}
+    n, seed, groups = settings["n"], settings["louvain_seed"], settings["groups"]
+    out = {"settings": settings, "alpha": alpha}
+    for kind, count, together in (("size", n_graphs, False), ("power", n_planted, True)):
+        aware, spread, union, skipped = [], [], [], 0
+        for _ in range(count):
+            src, dst, is_elite = gated._community_population(rng, {**settings, "elite_together": together})
+            s, d, table = synthetic.ego_sample(rng, src, dst, n, settings["egos"])
+            graph = measures.Graph(s, d, np.arange(n))
+            present = np.zeros(n, dtype=bool)
+            present[np.union1d(table[:, 0], table[:, 1])] = True
+            elite = is_elite & present
+            if elite.sum() < 2:
+                skipped += 1
+                continue
+            classes = np.where(elite, "celebrity", "regular")
+            lg = LabelledGraph("calibration", graph, classes, elite, "top")
+            ego_table = pd.DataFrame(table, columns=["ego", "member"])
+            try:
+                fit = fit_design(graph, ego_networks(lg, ego_table))
+            except maxent.NotConverged:
+                skipped += 1
+                continue
+            membership = measures.communities(s, d, n, seed)
+            jackknife = gated.community_jackknife(graph, ego_table, seed, rng, groups)
+            null = design_memberships(graph, fit, settings["null_samples"], int(rng.integers(2**31)))
+            aware.append(gated.design_community_result(membership, null, elite, jackknife, COMMUNITY_NULL))
+            values = np.array([measures.effective_communities(m, np.flatnonzero(elite)) for m in null])
+            spread.append(inference.normal_ensemble_test(aware[-1].statistic, aware[-1].observed, values,
+                                                         COMMUNITY_NULL, "less"))  # fmt: skip
+            union.append(gated.effective_communities_test(s, d, n, np.flatnonzero(elite), settings["rewiring_samples"],
+                                                          rng, seed, settings["switches_per_edge"])[0])  # fmt: skip
+        predicted = kind == "power"
+        out[kind] = {
+            "design-aware": {**inference.rejection_rate([t.rejects_two_sided(alpha, predicted) for t in aware]),
+                             **_effects(aware)},
+            "design-aware, the null's spread": {
+                **inference.rejection_rate([t.rejects_two_sided(alpha, predicted) for t in spread]), **_effects(spread)},
+            "union rewiring": {**inference.rejection_rate([t.rejects(alpha) for t in union]), **_effects(union)},
+            "skipped": skipped,
+        }  # fmt: skip
+    return out
+
+
+def _effects(tests) -> dict:
+    effects = np.array([t.ratio for t in tests], dtype=float)
+    effects = effects[np.isfinite(effects)]
+    return {"mean_effect": float(effects.mean()) if len(effects) else None,
+            "median_effect": float(np.median(effects)) if len(effects) else None}  # fmt: skip
 
 
 def design_statements(lg: LabelledGraph, rng: np.random.Generator, ego_table: pd.DataFrame | None = None,

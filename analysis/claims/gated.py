@@ -60,6 +60,7 @@ __all__ = [
     "community_test",
     "effective_communities_test",
     "community_result",
+    "design_community_result",
     "COMMUNITY_JACKKNIFE_GROUPS",
     "CommunityJackknife",
     "JACKKNIFE_STREAM",
@@ -502,6 +503,54 @@ def jackknife_interval(values, observed: float, null_mean: float, level: float =
             "groups": int(len(values)), "values": [float(v) for v in values]}  # fmt: skip
 
 
+def design_community_result(membership, null_memberships, is_elite, jackknife: CommunityJackknife,
+                            null_model: str, level: float = 0.95) -> inference.TestResult:  # fmt: skip
+    """C4b-community's design-aware test: the elite's effective number of Louvain
+    communities on the observed graph (``membership``) against its mean over graphs drawn
+    from a null that allows follows only where they could have been seen
+    (``null_memberships``, a row per sample: :func:`analysis.claims.design.design_memberships`,
+    Louvain with the observed graph's seed), read for the elite ``is_elite``, with the
+    data's sampling error as its error, as the other design-aware tests have it.
+
+    Effect ``r = O / m`` (``m`` the null mean). On the log scale its standard error
+    combines the grouped jackknife over ego networks (``jackknife``:
+    :func:`jackknife_interval`'s ``se_log`` with ``m`` held fixed) and the Monte Carlo
+    error of ``log m`` (``s / (m sqrt(n))``, ``s`` the null's standard deviation over its
+    ``n`` samples): ``se = sqrt(se_jk^2 + se_mc^2)``. Wald test ``t = log r / se`` against
+    Student's t with ``G - 1`` degrees of freedom (``G`` replicates that contain the
+    elite), one-sided ``less`` (``p_opposite`` the other side); the interval ``exp(log r
+    +- t_q se)``, a sampling interval; no p-value floor. Fewer than two replicates with
+    the elite, or a null mean of 0: NaN p-value and interval."""
+    is_elite = np.asarray(is_elite, dtype=bool)
+    null_memberships = np.asarray(null_memberships)
+    if null_memberships.ndim != 2 or null_memberships.shape[1] != len(is_elite) or len(membership) != len(is_elite):
+        raise ValueError("the partitions and the elite mask must cover the same nodes, one null partition per row")
+    if not is_elite.any():
+        raise ValueError("the elite is empty")
+    if jackknife.inside.shape[1] != len(is_elite):
+        raise ValueError("the jackknife replicates are of another graph")
+    elite = np.flatnonzero(is_elite)
+    observed = measures.effective_communities(membership, elite)
+    null = np.array([measures.effective_communities(m, elite) for m in null_memberships])
+    mean, n = float(null.mean()), len(null)
+    nan = float("nan")
+    ratio = observed / mean if mean > 0 else nan
+    statistic = "effective number of communities among the elite"
+    found = jackknife_interval(jackknife.values(is_elite), observed, mean, level) if mean > 0 else None
+    finite = int(np.isfinite(np.log(np.asarray(found["values"]) / mean)).sum()) if found is not None else 0
+    if found is None or finite < 2 or not np.isfinite(found["se_log"]) or not np.isfinite(ratio) or ratio <= 0:
+        return inference.TestResult(statistic, observed, mean, ratio, nan, nan, nan, nan, n, null_model, "less", nan,
+                                    "sampling")  # fmt: skip
+    mc = float(null.std(ddof=1) / (mean * np.sqrt(n))) if n > 1 else 0.0
+    se = float(np.hypot(found["se_log"], mc))
+    df = finite - 1
+    z = float(np.log(ratio) / se) if se > 0 else nan
+    p, opposite = inference.normal_tails(z, "less", df=df)
+    half = float(stats.t.ppf(0.5 + level / 2, df)) * se
+    return inference.TestResult(statistic, observed, mean, ratio, z, float(ratio * np.exp(-half)),
+                                float(ratio * np.exp(half)), p, n, null_model, "less", opposite, "sampling")  # fmt: skip
+
+
 def community_sampling_interval(
     lg: LabelledGraph,
     ego_table: pd.DataFrame,
@@ -545,14 +594,16 @@ def community_test(
     null=None,
     jackknife_rng: np.random.Generator | None = None,
     cache: Path | str | None = None,
+    jackknife: CommunityJackknife | None = None,
 ) -> tuple[inference.TestResult, np.ndarray, np.ndarray]:
     """C4b-community on a labelled graph: :func:`effective_communities_test` with its
     elite (``null``: the shared ensemble's values, :meth:`analysis.claims.chains.SharedNull.communities`);
     with an ``ego_table`` (the graph is a union of ego networks) its interval is
     the sampling interval of :func:`community_sampling_interval` (``jackknife_groups``
     groups drawn with ``jackknife_rng``, default ``rng``; ``workers`` Louvain runs at a
-    time; ``cache``: where the replicates are kept, :func:`community_jackknife`),
-    otherwise the null's. Returns the test, the null values and the observed membership."""
+    time; ``cache``: where the replicates are kept, :func:`community_jackknife`;
+    ``jackknife``: replicates already run, then none of these is used), otherwise the
+    null's. Returns the test, the null values and the observed membership."""
     g = lg.graph
     result, null, membership = effective_communities_test(
         g.src,
@@ -571,7 +622,7 @@ def community_test(
         return result, null, membership
     found = community_sampling_interval(
         lg, ego_table, result.observed, result.expected, seed, rng if jackknife_rng is None else jackknife_rng,
-        jackknife_groups, workers=workers, cache=cache,
+        jackknife_groups, workers=workers, jackknife=jackknife, cache=cache,
     )  # fmt: skip
     return (
         dataclasses.replace(result, ci_low=found["low"], ci_high=found["high"], interval="sampling"),
@@ -799,6 +850,8 @@ def _community_population(rng, settings) -> tuple[np.ndarray, np.ndarray, np.nda
     w_in = synthetic.heavy_tailed_weights(n, 2.5, rng)  # sorted: the first accounts the most followed
     w_out = rng.permutation(synthetic.heavy_tailed_weights(n, 3.5, rng))
     block = rng.permutation(np.arange(n) % settings["communities"])
+    if settings.get("elite_together"):  # the elite (the most followed) planted in one community
+        block[: settings["elite_size"]] = 0
     same = block[:, None] == block[None, :]
     boost = np.where(same, settings["within_factor"], 1.0)
     # scale the odds so that the mean number of follows per account is about mean_degree

@@ -113,6 +113,7 @@ def graph_specifications(
     cache=None,
     union_tol: float = design.maxent.DEFAULT_TOL,
     union_tests: dict | None = None,
+    design_fits: dict | None = None,
 ) -> pd.DataFrame:
     """Every graph statement (:data:`analysis.claims.design.STATEMENTS`) under every
     specification: ``labelled_graphs`` maps an elite definition to the labelled graph
@@ -127,7 +128,10 @@ def graph_specifications(
     run with ``lazy_floor=True``: the same tests, :func:`analysis.claims.design.design_tests`).
     ``union_tests``: the union-graph maximum-entropy tests of every account by definition
     and tolerance, as :func:`rewiring_specifications` keeps them (read where present, else computed and
-    added), so that a notebook making both computes them once."""
+    added), so that a notebook making both computes them once. ``design_fits``: a dict that keeps the
+    design-aware fits (:func:`analysis.claims.design.fit_design`) by set of accounts and ego-edge choice
+    (``(accounts, include_ego)``; read where present, else made and added), for
+    :func:`community_specifications`' design-aware null."""
     if not labelled_graphs:
         raise ValueError("no elite definition given")
     first = next(iter(labelled_graphs.values()))
@@ -153,8 +157,13 @@ def graph_specifications(
         base = next(iter(graphs.values()))
         egos = design.ego_networks(base, table) if table is not None else None
         variants = [False] + ([True] if include_ego and egos is not None else [])
-        fitted = {kept: design.fit_design(base.graph, egos, kept, design.DESIGN_TOL if tol is None else tol, cache)
-                  for kept in variants} if egos is not None else {}  # fmt: skip
+        memo = {} if design_fits is None else design_fits
+        fitted = {}
+        for kept in variants if egos is not None else []:
+            if (accounts, kept) not in memo:
+                memo[(accounts, kept)] = design.fit_design(base.graph, egos, kept,
+                                                           design.DESIGN_TOL if tol is None else tol, cache)  # fmt: skip
+            fitted[kept] = memo[(accounts, kept)]
         union_fits: dict = {}
         for definition, lg in graphs.items():
             choices = {"elite": definition, "elite_size": int(np.sum(lg.is_elite)), "accounts": accounts}
@@ -283,6 +292,8 @@ def community_specifications(
     null_ids=None,
     maxent_memberships=None,
     cache=None,
+    design_fits: dict | None = None,
+    design_samples: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """C4b-community under every elite definition of ``labelled_graphs`` (all of one
     graph): the degree-keeping rewiring null's Louvain partitions ``null_memberships``
@@ -301,7 +312,12 @@ def community_specifications(
     (:func:`analysis.claims.families.maxent_memberships`), the second null family, on all
     accounts (the null's interval only). ``cache``: the folder where the whole graph's
     jackknife replicates are kept (:func:`analysis.claims.gated.community_jackknife`; 04
-    runs the same ones).
+    runs the same ones) and the design-aware partitions. ``design_fits`` (as
+    :func:`graph_specifications` keeps them, ``{(accounts, False): DesignFit}``) with
+    ``design_samples`` > 0: also the design-aware test on each set of accounts with ego
+    networks (:func:`analysis.claims.gated.design_community_result`: ``design_samples`` graphs
+    drawn from the structural-zero DBCM, :func:`analysis.claims.design.design_memberships`,
+    the jackknife's error), null "design-aware maximum entropy", the test 04's verdict uses.
 
     Returns the rows (:func:`specification_row`; null "union graph, rewiring" with
     ``chain`` the length, or "union graph, maximum entropy") and, with
@@ -339,11 +355,18 @@ def community_specifications(
         kept = cache if accounts == "all accounts" else None  # the restricted graph's replicates are this curve's alone
         jackknife = (gated.community_jackknife(g, table, seed, gated.jackknife_rng(seed), groups, workers, kept)
                      if table is not None else None)  # fmt: skip
+        fit = (design_fits or {}).get((accounts, False))
+        aware = (design.design_memberships(g, fit, design_samples, seed, workers, kept, scheduler)
+                 if fit is not None and jackknife is not None and design_samples > 0 else None)  # fmt: skip
         for definition, lg in graphs.items():
             if not lg.is_elite.any():
                 continue
             choices = {"elite": definition, "elite_size": int(lg.is_elite.sum()), "accounts": accounts,
                        "ego_edges": "all follows of the union graph"}  # fmt: skip
+            if aware is not None:
+                found = gated.design_community_result(observed, aware, lg.is_elite, jackknife, design.COMMUNITY_NULL)
+                rows.append(specification_row("C4b-community", found, **{**choices, "ego_edges": _EGO_EDGES[False]},
+                                              null=_NULL["design"]))  # fmt: skip
             hard = gated.community_result(observed, memberships, lg.is_elite, rng)
             result = hard
             if jackknife is not None and np.isfinite(hard.expected) and hard.expected > 0:

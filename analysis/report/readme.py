@@ -42,6 +42,7 @@ __all__ = [
     "coverage_rows",
     "rule_rows",
     "interval_coverage",
+    "design_community_calibration",
     "timings_block",
     "timings_path",
     "verdicts_from_numbers",
@@ -321,6 +322,15 @@ def calibration_rows(calibration: dict) -> list[dict]:
                                      "statements": [sid], "p_value": r["settings"]["test"], "size": found["size"],
                                      "size_n": found["size_graphs"], "power": None, "power_n": None,
                                      "size_only": True, **_unfloored(found)})  # fmt: skip
+        elif isinstance(r.get("size"), dict) and "design-aware" in r["size"]:  # design-aware C4b-community
+            for which, sided in (("design-aware", "two-sided"), ("design-aware, the null's spread", "two-sided"),
+                                 ("union rewiring", "one-sided")):  # fmt: skip
+                if which not in r["size"]:
+                    continue
+                size, power = r["size"][which], r["power"][which]
+                rows.append({"test": f"{name} ({which} null)", "statements": statements, "p_value": sided,
+                             "size": size["rate"], "size_n": size["datasets"], "power": power["rate"],
+                             "power_n": power["datasets"]})  # fmt: skip
         elif "statements" in r:  # design-aware: per statement, with intervals
             sided = r["settings"]["test"]
             for sid, found in r["statements"].items():  # a power-only entry has no size
@@ -425,6 +435,29 @@ def interval_coverage(statement_id: str, calibration: dict | None = None) -> dic
         calibration = json.loads(calibration_path().read_text())
     row = next((r for r in coverage_rows(calibration) if statement_id in r["statements"]), None)
     return None if row is None else {**row, "conservative": _conservative(row)}
+
+
+def design_community_calibration(calibration: dict | None = None) -> dict | None:
+    """The rates of the entry ``design-aware C4b-community`` of ``calibration`` (default:
+    the committed ``results/calibration.json``), for 04's prose: ``size_design``,
+    ``size_rewiring``, ``power_design``, ``power_rewiring`` (the design-aware null's
+    two-sided test, the union graph's rewiring null's one-sided one), each the rate, its
+    number of datasets and the mean effect; None when the entry is absent."""
+    if calibration is None:
+        if not calibration_path().exists():
+            return None
+        calibration = json.loads(calibration_path().read_text())
+    entry = calibration["tests"].get("design-aware C4b-community")
+    if entry is None:
+        return None
+    r = entry["result"]
+    return {"test": "design-aware C4b-community", "alpha": r["alpha"], "egos": r["settings"]["egos"],
+            "accounts": r["settings"]["n"],
+            **{f"{kind}_{short}": {k: r[kind][which][k] for k in ("rate", "datasets", "mean_effect")}
+               for kind in ("size", "power") for which, short in (("design-aware", "design"),
+                                                                  ("union rewiring", "rewiring"))},
+            "power_spread": {k: r["power"].get("design-aware, the null's spread", {}).get(k)
+                             for k in ("rate", "datasets", "mean_effect")}}  # fmt: skip
 
 
 def _conservative(row: dict) -> bool:
