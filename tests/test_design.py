@@ -664,8 +664,16 @@ def test_design_memberships_are_seeded_from_the_seed_alone_and_kept_in_the_cache
     assert np.array_equal(design.design_memberships(g, fit, 3, seed=7, workers=2), one)
     first = design.design_memberships(g, fit, 3, seed=7, cache=tmp_path)
     assert np.array_equal(first, one) and len(list(tmp_path.glob("design-partitions-*.npy"))) == 1
-    assert np.array_equal(design.design_memberships(g, fit, 3, seed=7, cache=tmp_path), one)  # read back
+    with pytest.MonkeyPatch.context() as patch:  # read back, not drawn again
+        patch.setattr(design, "design_partition", lambda *a: (_ for _ in ()).throw(AssertionError("drawn again")))
+        assert np.array_equal(design.design_memberships(g, fit, 3, seed=7, cache=tmp_path), one)
     assert not np.array_equal(design.design_memberships(g, fit, 3, seed=8), one)
+    # a fresh sample stream keeps the Louvain seed: another entry, other samples
+    other = design.design_memberships(g, fit, 3, seed=7, cache=tmp_path, stream_seed=11)
+    assert not np.array_equal(other, one) and len(list(tmp_path.glob("design-partitions-*.npy"))) == 2
+    with pytest.raises(ValueError, match="another graph"):  # a fit of other follows, however many
+        shuffled = measures.Graph(g.src, np.roll(g.dst, 1), g.ids)
+        design.design_graphs(shuffled, fit)
 
 
 def test_the_design_aware_community_test_combines_the_jackknife_and_the_null_means_error():

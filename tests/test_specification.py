@@ -462,3 +462,28 @@ def test_the_soft_partitions_do_not_depend_on_the_threads_and_a_sampled_expectat
     assert not families.family_agreement(hard, analytic)["agree"]  # 0.5 > 3 * 0.1 + 1% of 8
     widened = families.family_agreement(hard, sampled)
     assert widened["agree"] and widened["allowed"] == pytest.approx(3 * np.hypot(0.1, 0.375) + 0.08)
+
+
+def test_the_graph_statements_fits_are_the_ones_the_community_rows_draw_from(community_curve):
+    """05 makes the design-aware fits once: graph_specifications keeps those without the egos' ties by set of accounts
+    and community_specifications draws C4b-community's design-aware null from them."""
+    graphs, table, null = community_curve[:3]
+    kept = {}
+    specification.graph_specifications(graphs, table, np.random.default_rng(5), 50, existence_last_id=700,
+                                       include_ego=True, union=False, design_fits=kept)  # fmt: skip
+    assert set(kept) == {("all accounts", False), ("accounts that existed by the 2009 crawl", False)}
+    by_hand = community_curve[6]
+    for key, fit in kept.items():
+        assert np.array_equal(fit.d_keys, by_hand[key].d_keys)
+    rows, _ = specification.community_specifications(
+        graphs, null[:, 1:].astype(np.int64), 1.0, table, 3, np.random.default_rng(43), groups=4,
+        existence_last_id=700, n_null=9, design_fits=kept, design_samples=5,
+    )  # fmt: skip
+    aware = rows[rows["null"] == "design-aware maximum entropy"]
+    assert len(aware) == 2 * len(graphs) and set(aware["accounts"]) == {a for a, _ in kept}
+    # without design_samples (or without fits) there are none
+    rows, _ = specification.community_specifications(
+        graphs, null[:, 1:].astype(np.int64), 1.0, table, 3, np.random.default_rng(43), groups=4,
+        existence_last_id=700, n_null=9, design_fits=kept,
+    )  # fmt: skip
+    assert "design-aware maximum entropy" not in set(rows["null"])

@@ -62,9 +62,11 @@ between accounts that could have been seen together, the accounts resampled; no
 p-value floor); so does C4b-community on a union of ego networks (graphs drawn from
 that null, Louvain run on each, the jackknife's error; adopted on 2026-12-04, before
 its result on ego-Twitter was computed, by the rule that graph statements are judged
-by their design-aware test, once its calibration had kept its size: until then it
-was judged by the union graph's rewiring null, which on ego-sampled graphs takes the
-sampling design for an effect); the union-graph tests
+by their design-aware test, once its calibration showed that it keeps its size where
+the union graph's rewiring null, which decided it until then, takes the communities the
+sampling makes for an elite effect. It was adopted with no measured power: on the
+calibration's small design the jackknife's error leaves it none, so a *not supported*
+from it says little there); the union-graph tests
 (rewiring, and the maximum-entropy family of :mod:`analysis.claims.families`) are
 recorded beside it as ``checks``. The band is on the ratio scale of each
 statistic: a share near 0 moves out of it easily, a share near 1 hardly can, so

@@ -837,17 +837,27 @@ def design_graphs(graph: measures.Graph, fit: DesignFit) -> DesignGraphs:
     what the same ego networks could have shown if the follows among their members had
     been drawn with the observed degrees kept on average: follows only where they could be
     seen, the egos' own follows of their members as they are."""
+    keys = _check_design_fit(graph, fit)
+    n = graph.n
+    fixed = np.sort(keys[~_member(fit.d_keys, keys)])
+    xy = fit.dbcm.x[fit.d_keys // n] * fit.dbcm.y[fit.d_keys % n]
+    with np.errstate(invalid="ignore", over="ignore"):
+        probabilities = np.where(np.isinf(xy), 1.0, xy / (1 + xy))
+    return DesignGraphs(n, fixed, fit.d_keys, np.nan_to_num(probabilities, nan=0.0))
+
+
+def _check_design_fit(graph: measures.Graph, fit: DesignFit) -> np.ndarray:
+    """Refuse a fit with the egos' ties or of another graph (its counted follows must be
+    ``graph``'s); returns ``graph``'s follow keys ``i * n + j``."""
     if fit.include_ego:
         raise ValueError("the design-aware graphs are drawn from the fit without the egos' ties")
     n = graph.n
     if fit.n != n or fit.facts["follows_counted"] + fit.facts["follows_outside_pairs"] != graph.m:
         raise ValueError("the fit is of another graph")
     keys = graph.src.astype(np.int64) * n + graph.dst
-    fixed = np.sort(keys[~_member(fit.d_keys, keys)])
-    xy = fit.dbcm.x[fit.d_keys // n] * fit.dbcm.y[fit.d_keys % n]
-    with np.errstate(invalid="ignore", over="ignore"):
-        probabilities = np.where(np.isinf(xy), 1.0, xy / (1 + xy))
-    return DesignGraphs(n, fixed, fit.d_keys, np.nan_to_num(probabilities, nan=0.0))
+    if not _member(np.sort(keys), fit.src * n + fit.dst).all():  # the fit's counted follows are this graph's
+        raise ValueError("the fit is of another graph")
+    return keys
 
 
 def design_partition(sample_seed: int, graphs: DesignGraphs, seed: int) -> np.ndarray:
@@ -859,7 +869,7 @@ def design_partition(sample_seed: int, graphs: DesignGraphs, seed: int) -> np.nd
 
 
 def design_memberships(graph: measures.Graph, fit: DesignFit, n_samples: int, seed: int, workers: int = 1,
-                       cache=None, scheduler=None) -> np.ndarray:  # fmt: skip
+                       cache=None, scheduler=None, stream_seed: int | None = None) -> np.ndarray:  # fmt: skip
     """The Louvain partitions (seeded with ``seed``, as on the observed graph) of
     ``n_samples`` graphs drawn from the structural-zero DBCM of ``fit``
     (:func:`design_graphs`): C4b-community's design-aware null
@@ -868,14 +878,18 @@ def design_memberships(graph: measures.Graph, fit: DesignFit, n_samples: int, se
     neither ``workers`` (threads) nor ``scheduler`` (a Dask cluster; the sampler goes to
     every worker once) changes them, and 04 and 05 draw the same ones; ``cache``: a folder
     (:func:`analysis.paths.fit_cache_dir`) where they are kept under a digest of the graph,
-    the fit, the settings and the code, so the notebook that asks second reads them."""
+    the fit, the settings and the code, so the notebook that asks second reads them.
+    ``stream_seed``: seed the samples from it instead of ``seed`` (Louvain keeps ``seed``;
+    the calibration draws a fresh sample stream per graph with 04's Louvain seed)."""
     if n_samples < 1:
         raise ValueError("at least one sample is needed")
-    graphs = design_graphs(graph, fit)
+    _check_design_fit(graph, fit)  # before any cache is read
     on_cluster = cluster.wanted(scheduler)  # a bad setting fails before any sample
 
     def run():
-        seeds = rewiring.sample_seeds(np.random.default_rng([seed, COMMUNITY_STREAM]), n_samples)
+        graphs = design_graphs(graph, fit)  # about a gigabyte while it is made on ego-Twitter: only when drawing
+        start = seed if stream_seed is None else stream_seed
+        seeds = rewiring.sample_seeds(np.random.default_rng([start, COMMUNITY_STREAM]), n_samples)
         if on_cluster:
             return np.stack(cluster.map_shared(design_partition, seeds, (graphs, seed), scheduler,
                                                name="design-partitions"))  # fmt: skip
@@ -888,10 +902,11 @@ def design_memberships(graph: measures.Graph, fit: DesignFit, n_samples: int, se
 
     if cache is None:
         return run()
-    digest = hashlib.blake2b(f"design-partitions|{graph.n}|{n_samples}|{seed}".encode(), digest_size=20)
-    for array in (graphs.fixed, graphs.keys, graphs.probabilities):
-        digest.update(np.ascontiguousarray(array).tobytes())
-    for module in (maxent, measures, louvain, arrays):
+    digest = hashlib.blake2b(f"design-partitions|{graph.n}|{n_samples}|{seed}|{stream_seed}".encode(), digest_size=20)
+    # what the samples are a function of: the follows, the modelled pairs and the fit's multipliers
+    for array in (graph.src, graph.dst, fit.d_keys, fit.dbcm.x, fit.dbcm.y):
+        digest.update(memoryview(np.ascontiguousarray(array)))  # hashed in place: no copy of 20 million pairs
+    for module in (maxent, measures, louvain, arrays, rewiring):  # rewiring: the samples' seeds (sample_seeds)
         digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     path = Path(cache) / f"design-partitions-{digest.hexdigest()}.npy"
@@ -951,7 +966,9 @@ def calibrate_design_community(rng: np.random.Generator, n_graphs: int = 100, n_
                 continue
             membership = measures.communities(s, d, n, seed)
             jackknife = gated.community_jackknife(graph, ego_table, seed, rng, groups)
-            null = design_memberships(graph, fit, settings["null_samples"], int(rng.integers(2**31)))
+            null = design_memberships(
+                graph, fit, settings["null_samples"], seed, stream_seed=int(rng.integers(2**31))
+            )  # 04's Louvain seed, a fresh draw each graph
             aware.append(gated.design_community_result(membership, null, elite, jackknife, COMMUNITY_NULL))
             values = np.array([measures.effective_communities(m, np.flatnonzero(elite)) for m in null])
             spread.append(inference.normal_ensemble_test(aware[-1].statistic, aware[-1].observed, values,

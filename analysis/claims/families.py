@@ -187,7 +187,7 @@ def maxent_memberships(graph: measures.Graph, fit: maxent.MaxEntFit, n_samples: 
     digest = hashlib.blake2b(f"maxent-partitions|{graph.n}|{n_samples}|{seed}".encode(), digest_size=20)
     for array in (graph.src, graph.dst, fit.x, fit.y):
         digest.update(np.ascontiguousarray(array).tobytes())
-    for module in (maxent, measures, louvain, arrays, kernels):
+    for module in (maxent, measures, louvain, arrays, kernels, rewiring):  # rewiring: the samples' seeds
         digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     path = Path(cache) / f"maxent-partitions-{digest.hexdigest()}.npy"

@@ -41,7 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from .. import files
-from ..graph import louvain, measures
+from ..graph import arrays, louvain, measures
 from ..graph.labelled import LabelledGraph
 from ..nulls import rewiring
 from ..stats import inference, synthetic
@@ -476,7 +476,7 @@ def _jackknife_digest(graph: measures.Graph, ego_table: pd.DataFrame, ego_group,
     function of (the graph, the ego table and each row's group, the Louvain seed) and
     the code that computes them."""
     digest = hashlib.blake2b(f"jackknife|{graph.n}|{seed}|{groups}".encode(), digest_size=20)
-    for module in (measures, louvain):
+    for module in (measures, louvain, arrays):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     for array in (graph.src, graph.dst, graph.ids, ego_table["ego"], ego_table["member"], ego_group):
@@ -520,7 +520,7 @@ def design_community_result(membership, null_memberships, is_elite, jackknife: C
     Student's t with ``G - 1`` degrees of freedom (``G`` replicates that contain the
     elite), one-sided ``less`` (``p_opposite`` the other side); the interval ``exp(log r
     +- t_q se)``, a sampling interval; no p-value floor. Fewer than two replicates with
-    the elite, or a null mean of 0: NaN p-value and interval."""
+    the elite, a null mean of 0 or no spread at all: NaN p-value and interval."""
     is_elite = np.asarray(is_elite, dtype=bool)
     null_memberships = np.asarray(null_memberships)
     if null_memberships.ndim != 2 or null_memberships.shape[1] != len(is_elite) or len(membership) != len(is_elite):
@@ -543,8 +543,11 @@ def design_community_result(membership, null_memberships, is_elite, jackknife: C
                                     "sampling")  # fmt: skip
     mc = float(null.std(ddof=1) / (mean * np.sqrt(n))) if n > 1 else 0.0
     se = float(np.hypot(found["se_log"], mc))
+    if not se > 0:  # no spread anywhere: nothing to test against, no interval
+        return inference.TestResult(statistic, observed, mean, ratio, nan, nan, nan, nan, n, null_model, "less", nan,
+                                    "sampling")  # fmt: skip
     df = finite - 1
-    z = float(np.log(ratio) / se) if se > 0 else nan
+    z = float(np.log(ratio) / se)
     p, opposite = inference.normal_tails(z, "less", df=df)
     half = float(stats.t.ppf(0.5 + level / 2, df)) * se
     return inference.TestResult(statistic, observed, mean, ratio, z, float(ratio * np.exp(-half)),

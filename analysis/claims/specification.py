@@ -129,8 +129,8 @@ def graph_specifications(
     ``union_tests``: the union-graph maximum-entropy tests of every account by definition
     and tolerance, as :func:`rewiring_specifications` keeps them (read where present, else computed and
     added), so that a notebook making both computes them once. ``design_fits``: a dict that keeps the
-    design-aware fits (:func:`analysis.claims.design.fit_design`) by set of accounts and ego-edge choice
-    (``(accounts, include_ego)``; read where present, else made and added), for
+    design-aware fits without the egos' ties (:func:`analysis.claims.design.fit_design`) by set of
+    accounts (``(accounts, False)``; read where present, else made and added), for
     :func:`community_specifications`' design-aware null."""
     if not labelled_graphs:
         raise ValueError("no elite definition given")
@@ -157,13 +157,15 @@ def graph_specifications(
         base = next(iter(graphs.values()))
         egos = design.ego_networks(base, table) if table is not None else None
         variants = [False] + ([True] if include_ego and egos is not None else [])
-        memo = {} if design_fits is None else design_fits
         fitted = {}
         for kept in variants if egos is not None else []:
-            if (accounts, kept) not in memo:
-                memo[(accounts, kept)] = design.fit_design(base.graph, egos, kept,
-                                                           design.DESIGN_TOL if tol is None else tol, cache)  # fmt: skip
-            fitted[kept] = memo[(accounts, kept)]
+            key = (accounts, kept)
+            found = (design_fits or {}).get(key)
+            if found is None:
+                found = design.fit_design(base.graph, egos, kept, design.DESIGN_TOL if tol is None else tol, cache)
+                if design_fits is not None and not kept:  # only what community_specifications reads is kept
+                    design_fits[key] = found
+            fitted[kept] = found
         union_fits: dict = {}
         for definition, lg in graphs.items():
             choices = {"elite": definition, "elite_size": int(np.sum(lg.is_elite)), "accounts": accounts}

@@ -323,12 +323,14 @@ def calibration_rows(calibration: dict) -> list[dict]:
                                      "size_n": found["size_graphs"], "power": None, "power_n": None,
                                      "size_only": True, **_unfloored(found)})  # fmt: skip
         elif isinstance(r.get("size"), dict) and "design-aware" in r["size"]:  # design-aware C4b-community
-            for which, sided in (("design-aware", "two-sided"), ("design-aware, the null's spread", "two-sided"),
-                                 ("union rewiring", "one-sided")):  # fmt: skip
+            for which, label, sided in (("design-aware", "design-aware null, jackknife error", "two-sided"),
+                                        ("design-aware, the null's spread", "design-aware null, its own spread",
+                                         "two-sided"),
+                                        ("union rewiring", "union rewiring null", "one-sided")):  # fmt: skip
                 if which not in r["size"]:
                     continue
                 size, power = r["size"][which], r["power"][which]
-                rows.append({"test": f"{name} ({which} null)", "statements": statements, "p_value": sided,
+                rows.append({"test": f"{name} ({label})", "statements": statements, "p_value": sided,
                              "size": size["rate"], "size_n": size["datasets"], "power": power["rate"],
                              "power_n": power["datasets"]})  # fmt: skip
         elif "statements" in r:  # design-aware: per statement, with intervals
