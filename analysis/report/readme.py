@@ -442,9 +442,10 @@ def interval_coverage(statement_id: str, calibration: dict | None = None) -> dic
 def design_community_calibration(calibration: dict | None = None) -> dict | None:
     """The rates of the entry ``design-aware C4b-community`` of ``calibration`` (default:
     the committed ``results/calibration.json``), for 04's prose: ``size_design``,
-    ``size_rewiring``, ``power_design``, ``power_rewiring`` (the design-aware null's
-    two-sided test, the union graph's rewiring null's one-sided one), each the rate, its
-    number of datasets and the mean effect; None when the entry is absent."""
+    ``size_rewiring``, ``size_spread`` and the three ``power_`` (the design-aware null's
+    two-sided test, the union graph's rewiring null's one-sided one, the design-aware
+    samples with their own spread as the error), each the rate, its number of datasets
+    and the mean effect (None where not recorded); None when the entry is absent."""
     if calibration is None:
         if not calibration_path().exists():
             return None
@@ -458,8 +459,8 @@ def design_community_calibration(calibration: dict | None = None) -> dict | None
             **{f"{kind}_{short}": {k: r[kind][which][k] for k in ("rate", "datasets", "mean_effect")}
                for kind in ("size", "power") for which, short in (("design-aware", "design"),
                                                                   ("union rewiring", "rewiring"))},
-            "power_spread": {k: r["power"].get("design-aware, the null's spread", {}).get(k)
-                             for k in ("rate", "datasets", "mean_effect")}}  # fmt: skip
+            **{f"{kind}_spread": {k: r[kind].get("design-aware, the null's spread", {}).get(k)
+                                  for k in ("rate", "datasets", "mean_effect")} for kind in ("size", "power")}}  # fmt: skip
 
 
 def _conservative(row: dict) -> bool:
