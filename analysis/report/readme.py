@@ -618,12 +618,13 @@ def timings_block(timings: dict) -> str:
     lines += [
         "",
         "Each run starts with the data fetched, the tables built and the fit cache warm, and the executed "
-        "notebooks and reports removed (`python scripts/time_make.py`). The fit cache holds the maximum-entropy "
-        "fits, the mixing diagnostic, the ensembles 03 and 04 share and the Louvain partitions 04 and 05 share (of "
-        "the union DBCM's graphs, of the design-aware null's and of the community jackknife), each under a digest "
-        "of the code and inputs it depends on: a build after a change to that code draws them again, and takes longer. `make` runs every notebook "
-        "but the longest (05) under `nice -n 10` (`NICE=` turns it off), so that under `-j2` the others take the "
-        "cycles 05 leaves rather than half of its share.",
+        "notebooks and reports removed (`python scripts/time_make.py`). The fit cache holds the "
+        "maximum-entropy fits, the mixing diagnostic, the ensembles 03 and 04 share and the Louvain "
+        "partitions 04 and 05 share (of the union DBCM's graphs, of the design-aware null's and of the "
+        "community jackknife), each under a digest of the code and inputs it depends on: a build after a "
+        "change to that code draws them again, and takes longer. `make` runs every notebook but the longest "
+        "(05) under `nice -n 10` (`NICE=` turns it off), so that under `-j2` the others take the cycles 05 "
+        "leaves rather than half of its share.",
     ]
     return "\n".join(lines)
 
