@@ -327,6 +327,14 @@ def community_result(membership, null_memberships, is_elite, rng: np.random.Gene
     default of the degree-keeping rewiring null, else described by ``null_model``),
     read for the elite ``is_elite`` (a boolean per node); ties broken at random with
     ``rng``. The partitions do not depend on the elite, so one set serves every definition."""
+    observed, null = _elite_readings(membership, null_memberships, is_elite)
+    return _community_ensemble_test(observed, null, rng, null_model)
+
+
+def _elite_readings(membership, null_memberships, is_elite) -> tuple[float, np.ndarray]:
+    """The elite's effective number of communities in the observed partition and in each
+    null partition (one per row), after refusing partitions and a mask of other nodes or an
+    empty elite."""
     is_elite = np.asarray(is_elite, dtype=bool)
     null_memberships = np.asarray(null_memberships)
     if null_memberships.ndim != 2 or null_memberships.shape[1] != len(is_elite) or len(membership) != len(is_elite):
@@ -335,8 +343,7 @@ def community_result(membership, null_memberships, is_elite, rng: np.random.Gene
         raise ValueError("the elite is empty")
     elite = np.flatnonzero(is_elite)
     observed = measures.effective_communities(membership, elite)
-    null = np.array([measures.effective_communities(m, elite) for m in null_memberships])
-    return _community_ensemble_test(observed, null, rng, null_model)
+    return observed, np.array([measures.effective_communities(m, elite) for m in null_memberships])
 
 
 COMMUNITY_JACKKNIFE_GROUPS = 20
@@ -522,16 +529,9 @@ def design_community_result(membership, null_memberships, is_elite, jackknife: C
     +- t_q se)``, a sampling interval; no p-value floor. Fewer than two replicates with
     the elite, a null mean of 0 or no spread at all: NaN p-value and interval."""
     is_elite = np.asarray(is_elite, dtype=bool)
-    null_memberships = np.asarray(null_memberships)
-    if null_memberships.ndim != 2 or null_memberships.shape[1] != len(is_elite) or len(membership) != len(is_elite):
-        raise ValueError("the partitions and the elite mask must cover the same nodes, one null partition per row")
-    if not is_elite.any():
-        raise ValueError("the elite is empty")
     if jackknife.inside.shape[1] != len(is_elite):
         raise ValueError("the jackknife replicates are of another graph")
-    elite = np.flatnonzero(is_elite)
-    observed = measures.effective_communities(membership, elite)
-    null = np.array([measures.effective_communities(m, elite) for m in null_memberships])
+    observed, null = _elite_readings(membership, null_memberships, is_elite)
     mean, n = float(null.mean()), len(null)
     nan = float("nan")
     ratio = observed / mean if mean > 0 else nan
