@@ -290,3 +290,19 @@ def test_the_dbcm_partitions_on_a_cluster_are_the_threads_partitions(two_workers
     dask = families.maxent_memberships(g, fit, 4, 11, scheduler=two_workers)
     np.testing.assert_array_equal(dask, threads)
     _released(two_workers)
+
+
+def test_the_design_aware_partitions_on_a_cluster_are_the_threads_partitions(two_workers):
+    """C4b-community's design-aware null goes wherever the ensembles go (``cluster.map_seeds``, the runner it shares
+    with the DBCM partitions): the same partitions on a two-worker cluster as on threads and one at a time."""
+    from analysis.claims import design
+
+    rng = np.random.default_rng(31)
+    lg, table = design._calibration_graph(rng, "dbcm", None, {**design.CALIBRATION_SETTINGS, "n": 800, "egos": 30})
+    fit = design.fit_design(lg.graph, design.ego_networks(lg, table))
+    serial = design.design_memberships(lg.graph, fit, 4, 11)
+    threads = design.design_memberships(lg.graph, fit, 4, 11, workers=2)
+    dask = design.design_memberships(lg.graph, fit, 4, 11, scheduler=two_workers)
+    np.testing.assert_array_equal(threads, serial)
+    np.testing.assert_array_equal(dask, serial)
+    _released(two_workers)

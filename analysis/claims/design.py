@@ -884,21 +884,14 @@ def design_memberships(graph: measures.Graph, fit: DesignFit, n_samples: int, se
     if n_samples < 1:
         raise ValueError("at least one sample is needed")
     _check_design_fit(graph, fit)  # before any cache is read
-    on_cluster = cluster.wanted(scheduler)  # a bad setting fails before any sample
+    cluster.wanted(scheduler)  # a bad setting fails before any sample
 
     def run():
         graphs = design_graphs(graph, fit)  # about a gigabyte while it is made on ego-Twitter: only when drawing
         start = seed if stream_seed is None else stream_seed
         seeds = rewiring.sample_seeds(np.random.default_rng([start, COMMUNITY_STREAM]), n_samples)
-        if on_cluster:
-            return np.stack(cluster.map_shared(design_partition, seeds, (graphs, seed), scheduler,
-                                               name="design-partitions"))  # fmt: skip
-        if workers > 1:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                return np.stack(list(pool.map(lambda s: design_partition(s, graphs, seed), seeds)))
-        return np.stack([design_partition(s, graphs, seed) for s in seeds])
+        return np.stack(cluster.map_seeds(design_partition, seeds, (graphs, seed), workers,
+                                          scheduler, name="design-partitions"))  # fmt: skip
 
     if cache is None:
         return run()

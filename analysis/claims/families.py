@@ -164,23 +164,12 @@ def maxent_memberships(graph: measures.Graph, fit: maxent.MaxEntFit, n_samples: 
     if n_samples < 1:
         raise ValueError("at least one sample is needed")
 
-    on_cluster = cluster.wanted(scheduler)  # a bad setting fails before any sample
+    cluster.wanted(scheduler)  # a bad setting fails before any sample
 
     def run():
         seeds = rewiring.sample_seeds(np.random.default_rng([seed, MAXENT_STREAM]), n_samples)
-        if on_cluster:
-            return np.stack(cluster.map_shared(maxent_partition, seeds, (fit, graph.n, seed), scheduler,
-                                               name="maxent-partitions"))  # fmt: skip
-
-        def one(sample_seed):
-            return maxent_partition(sample_seed, fit, graph.n, seed)
-
-        if workers > 1:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                return np.stack(list(pool.map(one, seeds)))
-        return np.stack([one(s) for s in seeds])
+        return np.stack(cluster.map_seeds(maxent_partition, seeds, (fit, graph.n, seed), workers,
+                                          scheduler, name="maxent-partitions"))  # fmt: skip
 
     if cache is None:
         return run()

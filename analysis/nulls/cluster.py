@@ -68,6 +68,7 @@ __all__ = [
     "connect",
     "check_picklable",
     "map_shared",
+    "map_seeds",
 ]
 
 SCHEDULER_FORMS = (
@@ -253,3 +254,20 @@ def map_shared(
         finally:
             client.cancel(futures + list(scattered))
     return values
+
+
+def map_seeds(function: Callable, seeds: Iterable, shared: Sequence = (), workers: int = 1, scheduler=None,
+              name: str = "sample") -> list:  # fmt: skip
+    """``[function(seed, *shared) for seed in seeds]``: on the cluster of ``scheduler``
+    when one is wanted (:func:`map_shared`), else on ``workers`` threads (the function
+    must release the GIL to gain from them), else one at a time. The values come back in
+    seed order, so the runner never changes them."""
+    seeds = list(seeds)
+    if wanted(scheduler):
+        return map_shared(function, seeds, shared, scheduler, name=name)
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(lambda seed: function(seed, *shared), seeds))
+    return [function(seed, *shared) for seed in seeds]
