@@ -63,3 +63,26 @@ def test_captions_are_numbered_in_order():
 
     page = "<p>x</p>" + (figures.CAPTION_MARK + "a</p>") * 3
     assert site.number_figures(page).count("Figure 3.") == 1 and "Figure 1." in site.number_figures(page)
+
+
+def test_the_specification_curve_draws_the_checks_hollow_and_the_counted_filled():
+    import pandas as pd
+
+    specs = pd.DataFrame({
+        "statement": ["C4b-community"] * 4,
+        "effect": [0.6, 0.7, 1.4, 1.5],
+        "ci_low": [0.3, 0.4, 0.8, 0.9],
+        "ci_high": [1.2, 1.3, 2.5, 2.6],
+        "verdict": ["not supported"] * 4,
+    })  # fmt: skip
+    counted = np.array([True, True, False, False])
+    fig = figures.specification_curve(specs, counted, band=(0.8, 1.25))
+    ax = fig.axes[0]
+    markers = [c for c in ax.collections if isinstance(c, matplotlib.collections.PathCollection)]  # the scatters
+    filled = [c for c in markers if c.get_facecolors().shape[0]]
+    hollow = [c for c in markers if not c.get_facecolors().shape[0]]
+    assert [c.get_offsets()[:, 1].tolist() for c in filled] == [[0.6, 0.7]]  # sorted by effect: the counted first
+    assert [c.get_offsets()[:, 1].tolist() for c in hollow] == [[1.4, 1.5]]
+    assert any(t.get_text() == "hollow: a check, not counted" for t in fig.legends[0].get_texts())
+    with pytest.raises(ValueError, match="one counted flag per specification"):
+        figures.specification_curve(specs, counted[:3])

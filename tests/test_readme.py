@@ -76,12 +76,12 @@ def test_a_quick_run_never_writes_the_published_verdicts(tmp_path, monkeypatch):
 def test_findings_say_how_robust_each_verdict_is_when_the_curve_ran():
     numbers = {**VERDICTS, "verdict": {"robustness": {"C4a": {
         "robustness": "robust: every specification gives the same verdict", "same_count": 12,
-        "sampling_specifications": 12, "same_share": 1.0}}}}  # fmt: skip
+        "counted_specifications": 12, "same_share": 1.0}}}}  # fmt: skip
     verdicts = readme.verdicts_from_numbers(numbers)
     assert verdicts["robustness"] == {"C4a": {"robustness": "robust: every specification gives the same verdict",
-                                              "same_count": 12, "sampling_specifications": 12}}  # fmt: skip
+                                              "same_count": 12, "counted_specifications": 12}}  # fmt: skip
     block = readme.findings_block(verdicts)
-    assert "adjusted p = 0.001; the same verdict in 12 of 12 specifications (robust)" in block
+    assert "adjusted p = 0.001; the same verdict in 12 of 12 counted specifications (robust)" in block
     assert "specifications" not in readme.findings_block(VERDICTS)  # an older file without the curve
 
 

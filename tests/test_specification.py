@@ -3,6 +3,8 @@ are shared by the elite definitions, the verdict words follow the catalogue's ru
 and the robustness words follow their bands; restricting a labelled graph keeps
 exactly the induced follows."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ from scipy import stats
 
 from analysis.claims import catalogue, design, specification
 from analysis.graph import labelled, measures
+from analysis.stats import inference
 
 
 def _elites(lg, sizes):
@@ -78,7 +81,7 @@ def test_fewer_accounts_after_the_existence_filter_and_the_same_elite_where_it_e
     assert sizes[("top:20", "accounts that existed by the 2009 crawl")] == 20  # ids 0-19, below the cut-off 1200
 
 
-def test_summary_counts_verdicts_among_sampling_specifications_and_names_robustness():
+def test_summary_counts_verdicts_among_counted_specifications_and_names_robustness():
     s, n = catalogue.SUPPORTED, catalogue.NOT_SUPPORTED
     rows = pd.DataFrame({
         "statement": ["C4a"] * 6,
@@ -90,9 +93,28 @@ def test_summary_counts_verdicts_among_sampling_specifications_and_names_robustn
     out = specification.summarise(rows, {"C4a": s, "C9": s})
     assert set(out) == {"C4a"}
     c4a = out["C4a"]
-    assert c4a["sampling_specifications"] == 4 and c4a["same_share"] == 0.75 and c4a["same_count"] == 3
-    assert c4a["verdicts"] == {s: 3, n: 1} and c4a["null_only_same_lean_share"] == 0.5
+    assert c4a["counted_specifications"] == 4 and c4a["same_share"] == 0.75 and c4a["same_count"] == 3
+    assert c4a["verdicts"] == {s: 3, n: 1} and c4a["check_same_lean_share"] == 0.5
     assert c4a["robustness"].startswith("sensitive") and (c4a["effect_low"], c4a["effect_high"]) == (1.0, 3.0)
+    assert c4a["check_specifications"] == 2
+    # a check with a sampling interval (a union null on sampled networks) is shown, not counted
+    checked = rows.assign(check=[None, None, None, "union null on sampled networks", "null", "null"])
+    c4a = specification.summarise(checked, {"C4a": s})["C4a"]
+    assert (c4a["counted_specifications"], c4a["same_count"], c4a["check_specifications"]) == (3, 3, 3)
+    assert c4a["robustness"].startswith("robust: every") and c4a["verdicts"] == {s: 3}
+    assert c4a["check_same_lean_share"] == pytest.approx(1 / 3)  # leans: n (the sampled check), s, n
+
+
+def test_a_row_with_the_nulls_interval_only_is_always_a_check_and_checks_are_named():
+    result = inference.TestResult("s", 2.0, 1.0, 2.0, 3.0, 1.5, 2.5, 0.001, 0, "toy", "greater", 0.999, "sampling")
+    assert specification.specification_row("C4a", result)["check"] is None
+    assert specification.specification_row("C4a", result, check="union null on sampled networks")["check"] == (
+        "union null on sampled networks"
+    )
+    null_only = dataclasses.replace(result, interval="null")
+    assert specification.specification_row("C4a", null_only)["check"] == "null"
+    with pytest.raises(ValueError, match="a check is one of"):
+        specification.specification_row("C4a", result, check="because")
 
 
 @pytest.mark.parametrize(
@@ -365,6 +387,10 @@ def test_the_community_statement_is_read_for_every_elite_off_one_set_of_partitio
     rows = every[every["null"] == "union graph, rewiring"]
     assert set(rows["accounts"]) == {"all accounts", "accounts that existed by the 2009 crawl"}
     assert set(rows["interval"]) == {"sampling"} and set(rows["chain"]) == {"1 switches per edge"}
+    # beside the design-aware rows the union rewiring rows are checks: the robustness share counts the design-aware ones
+    assert set(rows["check"]) == {"union null on sampled networks"}
+    assert every.loc[every["null"] == "design-aware maximum entropy", "check"].isna().all()
+    assert specification.counted(every).sum() == (every["null"] == "design-aware maximum entropy").sum()
     # the second family: on all accounts, the null's interval only, and its agreement with the first
     sampled = every[every["null"] == "union graph, maximum entropy"]
     assert set(sampled["accounts"]) == {"all accounts"} and set(sampled["interval"]) == {"null"}
@@ -487,3 +513,5 @@ def test_the_graph_statements_fits_are_the_ones_the_community_rows_draw_from(com
         existence_last_id=700, n_null=9, design_fits=kept,
     )  # fmt: skip
     assert "design-aware maximum entropy" not in set(rows["null"])
+    # then the rewiring rows are C4b-community's counted ones
+    assert rows.loc[rows["null"] == "union graph, rewiring", "check"].isna().all()

@@ -705,9 +705,9 @@ def at_a_glance(statements: pd.DataFrame, claims: pd.DataFrame, robustness: dict
                 continue
             evidence.append(f"{row.id} {row.effect:.3g} ({row.ci_low:.3g} to {row.ci_high:.3g})")
             r = robustness.get(row.id)
-            if r and r.get("sampling_specifications"):
+            if r and r.get("counted_specifications"):
                 word = str(r["robustness"]).split(":")[0]
-                robust.append(f"{row.id} {word} ({r['same_count']} of {r['sampling_specifications']})")
+                robust.append(f"{row.id} {word} ({r['same_count']} of {r['counted_specifications']})")
         own = claim(row_claim.claim).caveats
         fallback = str(mine["caveats"].iloc[0] or "") if len(mine) and "caveats" in mine else ""
         caveat = re.split(r"(?<=[.!?])\s+", (own or fallback).strip(), maxsplit=1)[0]

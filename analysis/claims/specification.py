@@ -25,13 +25,19 @@ with the choices, not how many tests were run). The choices:
   statement, whether the two families' expectations agree
   (:func:`analysis.claims.families.family_agreement`).
 
-The robustness of a verdict is the share of the specifications with a sampling
-interval (those that could give any verdict word) whose verdict is the published one,
-named by :data:`ROBUSTNESS_BANDS` (fixed before any curve was computed). For the
-specifications with the null's interval only, ``lean`` is the word the rule would
-give if that interval were a sampling one (significant and beyond the practical band
-on the predicted side: *supported*), and the share whose lean is the published
-verdict is reported beside it: do the union-graph nulls point the same way?
+The robustness of a verdict is the share of the *counted* specifications whose verdict
+is the published one, named by :data:`ROBUSTNESS_BANDS` (fixed before any curve was
+computed). A specification is counted when it could give any verdict word (a sampling
+interval) from a test that keeps its size on the graph's design: on a union of ego
+networks, C4b-community's union-graph rewiring rows carry the jackknife's sampling
+interval but their null does not keep its size there (the calibration entry
+``design-aware C4b-community``: 26 of 100 rejections with no elite effect), so where
+the design-aware rows exist they are *checks*, shown and not counted, as the
+graph statements' union-graph rows are (:data:`CHECK_REASONS`). For the checks,
+``lean`` is the word the rule would give if their interval were a sampling one
+(significant and beyond the practical band on the predicted side: *supported*), and the
+share whose lean is the published verdict is reported beside the robustness: do the
+union-graph nulls point the same way?
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ from . import broadcasters, catalogue, design, families, gated
 
 __all__ = [
     "ROBUSTNESS_BANDS",
+    "CHECK_REASONS",
     "robustness_word",
     "specification_row",
     "graph_specifications",
@@ -58,6 +65,7 @@ __all__ = [
     "rewiring_specifications",
     "community_specifications",
     "profile_specifications",
+    "counted",
     "verdict_counts",
     "summarise",
     "existence_change",
@@ -65,12 +73,16 @@ __all__ = [
     "curve_mismatch",
 ]
 
-ROBUSTNESS_BANDS = (  # (least share of specifications with the headline verdict, word), first match
-    (1.0, "robust: every specification of the grid with a sampling interval gives the same verdict"),
-    (0.9, "robust: at least nine in ten specifications of the grid with a sampling interval give the same verdict"),
-    (0.5, "sensitive: at least half of the grid's specifications with a sampling interval give the same verdict"),
-    (0.0, "fragile: fewer than half of the grid's specifications with a sampling interval give the same verdict"),
+ROBUSTNESS_BANDS = (  # (least share of the counted specifications with the headline verdict, word), first match
+    (1.0, "robust: every counted specification of the grid gives the same verdict"),
+    (0.9, "robust: at least nine in ten counted specifications of the grid give the same verdict"),
+    (0.5, "sensitive: at least half of the grid's counted specifications give the same verdict"),
+    (0.0, "fragile: fewer than half of the grid's counted specifications give the same verdict"),
 )
+CHECK_REASONS = {  # why a specification is a check (shown, not counted in the robustness share)
+    "null": "the null's interval only",
+    "union null on sampled networks": "a union-graph null on sampled networks, which does not keep its size there",
+}
 _NULL = {"design": "design-aware maximum entropy", "union": "union graph, maximum entropy",
          "rewiring": "union graph, rewiring"}  # fmt: skip
 _EGO_EDGES = {False: "egos' own follows left out", True: "members' follows of their ego kept"}
@@ -87,18 +99,23 @@ def robustness_word(share: float) -> str:
 
 
 def specification_row(statement_id: str, result: inference.TestResult, alpha: float = inference.ALPHA,
-                       **choices) -> dict:  # fmt: skip
+                       check: str | None = None, **choices) -> dict:  # fmt: skip
     """One specification: its choices, the test's effect, interval (and its kind),
     two-sided p-value, the verdict word of the catalogue's rule on that p-value (not
-    adjusted for the other specifications) at ``alpha``, and its ``lean`` (the word if
-    the interval were a sampling one)."""
+    adjusted for the other specifications) at ``alpha``, its ``lean`` (the word if
+    the interval were a sampling one) and ``check``: why it is not counted in the
+    robustness share (a key of :data:`CHECK_REASONS`; "null" for every test with the
+    null's interval only, else ``check``, None for a counted one)."""
+    if check is not None and check not in CHECK_REASONS:
+        raise ValueError(f"a check is one of {sorted(CHECK_REASONS)}, not {check!r}")
     entry = catalogue.statement(statement_id)
     args = (result.ratio, result.ci_low, result.ci_high, result.p_two_sided, entry.direction, alpha)
     return {"claim": entry.claim, "statement": statement_id, **choices, "effect": result.ratio,
             "ci_low": result.ci_low, "ci_high": result.ci_high, "interval": result.interval,
             "p_value": result.p_two_sided,
             "verdict": catalogue.statement_verdict(*args, sampling=result.interval == "sampling"),
-            "lean": catalogue.statement_verdict(*args, sampling=True)}  # fmt: skip
+            "lean": catalogue.statement_verdict(*args, sampling=True),
+            "check": "null" if result.interval != "sampling" else check}  # fmt: skip
 
 
 def graph_specifications(
@@ -374,7 +391,9 @@ def community_specifications(
             if jackknife is not None and np.isfinite(hard.expected) and hard.expected > 0:
                 found = gated.jackknife_interval(jackknife.values(lg.is_elite), hard.observed, hard.expected)
                 result = dataclasses.replace(hard, ci_low=found["low"], ci_high=found["high"], interval="sampling")
+            # beside the design-aware row (the verdict's test on sampled networks) the union null is a check
             rows.append(specification_row("C4b-community", result, **choices, null=_NULL["rewiring"],
+                                          check="union null on sampled networks" if aware is not None else None,
                                           chain=f"{switches_per_edge:g} switches per edge"))  # fmt: skip
             if maxent_memberships is not None and accounts == "all accounts":
                 soft = gated.community_result(observed, maxent_memberships, lg.is_elite, rng,
@@ -411,24 +430,33 @@ def profile_specifications(accounts: pd.DataFrame, definitions, rng: np.random.G
     return pd.DataFrame(rows)
 
 
+def counted(specifications: pd.DataFrame) -> pd.Series:
+    """Which specifications the robustness share counts: those that are no check (column
+    ``check`` empty, :func:`specification_row`; rows made before it existed: those with
+    a sampling interval)."""
+    if "check" in specifications:
+        return specifications["check"].isna()
+    return specifications["interval"] == "sampling"
+
+
 def verdict_counts(specifications: pd.DataFrame) -> dict:
-    """Per statement: the number of specifications, of those with a sampling interval
+    """Per statement: the number of specifications, of those counted (:func:`counted`)
     and how many of these give each verdict word and put the effect above, inside or
     below the practical band (``effect_sides``: where the effect lies, whatever its
     interval, so that a verdict lost to a wider interval is told from an effect that
     moved), and the effects' range over all."""
     out = {}
     for sid, block in specifications.groupby("statement", sort=False):
-        sampling = block[block["interval"] == "sampling"]
+        mine = block[counted(block)]
         effects = block["effect"].replace([np.inf, -np.inf], np.nan).dropna()
         out[sid] = {
             "specifications": int(len(block)),
-            "sampling_specifications": int(len(sampling)),
-            "verdicts": {word: int(k) for word, k in sampling["verdict"].value_counts().items()},
+            "counted_specifications": int(len(mine)),
+            "verdicts": {word: int(k) for word, k in mine["verdict"].value_counts().items()},
             "effect_sides": {
-                "above the band": int((sampling["effect"] > catalogue.PRACTICAL_BAND[1]).sum()),
-                "inside the band": int(sampling["effect"].between(*catalogue.PRACTICAL_BAND).sum()),
-                "below the band": int((sampling["effect"] < catalogue.PRACTICAL_BAND[0]).sum()),
+                "above the band": int((mine["effect"] > catalogue.PRACTICAL_BAND[1]).sum()),
+                "inside the band": int(mine["effect"].between(*catalogue.PRACTICAL_BAND).sum()),
+                "below the band": int((mine["effect"] < catalogue.PRACTICAL_BAND[0]).sum()),
             },
             "effect_low": float(effects.min()) if len(effects) else None,
             "effect_high": float(effects.max()) if len(effects) else None,
@@ -438,29 +466,29 @@ def verdict_counts(specifications: pd.DataFrame) -> dict:
 
 def summarise(specifications: pd.DataFrame, headline: dict[str, str]) -> dict:
     """:func:`verdict_counts` for each statement with a ``headline`` verdict
-    (``{statement: verdict word}``, the one published), plus: the share of the
-    specifications with a sampling interval that give the headline verdict and its
-    :func:`robustness_word`; the share of those with the null's interval only whose
-    ``lean`` is the headline verdict. Specifications that could not be tested (no
-    effect or p-value) are left out of both shares and counted."""
+    (``{statement: verdict word}``, the one published), plus: the share of the counted
+    specifications that give the headline verdict and its :func:`robustness_word`; the
+    number of checks (the specifications not counted) and the share of them whose
+    ``lean`` is the headline verdict. Specifications that could not be tested (no effect
+    or p-value) are left out of both shares and counted."""
     counts = verdict_counts(specifications)
     out = {}
     for sid, block in specifications.groupby("statement", sort=False):
         if sid not in headline:
             continue
         untestable = block["verdict"] == catalogue.NOT_TESTABLE  # no effect or p-value: no verdict to compare
-        sampling = block[(block["interval"] == "sampling") & ~untestable]
-        null_only = block[(block["interval"] != "sampling") & ~untestable]
-        same = float((sampling["verdict"] == headline[sid]).mean()) if len(sampling) else float("nan")
+        mine = block[counted(block) & ~untestable]
+        checks = block[~counted(block) & ~untestable]
+        same = float((mine["verdict"] == headline[sid]).mean()) if len(mine) else float("nan")
         out[sid] = {
             **counts[sid],
             "headline": headline[sid],
-            "same_count": int((sampling["verdict"] == headline[sid]).sum()),
+            "same_count": int((mine["verdict"] == headline[sid]).sum()),
             "same_share": same,
             "robustness": robustness_word(same),
             "not_testable_specifications": int(untestable.sum()),
-            "null_only_specifications": int(len(null_only)),
-            "null_only_same_lean_share": float((null_only["lean"] == headline[sid]).mean()) if len(null_only) else None,
+            "check_specifications": int(len(checks)),
+            "check_same_lean_share": float((checks["lean"] == headline[sid]).mean()) if len(checks) else None,
         }
     return out
 

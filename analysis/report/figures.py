@@ -481,11 +481,17 @@ def verdict_figure(table: pd.DataFrame, band=None, ax=None):
     return fig
 
 
-def specification_curve(specifications: pd.DataFrame, band=None, columns: int = 2):
+def specification_curve(specifications: pd.DataFrame, counted, band=None, columns: int = 2):
     """One panel per statement: every specification's effect with its interval (log
     scale), sorted by effect; marker and colour say the verdict word, hollow markers
-    the specifications with the null's interval only (they can never say supported);
-    ``band`` shades the practical band; y = 1 is no effect."""
+    the checks, the rows where ``counted`` (a boolean per row of ``specifications``,
+    :func:`analysis.claims.specification.counted`) is False: the robustness share leaves
+    them out (the null's interval only, which can never say supported, or a union-graph
+    null on sampled networks); ``band`` shades the practical band; y = 1 is no effect."""
+    counted = np.asarray(counted, dtype=bool)
+    if counted.shape != (len(specifications),):
+        raise ValueError("one counted flag per specification is needed")
+    specifications = specifications.assign(counted_=counted)
     statements = list(dict.fromkeys(specifications["statement"]))
     rows = max(1, -(-len(statements) // columns))
     fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 2.6 * rows + 0.6), squeeze=False)
@@ -500,12 +506,12 @@ def specification_curve(specifications: pd.DataFrame, band=None, columns: int = 
         ax.errorbar(x, effect, yerr=[np.clip(effect - low, 0, None), np.clip(high - effect, 0, None)], fmt="none",
                     ecolor="#555555", lw=0.8, zorder=1)  # fmt: skip
         for word in block["verdict"].unique():
-            for sampling in (True, False):
-                mine = ((block["verdict"] == word) & ((block["interval"] == "sampling") == sampling)).to_numpy()
+            for filled in (True, False):
+                mine = ((block["verdict"] == word) & (block["counted_"] == filled)).to_numpy()
                 if mine.any():
                     colour = VERDICT_COLOURS.get(word, NULL_COLOUR)
                     ax.scatter(x[mine], effect[mine], marker=VERDICT_MARKERS.get(word, "o"), s=30, zorder=3,
-                               facecolors=colour if sampling else "none", edgecolors=colour, label=word)  # fmt: skip
+                               facecolors=colour if filled else "none", edgecolors=colour, label=word)  # fmt: skip
         ax.axhline(1.0, color="black", ls="--", lw=0.8)
         ax.set(yscale="log", title=sid, xlabel="specification (sorted by effect)", ylabel="effect (log)")
         ax.set_xticks([])
@@ -515,8 +521,8 @@ def specification_curve(specifications: pd.DataFrame, band=None, columns: int = 
     for ax in axes.ravel():
         for handle, label in zip(*ax.get_legend_handles_labels()):
             handles.setdefault(label, handle)
-    if (specifications["interval"] != "sampling").any():  # hollow markers: say what they mean
-        handles["hollow: the null's interval only"] = plt.Line2D([], [], ls="", marker="o", markerfacecolor="none",
+    if (~counted).any():  # hollow markers: say what they mean
+        handles["hollow: a check, not counted"] = plt.Line2D([], [], ls="", marker="o", markerfacecolor="none",
                                                                 markeredgecolor=NULL_COLOUR)  # fmt: skip
     if handles:
         fig.legend(handles.values(), handles.keys(), loc="lower center", ncol=min(len(handles), 4), fontsize=8,

@@ -368,7 +368,7 @@ def lead(values: Mapping, notebook: str) -> str:
             return ""
         parts = []
         for sid, row in counts.items():
-            if not row.get("sampling_specifications") or not row.get("verdicts"):
+            if not row.get("counted_specifications") or not row.get("verdicts"):
                 continue
             ranked = sorted(row["verdicts"].items(), key=lambda item: (-item[1], item[0]))
             n = sum(row["verdicts"].values())
@@ -380,7 +380,8 @@ def lead(values: Mapping, notebook: str) -> str:
         return say(
             "Each statement is tested again under every specification of a grid (who counts as a celebrity, "
             "all accounts or those that existed by 2009, the null family, the egos' own ties); the word most "
-            "specifications with a sampling interval give: {parts}. Below, the elite sweep, the grid, the 2009 accounts, a second graph, "
+            "counted specifications give (a sampling interval, from a test that keeps its size on the design): {parts}. "
+            "Below, the elite sweep, the grid, the 2009 accounts, a second graph, "
             "sampling and the chains' mixing.", {}, parts="; ".join(parts),
         )  # fmt: skip
     table = catalogue.notebook_verdicts(values, notebook)

@@ -93,7 +93,7 @@ def verdicts_from_numbers(numbers: dict) -> dict:
         "claims": [{k: c[k] for k in ("claim", "short", "verdict", "parts")} for c in numbers["claims"]],
         "statements": [{k: s.get(k) for k in keep} for s in numbers["statements"]],
         "robustness": {
-            sid: {k: r[k] for k in ("robustness", "same_count", "sampling_specifications")} for sid, r in robust.items()
+            sid: {k: r[k] for k in ("robustness", "same_count", "counted_specifications")} for sid, r in robust.items()
         },
         "build": numbers.get("build", {}),
     }
@@ -118,8 +118,8 @@ def findings_block(verdicts: dict) -> str:
             role = "" if s["role"] == "headline" else ", secondary"
             if s["kind"] == "test":
                 r = robust.get(s["id"])
-                spread = (f"; the same verdict in {r['same_count']} of {r['sampling_specifications']} "
-                          f"specifications ({r['robustness'].split(':')[0]})" if r and r["sampling_specifications"] else "")  # fmt: skip
+                spread = (f"; the same verdict in {r['same_count']} of {r['counted_specifications']} counted "
+                          f"specifications ({r['robustness'].split(':')[0]})" if r and r["counted_specifications"] else "")  # fmt: skip
                 lines.append(
                     f"  - {s['id']}{role}: {s['verdict']}, effect {_number(s['effect'])} "
                     f"({_number(s['ci_low'])} to {_number(s['ci_high'])}), adjusted p = {_number(s['p_value'])}{spread}"
