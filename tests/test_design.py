@@ -3,6 +3,8 @@ latent max-ent graph), no class effect is not rejected and a planted one is foun
 pooled estimate, its cluster bootstrap and the ego-edge choice behave as documented.
 Size and power over many graphs: ``make calibrate`` (results/calibration.json)."""
 
+import json
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -710,3 +712,33 @@ def test_the_design_aware_community_test_combines_the_jackknife_and_the_null_mea
         gated.design_community_result(
             membership, null, is_elite, gated.CommunityJackknife(replicates[:, :5], inside[:, :5]), "toy"
         )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ["null-mean", "seeds"])
+def test_the_community_error_experiment_compares_the_test_as_it_is_with_its_change(variant, tmp_path):
+    """scripts/community_error.py (the experiment behind the note on C4b-community's jackknife error): on the
+    calibration's design both variants report the test as it is, with the same draws, beside the changed one."""
+    import importlib.util
+
+    from analysis import paths
+
+    spec = importlib.util.spec_from_file_location(
+        "community_error", paths.project_root() / "scripts" / "community_error.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "community_error.json"
+    out.write_text(json.dumps({"other": {"kept": True}}))
+    module.main([variant, "--graphs", "2", "--planted", "1", "--samples", "2", "--seeds", "2", "--seed", "3",
+                 "--out", str(out)])  # fmt: skip
+    kept = json.loads(out.read_text())
+    found = module.run(variant, graphs=2, planted=1, samples=2, seeds=2, seed=3)
+    assert kept == {"other": {"kept": True}, variant: found}  # seeded: the same numbers; other variants kept
+    for kind, count in (("size", 2), ("power", 1)):
+        row = found[kind]
+        assert 0 < row["graphs"] <= count and 0 <= row["rejections changed"] <= row["graphs"]
+        assert row["median se as it is"] > 0 and row["median se changed"] > 0 and row["median effect"] > 0
+    other = module.run("seeds" if variant == "null-mean" else "null-mean", graphs=2, planted=1, samples=2, seeds=2,
+                       seed=3)  # fmt: skip
+    assert other["size"]["median se as it is"] == found["size"]["median se as it is"]  # the test as it is: one draw
