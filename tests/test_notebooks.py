@@ -219,7 +219,8 @@ def test_every_figure_has_a_caption_and_the_reports_number_them(executed):
 def test_the_gated_communitys_context_is_described_not_tested(executed):
     """04's in-leak share (the closure test's count seen from the followed side) and its context statistics
     (transitivity, rich club) are described against the null's range: no p-value is said for them, so every p-value
-    the page says is a statement's or a check the verdict page's wider adjustment family counts (issue 12)."""
+    the page says is a statement's or a check's, which the verdict page's wider adjustment family counts (in their
+    two-sided form; issue 12)."""
     base, _ = executed
     said = []
     for cell in nbformat.read(base / "build" / "04-gated-community.ipynb", as_version=4).cells:
@@ -229,4 +230,4 @@ def test_the_gated_communitys_context_is_described_not_tested(executed):
     context = [p for p in said if p.startswith("**Context.**")]
     assert len(leak) == 1 and len(context) == 1
     for paragraph in leak + context:
-        assert "p =" not in paragraph and "null's 95% range" in paragraph, paragraph
+        assert "p =" not in paragraph and "95% range" in paragraph, paragraph
