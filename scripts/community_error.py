@@ -97,9 +97,13 @@ def one_graph(rng, together: bool, variant: str, samples: int, seeds: int):
     values = np.array([measures.effective_communities(m, members) for m in null])
     mean = values.mean()
     mc = float(values.std(ddof=1) / (mean * np.sqrt(len(values))))
-    observed = measures.effective_communities(measures.communities(graph.src, graph.dst, n, seed), members)
+    membership = measures.communities(graph.src, graph.dst, n, seed)
+    observed = measures.effective_communities(membership, members)
     replicates = jackknife.values(elite)
     as_is = (*_wald(observed / mean, np.log(replicates / mean), mc), observed / mean)
+    published = gated.design_community_result(membership, null, elite, jackknife, design.COMMUNITY_NULL)
+    if not np.isclose(as_is[1], published.p_two_sided, rtol=1e-9, atol=0):  # the test as it is, not a copy that drifted
+        raise AssertionError(f"the experiment's test gives p = {as_is[1]}, the package's {published.p_two_sided}")
     if variant == "null-mean":
         egos = np.asarray(pd.unique(ego_table["ego"]))
         order = np.random.default_rng(groups_seed).permutation(egos)  # the groups community_jackknife drew
