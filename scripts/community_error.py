@@ -37,33 +37,9 @@ from scipy import stats
 from analysis import files, paths
 from analysis.claims import design, gated
 from analysis.graph import measures
-from analysis.graph.labelled import LabelledGraph
-from analysis.nulls import maxent, rewiring
-from analysis.stats import synthetic
+from analysis.nulls import rewiring
 
 SETTINGS = {**gated.INTERVAL_SETTINGS, **design.COMMUNITY_CALIBRATION}
-
-
-def _observation(rng, together: bool):
-    """One latent graph seen through random egos: the graph, its ego table, the elite
-    mask (the elite accounts the networks hold) and the design fit; None when it cannot
-    be tested (fewer than two elite accounts seen, or a fit that does not converge)."""
-    n = SETTINGS["n"]
-    src, dst, is_elite = gated._community_population(rng, {**SETTINGS, "elite_together": together})
-    s, d, table = synthetic.ego_sample(rng, src, dst, n, SETTINGS["egos"])
-    graph = measures.Graph(s, d, np.arange(n))
-    present = np.zeros(n, dtype=bool)
-    present[np.union1d(table[:, 0], table[:, 1])] = True
-    elite = is_elite & present
-    if elite.sum() < 2:
-        return None
-    lg = LabelledGraph("experiment", graph, np.where(elite, "celebrity", "regular"), elite, "top")
-    ego_table = pd.DataFrame(table, columns=["ego", "member"])
-    try:
-        fit = design.fit_design(graph, design.ego_networks(lg, ego_table))
-    except maxent.NotConverged:
-        return None
-    return graph, ego_table, elite, fit
 
 
 def _wald(ratio: float, theta, mc: float) -> tuple[float, float]:
@@ -85,7 +61,7 @@ def _kept_masks(src, dst, n, ego_table, group_of, groups):
 
 def one_graph(rng, together: bool, variant: str, samples: int, seeds: int):
     """The test as it is and as changed on one observation: ``((se, p, ratio), (se, p, ratio))``."""
-    found = _observation(rng, together)
+    found = design.community_observation(rng, SETTINGS, together)
     if found is None:
         return None
     graph, ego_table, elite, fit = found

@@ -742,3 +742,23 @@ def test_the_community_error_experiment_compares_the_test_as_it_is_with_its_chan
     other = module.run("seeds" if variant == "null-mean" else "null-mean", graphs=2, planted=1, samples=2, seeds=2,
                        seed=3)  # fmt: skip
     assert other["size"]["median se as it is"] == found["size"]["median se as it is"]  # the test as it is: one draw
+
+
+def test_a_community_observation_is_a_sampled_union_with_its_elite_and_its_design_fit():
+    """design.community_observation (the calibration's and the experiment's one home for an observation): the union of
+    the sampled networks, the elite accounts it holds (planted together when asked) and the design fit of that graph."""
+    from analysis.claims import gated
+
+    settings = {**gated.INTERVAL_SETTINGS, **design.COMMUNITY_CALIBRATION, "n": 600, "egos": 20}
+    found = [design.community_observation(np.random.default_rng(seed), settings, together)
+             for seed, together in ((1, False), (2, True))]  # fmt: skip
+    assert all(f is not None for f in found)  # both testable at these seeds
+    for graph, ego_table, elite, fit in found:
+        assert graph.n == settings["n"] and np.array_equal(graph.ids, np.arange(settings["n"]))
+        seen = np.union1d(ego_table["ego"], ego_table["member"])
+        assert elite.sum() >= 2 and np.isin(np.flatnonzero(elite), seen).all()  # only accounts the networks hold
+        assert fit.n == graph.n and not fit.include_ego
+        assert fit.facts["follows_counted"] + fit.facts["follows_outside_pairs"] == graph.m
+    # seeded: the same draw gives the same observation
+    again = design.community_observation(np.random.default_rng(1), settings, False)
+    assert np.array_equal(again[0].src, found[0][0].src) and np.array_equal(again[2], found[0][2])

@@ -126,6 +126,7 @@ __all__ = [
     "COMMUNITY_STREAM",
     "COMMUNITY_NULL",
     "COMMUNITY_CALIBRATION",
+    "community_observation",
     "calibrate_design_community",
     "DesignGraphs",
     "design_graphs",
@@ -914,6 +915,35 @@ random egos, ``null_samples`` graphs of the design-aware null per observation (a
 draws), ``rewiring_samples`` of the union graph's degree-keeping rewiring beside it."""
 
 
+def community_observation(rng: np.random.Generator, settings: dict, together: bool):
+    """One observation of :func:`calibrate_design_community`'s design: a latent graph with
+    planted communities (``gated._community_population`` with ``settings``; the elite, the
+    most followed, planted in one community when ``together``) seen through
+    ``settings["egos"]`` random egos (:func:`analysis.stats.synthetic.ego_sample`).
+    Returns ``(graph, ego_table, elite, fit)``: the union graph (node ``i`` is latent
+    account ``i``), its ``ego, member`` table, the elite accounts it holds (a boolean per
+    node) and its design fit (:func:`fit_design`, without the egos' ties); None when it
+    cannot be tested (fewer than two elite accounts seen, or a fit that does not converge)."""
+    from . import gated
+
+    n = settings["n"]
+    src, dst, is_elite = gated._community_population(rng, {**settings, "elite_together": together})
+    s, d, table = synthetic.ego_sample(rng, src, dst, n, settings["egos"])
+    graph = measures.Graph(s, d, np.arange(n))
+    present = np.zeros(n, dtype=bool)
+    present[np.union1d(table[:, 0], table[:, 1])] = True
+    elite = is_elite & present
+    if elite.sum() < 2:
+        return None
+    lg = LabelledGraph("calibration", graph, np.where(elite, "celebrity", "regular"), elite, "top")
+    ego_table = pd.DataFrame(table, columns=["ego", "member"])
+    try:
+        fit = fit_design(graph, ego_networks(lg, ego_table))
+    except maxent.NotConverged:
+        return None
+    return graph, ego_table, elite, fit
+
+
 def calibrate_design_community(rng: np.random.Generator, n_graphs: int = 100, n_planted: int = 40,
                                settings: dict | None = None, alpha: float = inference.ALPHA) -> dict:  # fmt: skip
     """Size and power of C4b-community's design-aware test
@@ -940,23 +970,12 @@ def calibrate_design_community(rng: np.random.Generator, n_graphs: int = 100, n_
     for kind, count, together in (("size", n_graphs, False), ("power", n_planted, True)):
         aware, spread, union, skipped = [], [], [], 0
         for _ in range(count):
-            src, dst, is_elite = gated._community_population(rng, {**settings, "elite_together": together})
-            s, d, table = synthetic.ego_sample(rng, src, dst, n, settings["egos"])
-            graph = measures.Graph(s, d, np.arange(n))
-            present = np.zeros(n, dtype=bool)
-            present[np.union1d(table[:, 0], table[:, 1])] = True
-            elite = is_elite & present
-            if elite.sum() < 2:
+            found = community_observation(rng, settings, together)
+            if found is None:
                 skipped += 1
                 continue
-            classes = np.where(elite, "celebrity", "regular")
-            lg = LabelledGraph("calibration", graph, classes, elite, "top")
-            ego_table = pd.DataFrame(table, columns=["ego", "member"])
-            try:
-                fit = fit_design(graph, ego_networks(lg, ego_table))
-            except maxent.NotConverged:
-                skipped += 1
-                continue
+            graph, ego_table, elite, fit = found
+            s, d = graph.src, graph.dst
             membership = measures.communities(s, d, n, seed)
             jackknife = gated.community_jackknife(graph, ego_table, seed, rng, groups)
             null = design_memberships(
