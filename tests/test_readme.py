@@ -75,10 +75,10 @@ def test_a_quick_run_never_writes_the_published_verdicts(tmp_path, monkeypatch):
 
 def test_findings_say_how_robust_each_verdict_is_when_the_curve_ran():
     numbers = {**VERDICTS, "verdict": {"robustness": {"C4a": {
-        "robustness": "robust: every specification gives the same verdict", "same_count": 12,
+        "robustness": "robust: every counted specification of the grid gives the same verdict", "same_count": 12,
         "counted_specifications": 12, "same_share": 1.0}}}}  # fmt: skip
     verdicts = readme.verdicts_from_numbers(numbers)
-    assert verdicts["robustness"] == {"C4a": {"robustness": "robust: every specification gives the same verdict",
+    assert verdicts["robustness"] == {"C4a": {"robustness": "robust: every counted specification of the grid gives the same verdict",
                                               "same_count": 12, "counted_specifications": 12}}  # fmt: skip
     block = readme.findings_block(verdicts)
     assert "adjusted p = 0.001; the same verdict in 12 of 12 counted specifications (robust)" in block

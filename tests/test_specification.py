@@ -103,6 +103,11 @@ def test_summary_counts_verdicts_among_counted_specifications_and_names_robustne
     assert (c4a["counted_specifications"], c4a["same_count"], c4a["check_specifications"]) == (3, 3, 3)
     assert c4a["robustness"].startswith("robust: every") and c4a["verdicts"] == {s: 3}
     assert c4a["check_same_lean_share"] == pytest.approx(1 / 3)  # leans: n (the sampled check), s, n
+    # a counted specification that could not be tested is in neither the share nor its denominator
+    untested = pd.concat([checked, checked.iloc[[0]].assign(verdict=catalogue.NOT_TESTABLE)], ignore_index=True)
+    c4a = specification.summarise(untested, {"C4a": s})["C4a"]
+    assert (c4a["counted_specifications"], c4a["same_count"], c4a["not_testable_specifications"]) == (3, 3, 1)
+    assert c4a["robustness"].startswith("robust: every") and catalogue.NOT_TESTABLE not in c4a["verdicts"]
 
 
 def test_a_row_with_the_nulls_interval_only_is_always_a_check_and_checks_are_named():

@@ -254,7 +254,9 @@ def test_the_verdict_page_opens_with_each_claim_at_a_glance():
     ])  # fmt: skip
     claims = pd.DataFrame([{"claim": "C4", "short": "a gated community", "post": "Celebrities follow ...",
                             "verdict": "partly supported"}])  # fmt: skip
-    robust = {"C4a": {"robustness": "robust: every specification ...", "same_count": 40, "counted_specifications": 40}}
+    robust = {
+        "C4a": {"robustness": "robust: every counted specification ...", "same_count": 40, "counted_specifications": 40}
+    }
     row = catalogue.at_a_glance(statements, claims, robust).iloc[0]
     assert row["evidence"] == "C4a 2.52 (2.22 to 2.82)" and row["robustness"] == "C4a robust (40 of 40)"
     assert row["the caveat that matters most"].startswith("Dense is not closed")

@@ -444,13 +444,14 @@ def counted(specifications: pd.DataFrame) -> pd.Series:
 
 def verdict_counts(specifications: pd.DataFrame) -> dict:
     """Per statement: the number of specifications, of those counted (:func:`counted`)
-    and how many of these give each verdict word and put the effect above, inside or
+    that could be tested (an effect and a p-value: the denominator of :func:`summarise`'s
+    share) and how many of these give each verdict word and put the effect above, inside or
     below the practical band (``effect_sides``: where the effect lies, whatever its
     interval, so that a verdict lost to a wider interval is told from an effect that
     moved), and the effects' range over all."""
     out = {}
     for sid, block in specifications.groupby("statement", sort=False):
-        mine = block[counted(block)]
+        mine = block[counted(block) & (block["verdict"] != catalogue.NOT_TESTABLE)]
         effects = block["effect"].replace([np.inf, -np.inf], np.nan).dropna()
         out[sid] = {
             "specifications": int(len(block)),
